@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package the project builds, tests and runs with.
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config git
+  # production crypto and the PKCS#11 key layer
+  openssl libssl-dev libp11-dev libp11-kit-dev softhsm2 opensc
+  # the independent second opinion in tests
+  libbotan-2-dev botan
+  # HTTP(S) server and JSON, CLI parsing, configuration
+  libcpprest-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  # tests and the certificate store
+  libboost-test-dev libsqlite3-dev sqlite3
+  # generated signature and seal images
+  libcairo2-dev fonts-liberation
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
