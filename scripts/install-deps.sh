@@ -15,7 +15,7 @@ packages=(
   # tests and the certificate store
   libboost-test-dev libsqlite3-dev sqlite3
   # generated signature and seal images
-  libcairo2-dev fonts-liberation
+  libcairo2-dev fonts-liberation2 fonts-dejavu-core
 )
 
 missing=()

@@ -202,6 +202,22 @@ X509Ptr Token::certificate(const Uri& uri) const {
     return certificate;
 }
 
+size_t Token::destroy_objects(const std::string& object_label) {
+    size_t destroyed = 0;
+    {
+        std::unique_lock lock(connection_->mutex());
+        detail::RawSession session(module().functions(), connection_->slot_id());
+        for (CK_OBJECT_HANDLE handle : session.find({attr(CKA_LABEL, object_label.data(), object_label.size())})) {
+            CK_RV rv = module().functions()->C_DestroyObject(session.handle(), handle);
+            if (rv != CKR_OK) throw_for_ckr(rv, "removing '" + object_label + "' from token '" + label() + "'");
+            ++destroyed;
+        }
+    }
+    // libp11 keeps its own list of the token's keys; a fresh connection drops the destroyed ones.
+    if (destroyed > 0) reconnect();
+    return destroyed;
+}
+
 std::vector<ObjectInfo> Token::objects() const {
     std::shared_lock lock(connection_->mutex());
     detail::RawSession session(module().functions(), connection_->slot_id());

@@ -57,6 +57,10 @@ public:
     /// The certificate named by `uri`; throws KeyNotFound.
     X509Ptr certificate(const Uri& uri) const;
 
+    /// Destroys every key and certificate labelled `object_label`; returns how many. Used to roll
+    /// back a half-finished issuance so that no orphan key stays on the token.
+    size_t destroy_objects(const std::string& object_label);
+
     /// Every key and certificate object visible to the logged-in user.
     std::vector<ObjectInfo> objects() const;
 

@@ -1,0 +1,28 @@
+#include "sign/utc_time.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include "sign/error.h"
+
+namespace sign {
+
+std::string format_utc(std::chrono::system_clock::time_point time) {
+    std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+    std::tm parts{};
+    gmtime_r(&seconds, &parts);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return buffer;
+}
+
+std::chrono::system_clock::time_point parse_utc(std::string_view text) {
+    std::tm parts{};
+    std::string copy(text);
+    const char* end = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%SZ", &parts);
+    if (end == nullptr || *end != '\0')
+        throw Error(ErrorKind::invalid_input, "invalid_time", "'" + copy + "' is not a UTC time like 2026-11-27T02:15:42Z");
+    return std::chrono::system_clock::from_time_t(timegm(&parts));
+}
+
+}  // namespace sign

@@ -1,0 +1,39 @@
+#pragma once
+// signctl's command groups. Each adds its `verb noun` subcommands to the app;
+// they share the global options through Cli.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "data_folder.h"
+
+namespace sign::signctl {
+
+/// The global options and the data folder they select.
+struct Cli {
+    std::string data_dir;
+    std::optional<std::string> pin_file;
+    bool json = false;
+
+    /// The data folder, created on first use from the options above.
+    DataFolder& data() {
+        if (!folder) folder = std::make_unique<DataFolder>(data_dir, pin_file);
+        return *folder;
+    }
+
+private:
+    std::unique_ptr<DataFolder> folder;
+};
+
+void add_init_command(CLI::App& app, Cli& cli);
+void add_token_commands(CLI::App& app, Cli& cli);
+void add_ca_commands(CLI::App& app, Cli& cli);
+void add_cert_commands(CLI::App& app, Cli& cli);
+void add_crl_commands(CLI::App& app, Cli& cli);
+void add_ocsp_commands(CLI::App& app, Cli& cli);
+void add_profile_commands(CLI::App& app, Cli& cli);
+
+}  // namespace sign::signctl

@@ -1,0 +1,183 @@
+#include "data_folder.h"
+
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "atomic_file.h"
+#include "sign/error.h"
+
+#ifndef SIGN_DEFAULT_PROFILES
+#define SIGN_DEFAULT_PROFILES "config/profiles.toml"
+#endif
+
+namespace sign::signctl {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* config_name = "signctl.toml";
+
+// A PIN of 16 digits: entropy enough for a file-held secret, and accepted by every token.
+std::string random_pin() {
+    std::string pin;
+    while (pin.size() < 16) {
+        unsigned char byte;
+        RAND_bytes(&byte, 1);
+        if (byte < 250) pin += static_cast<char>('0' + byte % 10);
+    }
+    return pin;
+}
+
+hsm::Pin prompt_pin(const std::string& token_label) {
+    if (!isatty(STDIN_FILENO))
+        throw Error(ErrorKind::authentication, "pin_required",
+                    "the PIN of token '" + token_label + "' is needed: give --pin-file or set pin_file in signctl.toml");
+    std::cerr << "PIN for token '" << token_label << "': " << std::flush;
+    termios old_mode{};
+    tcgetattr(STDIN_FILENO, &old_mode);
+    termios quiet = old_mode;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::string line;
+    std::getline(std::cin, line);
+    tcsetattr(STDIN_FILENO, TCSANOW, &old_mode);
+    std::cerr << "\n";
+    return hsm::Pin::take(line);
+}
+
+}  // namespace
+
+DataFolder::DataFolder(std::string root, std::optional<std::string> pin_file_override)
+    : root_(fs::absolute(root).lexically_normal().string()), pin_file_override_(std::move(pin_file_override)) {}
+
+std::string DataFolder::path(const std::string& relative) const {
+    fs::path candidate(relative);
+    return candidate.is_absolute() ? candidate.string() : (fs::path(root_) / candidate).string();
+}
+
+bool DataFolder::initialized() const { return fs::exists(path(config_name)); }
+
+void DataFolder::init(const InitOptions& options) {
+    if (initialized())
+        throw Error(ErrorKind::conflict, "already_initialized", "the data folder " + root_ + " is already initialised");
+    fs::create_directories(root_);
+    fs::create_directories(path("secrets"));
+    fs::permissions(path("secrets"), fs::perms::owner_all, fs::perm_options::replace);
+
+    Settings settings;
+    settings.token_label = options.token_label;
+    settings.base_url = options.base_url;
+    if (options.module) {
+        // An existing token (a real HSM): it is initialised with the vendor's tools, not here.
+        if (!options.pin_file) throw Error(ErrorKind::invalid_input, "pin_file_required", "--pin-file is needed with --module");
+        settings.module = *options.module;
+        settings.pin_file = fs::absolute(*options.pin_file).string();
+        hsm::Token(settings.module, settings.token_label, hsm::Pin::from_file(settings.pin_file));
+    } else {
+        settings.softhsm_config = "softhsm2.conf";
+        fs::create_directories(path("tokens"));
+        write_file_atomically(path(settings.softhsm_config),
+                              "# The embedded default token; a real HSM needs no file like this.\n"
+                              "directories.tokendir = " + path("tokens") + "\n"
+                              "objectstore.backend = file\nlog.level = ERROR\n");
+        std::string so_pin = random_pin();
+        std::string user_pin = random_pin();
+        write_file_atomically(path("secrets/so.pin"), so_pin + "\n", 0600);
+        write_file_atomically(path(settings.pin_file), user_pin + "\n", 0600);
+        setenv("SOFTHSM2_CONF", path(settings.softhsm_config).c_str(), 1);
+        hsm::Module(settings.module).initialize_token(settings.token_label, hsm::Pin::take(so_pin), hsm::Pin::take(user_pin));
+    }
+    if (!fs::exists(path(settings.profiles))) write_file_atomically(path(settings.profiles), read_file(SIGN_DEFAULT_PROFILES));
+
+    toml::table token{{"module", settings.module}, {"label", settings.token_label}, {"pin_file", settings.pin_file}};
+    if (!settings.softhsm_config.empty()) token.insert("softhsm_config", settings.softhsm_config);
+    toml::table config{
+        {"token", token},
+        {"ca", toml::table{{"base_url", settings.base_url}, {"digest", settings.digest}, {"profiles", settings.profiles}}},
+    };
+    std::ostringstream text;
+    text << "# signctl configuration, written by `signctl init`. Paths are relative to this folder.\n" << config << "\n";
+    // Written last: its presence means the folder is complete.
+    write_file_atomically(path(config_name), text.str());
+    settings_ = settings;
+}
+
+void DataFolder::load_settings() {
+    if (!initialized())
+        throw Error(ErrorKind::not_found, "not_initialized",
+                    "no data folder at " + root_ + ": run `signctl init` first (or pass --data DIR)");
+    toml::table config;
+    try {
+        config = toml::parse_file(path(config_name));
+    } catch (const toml::parse_error& error) {
+        throw Error(ErrorKind::invalid_input, "invalid_config", path(config_name) + ": " + std::string(error.description()));
+    }
+    Settings settings;
+    settings.module = config["token"]["module"].value_or(settings.module);
+    settings.token_label = config["token"]["label"].value_or(settings.token_label);
+    settings.pin_file = config["token"]["pin_file"].value_or(settings.pin_file);
+    settings.softhsm_config = config["token"]["softhsm_config"].value_or(std::string());
+    settings.base_url = config["ca"]["base_url"].value_or(settings.base_url);
+    settings.digest = config["ca"]["digest"].value_or(settings.digest);
+    settings.profiles = config["ca"]["profiles"].value_or(settings.profiles);
+    settings_ = settings;
+}
+
+const Settings& DataFolder::settings() {
+    if (!settings_) load_settings();
+    return *settings_;
+}
+
+hsm::Token& DataFolder::token() {
+    if (!token_) {
+        const Settings& s = settings();
+        if (!s.softhsm_config.empty()) setenv("SOFTHSM2_CONF", path(s.softhsm_config).c_str(), 1);
+        std::string pin_file = pin_file_override_ ? *pin_file_override_ : (s.pin_file.empty() ? "" : path(s.pin_file));
+        hsm::Pin pin = pin_file.empty() ? prompt_pin(s.token_label) : hsm::Pin::from_file(pin_file);
+        token_ = std::make_unique<hsm::Token>(s.module, s.token_label, std::move(pin));
+    }
+    return *token_;
+}
+
+store::CertificateStore& DataFolder::store() {
+    if (!store_) {
+        settings();
+        store_ = std::make_unique<store::CertificateStore>(path("sign.db"));
+    }
+    return *store_;
+}
+
+const ProfileCatalog& DataFolder::profiles() {
+    if (!profiles_) profiles_ = std::make_unique<ProfileCatalog>(ProfileCatalog::load(path(settings().profiles)));
+    return *profiles_;
+}
+
+ca::CaService& DataFolder::ca() {
+    if (!ca_) {
+        ca::PublicationUrls urls;
+        urls.base_url = settings().base_url;
+        ca_ = std::make_unique<ca::CaService>(token(), store(), profiles(), urls, settings().digest);
+    }
+    return *ca_;
+}
+
+void DataFolder::publish_ca_certificates() {
+    fs::create_directories(path("ca"));
+    auto root = ca().root();
+    auto issuing = ca().issuing_ca();
+    write_file_atomically(path("ca/root-ca.pem"), root.pem);
+    write_file_atomically(path("ca/issuing-ca.pem"), issuing.pem);
+    write_file_atomically(path("ca/chain.pem"), ca().chain_pem());
+}
+
+}  // namespace sign::signctl

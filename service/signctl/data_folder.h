@@ -1,0 +1,76 @@
+#pragma once
+// The data folder (./var by default): configuration, the embedded SoftHSM2
+// token, the PIN files, the certificate database, profiles and published
+// certificates and CRLs. Everything signctl touches is found from here.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sign/ca/ca_service.h"
+#include "sign/certificate_profile.h"
+#include "sign/hsm/token.h"
+#include "sign/store/certificate_store.h"
+
+namespace sign::signctl {
+
+/// The settings in <data>/signctl.toml.
+struct Settings {
+    std::string module = hsm::Module::default_path();
+    std::string token_label = "city-ca";
+    std::string pin_file = "secrets/user.pin";    ///< relative to the data folder unless absolute
+    std::string softhsm_config;                   ///< set only for the embedded SoftHSM2 token
+    std::string base_url = "http://127.0.0.1:8443";
+    std::string digest = "sha256";
+    std::string profiles = "profiles.toml";
+};
+
+/// What `signctl init` needs to know.
+struct InitOptions {
+    std::string token_label = "city-ca";
+    std::string base_url = "http://127.0.0.1:8443";
+    std::optional<std::string> module;    ///< an existing token in another module (a real HSM)
+    std::optional<std::string> pin_file;  ///< its user PIN
+};
+
+class DataFolder {
+public:
+    /// `root` is the folder; nothing is opened until asked for.
+    explicit DataFolder(std::string root, std::optional<std::string> pin_file_override = {});
+
+    /// Creates the folder, the embedded SoftHSM2 token with random PINs (or records an existing
+    /// token), the default profiles and the configuration. Refuses (conflict) when it exists.
+    void init(const InitOptions& options);
+    /// True when init() has run here.
+    bool initialized() const;
+
+    const std::string& root() const { return root_; }
+    /// An absolute path inside the data folder.
+    std::string path(const std::string& relative) const;
+    const Settings& settings();
+
+    /// The token, logged in (opened on first use).
+    hsm::Token& token();
+    /// The certificate database (opened on first use).
+    store::CertificateStore& store();
+    /// The certificate profiles in force.
+    const ProfileCatalog& profiles();
+    /// The CA workflows over the three above.
+    ca::CaService& ca();
+
+    /// Writes the CA certificates and chain to <data>/ca/ for relying parties.
+    void publish_ca_certificates();
+
+private:
+    void load_settings();
+
+    std::string root_;
+    std::optional<std::string> pin_file_override_;
+    std::optional<Settings> settings_;
+    std::unique_ptr<hsm::Token> token_;
+    std::unique_ptr<store::CertificateStore> store_;
+    std::unique_ptr<ProfileCatalog> profiles_;
+    std::unique_ptr<ca::CaService> ca_;
+};
+
+}  // namespace sign::signctl

@@ -1,0 +1,34 @@
+#pragma once
+// signctl's documented exit codes (docs/signctl.md). Scripts branch on these.
+
+#include "sign/error.h"
+
+namespace sign::signctl {
+
+enum ExitCode : int {
+    exit_ok = 0,
+    exit_internal = 1,        ///< a bug or an unexpected failure
+    exit_usage = 2,           ///< bad command line
+    exit_invalid_input = 3,   ///< a file, name, subject or CSR is malformed
+    exit_policy = 4,          ///< refused by policy: weak key or digest, validity, revoked or expired CA
+    exit_not_found = 5,       ///< no such certificate, key, profile, token or CA
+    exit_conflict = 6,        ///< it exists already: serial, label, token, CA
+    exit_authentication = 7,  ///< wrong or locked PIN
+    exit_token = 8,           ///< the token failed or is unreachable
+};
+
+/// The exit code for a failure of this kind.
+inline int exit_code_for(ErrorKind kind) {
+    switch (kind) {
+    case ErrorKind::invalid_input: return exit_invalid_input;
+    case ErrorKind::policy: return exit_policy;
+    case ErrorKind::not_found: return exit_not_found;
+    case ErrorKind::conflict: return exit_conflict;
+    case ErrorKind::authentication: return exit_authentication;
+    case ErrorKind::token: return exit_token;
+    case ErrorKind::internal: return exit_internal;
+    }
+    return exit_internal;
+}
+
+}  // namespace sign::signctl

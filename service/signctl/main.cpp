@@ -1,0 +1,51 @@
+// signctl: the administrators' command line for the city's certificate authority.
+// `signctl --help` lists the commands; docs/signctl.md documents them and the exit codes.
+
+#include <cstdlib>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "exit_codes.h"
+
+using namespace sign::signctl;
+
+int main(int argc, char** argv) {
+    CLI::App app{"signctl: run the certificate authority of the signing service.\n"
+                 "Keys live on a PKCS#11 token; certificates in the database of the data folder."};
+    app.require_subcommand(1);
+    Cli cli;
+    const char* data_env = std::getenv("SIGN_DATA_DIR");
+    cli.data_dir = data_env ? data_env : "var";
+    app.add_option("--data", cli.data_dir, "Data folder (default: $SIGN_DATA_DIR or ./var)");
+    app.add_option("--pin-file", cli.pin_file, "File holding the token's user PIN (overrides signctl.toml)");
+    app.add_flag("--json", cli.json, "Print JSON for scripts instead of tables");
+    app.footer("Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 refused by policy,\n"
+               "5 not found, 6 already exists, 7 wrong or locked PIN, 8 token failure.");
+
+    add_init_command(app, cli);
+    add_token_commands(app, cli);
+    add_ca_commands(app, cli);
+    add_cert_commands(app, cli);
+    add_crl_commands(app, cli);
+    add_ocsp_commands(app, cli);
+    add_profile_commands(app, cli);
+
+    try {
+        app.parse(argc, argv);
+        return exit_ok;
+    } catch (const CLI::ParseError& error) {
+        int code = app.exit(error);
+        return code == 0 ? exit_ok : exit_usage;
+    } catch (const sign::Error& error) {
+        if (cli.json) {
+            std::cout << nlohmann::json{{"error", {{"code", error.code()}, {"message", error.what()}}}}.dump(2) << "\n";
+        }
+        std::cerr << "signctl: " << error.what() << "\n";
+        return exit_code_for(error.kind());
+    } catch (const std::exception& error) {
+        std::cerr << "signctl: unexpected failure: " << error.what() << "\n";
+        return exit_internal;
+    }
+}

@@ -1,0 +1,74 @@
+#pragma once
+// A thin RAII layer over one SQLite connection: prepared statements, write
+// transactions and numbered schema migrations. Settings favour durability: a
+// write that returned is on disk (WAL, synchronous=FULL), so a kill -9 loses
+// nothing that was acknowledged.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sign::store {
+
+/// One prepared statement; bind with 1-based indexes, then step().
+class Statement {
+public:
+    Statement(sqlite3* db, const std::string& sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int index, const std::string& value);
+    Statement& bind(int index, int64_t value);
+    Statement& bind(int index, const std::vector<uint8_t>& blob);
+    Statement& bind_null(int index);
+    /// Binds a value or NULL.
+    Statement& bind(int index, const std::optional<std::string>& value);
+    Statement& bind(int index, const std::optional<int64_t>& value);
+
+    /// Advances; true while a row is available. Throws on constraint violations and I/O errors.
+    bool step();
+    /// Runs a statement that returns no rows.
+    void run();
+
+    std::string text(int column) const;
+    int64_t integer(int column) const;
+    std::vector<uint8_t> blob(int column) const;
+    bool is_null(int column) const;
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* statement_ = nullptr;
+};
+
+class SqliteDatabase {
+public:
+    /// Opens (creating if needed) the database file with WAL journaling and full sync.
+    explicit SqliteDatabase(const std::string& path);
+    ~SqliteDatabase();
+    SqliteDatabase(const SqliteDatabase&) = delete;
+    SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+
+    /// Prepares `sql` on this connection.
+    Statement prepare(const std::string& sql) const { return Statement(db_, sql); }
+    /// Runs one or more statements without results.
+    void execute(const std::string& sql) const;
+    /// Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it throws.
+    void transaction(const std::function<void()>& work) const;
+    /// Applies migrations[i] for every i at or past the stored schema version, each in its own
+    /// transaction, so a database is always at a whole version.
+    void migrate(const std::vector<std::string>& migrations) const;
+
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+    sqlite3* db_ = nullptr;
+};
+
+}  // namespace sign::store
