@@ -26,7 +26,10 @@ PrivateKey::PrivateKey(std::shared_ptr<detail::Connection> connection, Uri uri, 
     : connection_(std::move(connection)), uri_(std::move(uri)), public_key_(public_key.release(), EVP_PKEY_free) {}
 
 void PrivateKey::use(const std::function<bool(EVP_PKEY*)>& operation) const {
-    for (int attempt = 0;; ++attempt) {
+    // A few reconnects, not one: under load another thread's reconnect, or a second reset of the
+    // token, can land between this thread's reconnect and its retry.
+    constexpr int attempts = 3;
+    for (int attempt = 1;; ++attempt) {
         uint64_t generation;
         unsigned long rv;
         {
@@ -44,7 +47,7 @@ void PrivateKey::use(const std::function<bool(EVP_PKEY*)>& operation) const {
             if (operation(key)) return;
             rv = detail::pkcs11_result_from_openssl_errors();
         }
-        if (attempt == 0 && reconnect_may_help(rv)) {
+        if (attempt < attempts && reconnect_may_help(rv)) {
             connection_->reconnect(generation);
             continue;
         }

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
     CLI::App app{"signctl: run the certificate authority of the signing service.\n"
                  "Keys live on a PKCS#11 token; certificates in the database of the data folder."};
     app.require_subcommand(1);
+    // Global options may also follow the subcommand: `signctl cert list --json`.
+    app.fallthrough();
     Cli cli;
     const char* data_env = std::getenv("SIGN_DATA_DIR");
     cli.data_dir = data_env ? data_env : "var";

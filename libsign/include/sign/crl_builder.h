@@ -24,12 +24,15 @@ struct RevokedCertificate {
 };
 
 /// Builds and signs a v2 CRL with cRLNumber and authorityKeyIdentifier, entries sorted by serial.
+/// With a `distribution_point` URL it also carries a critical issuingDistributionPoint naming it,
+/// which relying parties (Botan among them) match against the certificates' CRL distribution point.
 /// Throws invalid_input (`not_a_crl_issuer`, `ca_key_mismatch`, `invalid_serial`, `invalid_crl_times`,
 /// `duplicate_crl_entry`) or policy `weak_digest` before signing.
 X509CrlPtr build_crl(const Certificate& issuer, const SigningKey& issuer_key,
                      const std::vector<RevokedCertificate>& revoked, std::uint64_t crl_number,
                      std::chrono::system_clock::time_point this_update,
-                     std::chrono::system_clock::time_point next_update, std::string_view digest = "sha256");
+                     std::chrono::system_clock::time_point next_update, std::string_view digest = "sha256",
+                     std::string_view distribution_point = {});
 
 /// PEM text ("-----BEGIN X509 CRL-----").
 std::string crl_to_pem(const X509_CRL* crl);

@@ -146,7 +146,8 @@ void check_dns_names(const CertificateProfile& profile, const std::vector<std::s
     if (names.empty())
         throw Error(ErrorKind::invalid_input, "dns_names_required",
                     "a '" + profile.name + "' certificate needs at least one DNS name");
-    static const std::regex host(R"(^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$)");
+    // Single-label names are allowed: a service on the city's own network is often "localhost" or "signd".
+    static const std::regex host(R"(^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9-]{2,63}$)");
     for (const auto& name : names)
         if (name.size() > 253 || !std::regex_match(name, host))
             throw Error(ErrorKind::invalid_input, "invalid_dns_name",

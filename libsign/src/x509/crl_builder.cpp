@@ -30,12 +30,28 @@ X509RevokedPtr make_entry(const RevokedCertificate& entry) {
     return revoked;
 }
 
+void add_issuing_distribution_point(X509_CRL* crl, std::string_view url) {
+    std::unique_ptr<ISSUING_DIST_POINT, OpenSslDeleter<ISSUING_DIST_POINT_free>> point(ISSUING_DIST_POINT_new());
+    point->distpoint = DIST_POINT_NAME_new();
+    point->distpoint->type = 0;  // fullName
+    point->distpoint->name.fullname = sk_GENERAL_NAME_new_null();
+    GENERAL_NAME* name = GENERAL_NAME_new();
+    ASN1_IA5STRING* uri = ASN1_IA5STRING_new();
+    ASN1_STRING_set(uri, url.data(), static_cast<int>(url.size()));
+    GENERAL_NAME_set0_value(name, GEN_URI, uri);
+    sk_GENERAL_NAME_push(point->distpoint->name.fullname, name);
+    // RFC 5280 section 5.2.5: the extension is critical.
+    if (X509_CRL_add1_ext_i2d(crl, NID_issuing_distribution_point, point.get(), 1, 0) != 1)
+        detail::throw_openssl("crl_failed", "cannot add the issuing distribution point");
+}
+
 }  // namespace
 
 X509CrlPtr build_crl(const Certificate& issuer, const SigningKey& issuer_key,
                      const std::vector<RevokedCertificate>& revoked, std::uint64_t crl_number,
                      std::chrono::system_clock::time_point this_update,
-                     std::chrono::system_clock::time_point next_update, std::string_view digest_name) {
+                     std::chrono::system_clock::time_point next_update, std::string_view digest_name,
+                     std::string_view distribution_point) {
     X509* ca = issuer.native();
     if (!issuer.is_ca() || ((X509_get_extension_flags(ca) & EXFLAG_KUSAGE) && !(X509_get_key_usage(ca) & KU_CRL_SIGN)))
         throw Error(ErrorKind::invalid_input, "not_a_crl_issuer", "this certificate may not sign CRLs (no CA flag or no cRLSign)");
@@ -73,6 +89,8 @@ X509CrlPtr build_crl(const Certificate& issuer, const SigningKey& issuer_key,
     X509ExtensionPtr key_id(X509V3_EXT_conf_nid(nullptr, &context, NID_authority_key_identifier, "keyid:always"));
     if (!key_id || !X509_CRL_add_ext(crl.get(), key_id.get(), -1))
         detail::throw_openssl("crl_failed", "cannot add the authority key identifier (does the CA certificate have one?)");
+
+    if (!distribution_point.empty()) add_issuing_distribution_point(crl.get(), distribution_point);
 
     detail::sign_with(issuer_key, digest, false, [&](EVP_MD_CTX* context) { return X509_CRL_sign_ctx(crl.get(), context); }, "CRL");
     if (X509_CRL_verify(crl.get(), X509_get0_pubkey(ca)) != 1)

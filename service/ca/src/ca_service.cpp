@@ -43,6 +43,8 @@ public:
             }
         }
     }
+    /// Call only after the objects under `label` were created by this operation: rolling back
+    /// destroys everything under the label.
     void track(const std::string& label) { labels_.push_back(label); }
     void commit() { committed_ = true; }
 
@@ -114,13 +116,13 @@ std::pair<store::CertificateRecord, store::CertificateRecord> CaService::init(co
     auto spec = hsm::KeySpec::parse(options.key_type);
 
     TokenRollback rollback(token_);
-    rollback.track(root_label);
     hsm::PrivateKey root_key = token_.generate_key_pair(spec, root_label);
+    rollback.track(root_label);
     Certificate root_certificate = CertificateAuthority::create_root(
         options.root_subject, root_key, root_profile, options.root_validity_days, digest_, now);
 
-    rollback.track(issuing_label);
     hsm::PrivateKey issuing_key = token_.generate_key_pair(spec, issuing_label);
+    rollback.track(issuing_label);
     CertificateAuthority root_ca(root_certificate.copy(), root_key, urls_.endpoints_for(root_label), store_, profiles_);
     IssuanceRequest request;
     request.profile = issuing_profile.name;
@@ -166,8 +168,8 @@ store::CertificateRecord CaService::issue(const IssueOptions& options, std::chro
     if (!csr) {
         auto spec = hsm::KeySpec::parse(options.key_type.value_or(profile.default_key_algorithm));
         std::string label = options.key_label.value_or(profile.name + "-" + random_suffix());
-        rollback.track(label);
         subject_key = token_.generate_key_pair(spec, label);
+        rollback.track(label);
     }
 
     hsm::PrivateKey issuer_key = token_.private_key(issuer.key_uri);
@@ -214,7 +216,8 @@ X509CrlPtr CaService::generate_crl(const std::string& ca_name, std::chrono::syst
     hsm::PrivateKey key = token_.private_key(issuer.key_uri);
     auto revoked = store_.revoked_issued_by(issuer.serial_hex);
     uint64_t number = store_.next_crl_number(issuer.serial_hex);
-    return build_crl(Certificate::from_pem(issuer.pem), key, revoked, number, now, now + validity, digest_);
+    return build_crl(Certificate::from_pem(issuer.pem), key, revoked, number, now, now + validity, digest_,
+                     urls_.endpoints_for(ca_name).crl_url);
 }
 
 std::vector<uint8_t> CaService::respond_ocsp(const std::vector<uint8_t>& der_request,

@@ -1,0 +1,174 @@
+// The test PKI that certs-test/make-test-pki builds with signctl, checked by tools
+// that are not ours: openssl, Botan and OpenSC's pkcs11-tool.
+
+#include <boost/test/unit_test.hpp>
+
+#include <botan/certstor.h>
+#include <botan/x509_crl.h>
+#include <botan/x509cert.h>
+#include <botan/x509path.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "sign/openssl_ptr.h"
+#include "signctl_folder.h"
+
+using sign::test::CommandResult;
+using sign::test::openssl;
+using sign::test::SignctlFolder;
+
+namespace {
+
+// Built once per test program; the tests here only read it.
+const SignctlFolder& shared_pki() {
+    static SignctlFolder folder;
+    static bool built = [] {
+        auto result = folder.make_test_pki();
+        BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
+        return true;
+    }();
+    (void)built;
+    return folder;
+}
+
+const std::vector<std::pair<std::string, std::string>> leaves_and_purposes = {
+    {"agency-seal", "any"}, {"leader", "any"},      {"citizen", "any"},
+    {"tsa", "timestampsign"}, {"ocsp", "any"}, {"tls-server", "sslserver"},
+};
+
+size_t count(const std::string& text, const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = 0; (at = text.find(needle, at)) != std::string::npos; at += needle.size()) ++n;
+    return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(test_pki)
+
+BOOST_AUTO_TEST_CASE(every_chain_verifies_with_openssl_including_crls) {
+    const auto& pki = shared_pki();
+    auto verify = [&](const std::string& certificate, const std::string& purpose, const std::string& crl) {
+        std::vector<std::string> args = {"verify", "-x509_strict", "-purpose", purpose, "-CAfile", pki.path("certs/root-ca.pem"),
+                                         "-untrusted", pki.path("certs/issuing-ca.pem")};
+        if (!crl.empty()) args.insert(args.end(), {"-crl_check", "-CRLfile", pki.path("crl/" + crl + ".pem")});
+        args.push_back(pki.path("certs/" + certificate + ".pem"));
+        CommandResult result = openssl(args);
+        BOOST_TEST(result.exit_code == 0, certificate << ": " << result.output);
+        BOOST_TEST(result.output.find(": OK") != std::string::npos, result.output);
+    };
+    verify("issuing-ca", "any", "root-ca");
+    for (const auto& [leaf, purpose] : leaves_and_purposes) {
+        // The OCSP responder is outside every CRL's scope by design (id-pkix-ocsp-nocheck).
+        verify(leaf, purpose, leaf == "ocsp" ? "" : "issuing-ca");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(every_chain_passes_botan_path_validation_with_revocation_checks) {
+    const auto& pki = shared_pki();
+    Botan::Certificate_Store_In_Memory trusted;
+    trusted.add_certificate(Botan::X509_Certificate(pki.path("certs/root-ca.pem")));
+    trusted.add_crl(Botan::X509_CRL(pki.path("crl/root-ca.pem")));
+    trusted.add_crl(Botan::X509_CRL(pki.path("crl/issuing-ca.pem")));
+    // require_rev=true: Botan must find a CRL for every certificate in the path.
+    Botan::Path_Validation_Restrictions restrictions(true, 112);
+    for (const auto& [leaf, purpose] : leaves_and_purposes) {
+        std::vector<Botan::X509_Certificate> chain = {Botan::X509_Certificate(pki.path("certs/" + leaf + ".pem")),
+                                                      Botan::X509_Certificate(pki.path("certs/issuing-ca.pem"))};
+        auto result = Botan::x509_path_validate(chain, restrictions, trusted);
+        BOOST_TEST(result.successful_validation(), leaf << ": " << result.result_string());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(leaf_certificates_carry_what_their_profiles_promise) {
+    const auto& pki = shared_pki();
+    auto text = [&](const std::string& leaf) {
+        auto result = openssl({"x509", "-noout", "-text", "-in", pki.path("certs/" + leaf + ".pem")});
+        BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
+        return result.output;
+    };
+    for (const auto& [leaf, purpose] : leaves_and_purposes) {
+        std::string t = text(leaf);
+        BOOST_TEST(t.find("CA:FALSE") != std::string::npos, leaf);
+        BOOST_TEST(t.find("Policy: ") != std::string::npos, leaf);
+        if (leaf == "ocsp") continue;  // a responder with ocsp-nocheck carries no revocation pointers
+        BOOST_TEST(t.find("URI:http://127.0.0.1:8443/crl/issuing-ca.crl") != std::string::npos, leaf);
+        BOOST_TEST(t.find("OCSP - URI:http://127.0.0.1:8443/ocsp") != std::string::npos, leaf);
+        BOOST_TEST(t.find("CA Issuers - URI:http://127.0.0.1:8443/ca/issuing-ca.crt") != std::string::npos, leaf);
+    }
+    for (const char* signer : {"agency-seal", "leader", "citizen"})
+        BOOST_TEST(text(signer).find("Digital Signature, Non Repudiation") != std::string::npos, signer);
+    std::string tsa = text("tsa");
+    BOOST_TEST(tsa.find("X509v3 Extended Key Usage: critical") != std::string::npos);
+    BOOST_TEST(tsa.find("Time Stamping") != std::string::npos);
+    std::string ocsp = text("ocsp");
+    BOOST_TEST(ocsp.find("OCSP Signing") != std::string::npos);
+    BOOST_TEST(ocsp.find("OCSP No Check") != std::string::npos);
+    BOOST_TEST(text("tls-server").find("DNS:localhost, DNS:signd.danang.local") != std::string::npos);
+
+    // 128-bit serials: 16 bytes, the top bit clear so the INTEGER stays positive.
+    for (const auto& certificate : pki.signctl_json({"cert", "list"}))
+        BOOST_TEST(certificate["serial"].get<std::string>().size() == 32u, certificate.dump());
+}
+
+BOOST_AUTO_TEST_CASE(a_vietnamese_name_survives_issue_pem_and_parse_byte_for_byte) {
+    const auto& pki = shared_pki();
+    const std::string expected =
+        "CN=Nguyễn Văn An,title=Phó Giám đốc,O=Sở Thông tin và Truyền thông thành phố Đà Nẵng,L=Đà Nẵng,C=VN,UID=CCCD:048090001234";
+    auto leaders = pki.signctl_json({"cert", "list", "--profile", "leader"});
+    BOOST_TEST_REQUIRE(leaders.size() == 1u);
+    BOOST_TEST(leaders[0]["subject"].get<std::string>() == expected);
+
+    auto shown = pki.signctl_json({"cert", "show", leaders[0]["serial"].get<std::string>(), "--pem"});
+    std::string pem = shown["pem"];
+    sign::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    sign::X509Ptr certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    BOOST_TEST_REQUIRE(certificate != nullptr);
+    X509_NAME* subject = X509_get_subject_name(certificate.get());
+    auto value_of = [&](int nid, int expected_type) {
+        int index = X509_NAME_get_index_by_NID(subject, nid, -1);
+        BOOST_TEST_REQUIRE(index >= 0);
+        ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+        BOOST_TEST(ASN1_STRING_type(data) == expected_type, OBJ_nid2sn(nid));
+        return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)), static_cast<size_t>(ASN1_STRING_length(data)));
+    };
+    BOOST_TEST(value_of(NID_commonName, V_ASN1_UTF8STRING) == "Nguyễn Văn An");
+    BOOST_TEST(value_of(NID_title, V_ASN1_UTF8STRING) == "Phó Giám đốc");
+    BOOST_TEST(value_of(NID_organizationName, V_ASN1_UTF8STRING) == "Sở Thông tin và Truyền thông thành phố Đà Nẵng");
+    BOOST_TEST(value_of(NID_userId, V_ASN1_UTF8STRING) == "CCCD:048090001234");
+    BOOST_TEST(value_of(NID_countryName, V_ASN1_PRINTABLESTRING) == "VN");
+
+    // And openssl's own reading of the PEM shows the same name.
+    auto printed = openssl({"x509", "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus,-esc_msb", "-in", pki.path("certs/leader.pem")});
+    BOOST_TEST(printed.output.find("CN=Nguyễn Văn An") != std::string::npos, printed.output);
+    BOOST_TEST(printed.output.find("title=Phó Giám đốc") != std::string::npos, printed.output);
+}
+
+BOOST_AUTO_TEST_CASE(pkcs11_tool_sees_every_private_key_sensitive_and_never_extractable) {
+    const auto& pki = shared_pki();
+    auto listed = sign::test::run_command({"pkcs11-tool", "--module", "/usr/lib/softhsm/libsofthsm2.so", "--token-label",
+                                           "city-ca", "--login", "--pin", pki.user_pin(), "--list-objects", "--type", "privkey"},
+                                          pki.token_environment());
+    BOOST_TEST_REQUIRE(listed.exit_code == 0, listed.output);
+    // Root, issuing CA and the six leaves.
+    BOOST_TEST(count(listed.output, "Private Key Object") == 8u, listed.output);
+    BOOST_TEST(count(listed.output, "Access:     sensitive, always sensitive, never extractable, local") == 8u, listed.output);
+}
+
+BOOST_AUTO_TEST_CASE(running_the_test_pki_script_again_adds_nothing) {
+    const auto& pki = shared_pki();
+    auto certificates_before = pki.signctl_json({"cert", "list"});
+    auto objects_before = pki.signctl_json({"token", "objects"});
+    auto again = pki.make_test_pki();
+    BOOST_TEST_REQUIRE(again.exit_code == 0, again.output);
+    BOOST_TEST(pki.signctl_json({"cert", "list"}) == certificates_before);
+    BOOST_TEST(pki.signctl_json({"token", "objects"}) == objects_before);
+    BOOST_TEST(std::ifstream(pki.path("images/leader-signature.png")).good());
+    BOOST_TEST(std::ifstream(pki.path("images/agency-seal.png")).good());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

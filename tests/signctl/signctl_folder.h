@@ -1,0 +1,42 @@
+#pragma once
+// A throwaway signctl data folder (its own SoftHSM2 token and database) and a
+// way to run the real signctl binary and the test-PKI script against it.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "command.h"
+#include "temp_dir.h"
+
+namespace sign::test {
+
+class SignctlFolder {
+public:
+    SignctlFolder();
+
+    /// Runs `signctl --data <folder> args...`.
+    CommandResult signctl(const std::vector<std::string>& args) const;
+    /// Runs `signctl --data <folder> --json args...`, requires exit 0 and parses the output.
+    nlohmann::json signctl_json(const std::vector<std::string>& args) const;
+    /// Runs certs-test/make-test-pki on this folder.
+    CommandResult make_test_pki() const;
+    /// `init` plus `ca init` with fast EC keys, for tests that need only a CA.
+    void init_ca() const;
+
+    /// A path inside the data folder.
+    std::string path(const std::string& relative) const { return (dir_ / relative).string(); }
+    /// The environment under which other tools (pkcs11-tool) see this folder's token.
+    std::map<std::string, std::string> token_environment() const;
+    /// The user PIN of this folder's token.
+    std::string user_pin() const;
+
+private:
+    TempDir dir_;
+};
+
+/// Runs `openssl args...` and returns the result.
+CommandResult openssl(const std::vector<std::string>& args);
+
+}  // namespace sign::test
