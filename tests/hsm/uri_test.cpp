@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "error_code.h"
 #include "sign/error.h"
 #include "sign/hsm/errors.h"
 #include "sign/hsm/key_spec.h"
@@ -10,18 +11,7 @@
 using namespace sign;
 using namespace sign::hsm;
 
-namespace {
-
-std::string error_code_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const sign::Error& error) {
-        return error.code();
-    }
-    return "no error";
-}
-
-}  // namespace
+using sign::test::error_code_of;
 
 BOOST_AUTO_TEST_SUITE(pkcs11_uri)
 

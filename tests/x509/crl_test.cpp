@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "error_code.h"
+
 #include <regex>
 
 #include <botan/data_src.h>
@@ -70,20 +72,12 @@ BOOST_AUTO_TEST_CASE(revoked_certificate_is_rejected_by_openssl_and_botan) {
 BOOST_AUTO_TEST_CASE(bad_crl_input_is_refused) {
     auto& pki = TestPki::shared();
     auto now = std::chrono::system_clock::now();
-    auto code_of = [&](const std::function<void()>& action) -> std::string {
-        try {
-            action();
-        } catch (const sign::Error& error) {
-            return error.code();
-        }
-        return "no error";
-    };
-    BOOST_TEST(code_of([&] { sign::build_crl(pki.leaves.at("leader").certificate, *pki.leaves.at("leader").key, {}, 1, now, now + std::chrono::hours(1)); }) == "not_a_crl_issuer");
-    BOOST_TEST(code_of([&] { sign::build_crl(pki.sub, pki.root_key, {}, 1, now, now + std::chrono::hours(1)); }) == "ca_key_mismatch");
-    BOOST_TEST(code_of([&] { sign::build_crl(pki.sub, pki.sub_key, {}, 1, now, now); }) == "invalid_crl_times");
-    BOOST_TEST(code_of([&] { sign::build_crl(pki.sub, pki.sub_key, {{"zz", now, {}}}, 1, now, now + std::chrono::hours(1)); }) == "invalid_serial");
-    BOOST_TEST(code_of([&] { sign::build_crl(pki.sub, pki.sub_key, {{"0a", now, {}}, {"0A", now, {}}}, 1, now, now + std::chrono::hours(1)); }) == "duplicate_crl_entry");
-    BOOST_TEST(code_of([&] { sign::build_crl(pki.sub, pki.sub_key, {}, 1, now, now + std::chrono::hours(1), "sha1"); }) == "weak_digest");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::build_crl(pki.leaves.at("leader").certificate, *pki.leaves.at("leader").key, {}, 1, now, now + std::chrono::hours(1)); }) == "not_a_crl_issuer");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::build_crl(pki.sub, pki.root_key, {}, 1, now, now + std::chrono::hours(1)); }) == "ca_key_mismatch");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::build_crl(pki.sub, pki.sub_key, {}, 1, now, now); }) == "invalid_crl_times");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::build_crl(pki.sub, pki.sub_key, {{"zz", now, {}}}, 1, now, now + std::chrono::hours(1)); }) == "invalid_serial");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::build_crl(pki.sub, pki.sub_key, {{"0a", now, {}}, {"0A", now, {}}}, 1, now, now + std::chrono::hours(1)); }) == "duplicate_crl_entry");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::build_crl(pki.sub, pki.sub_key, {}, 1, now, now + std::chrono::hours(1), "sha1"); }) == "weak_digest");
 }
 
 BOOST_AUTO_TEST_CASE(revocation_reason_names) {

@@ -2,24 +2,14 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "error_code.h"
 #include "sign/distinguished_name.h"
 #include "sign/error.h"
 #include "test_pki.h"
 
 using sign::DistinguishedName;
 
-namespace {
-
-std::string error_code_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const sign::Error& error) {
-        return error.code();
-    }
-    return "no error";
-}
-
-}  // namespace
+using sign::test::error_code_of;
 
 BOOST_AUTO_TEST_SUITE(distinguished_name)
 

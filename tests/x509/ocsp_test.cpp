@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "error_code.h"
+
 #include <fstream>
 
 #include <botan/certstor.h>
@@ -138,21 +140,13 @@ BOOST_AUTO_TEST_CASE(malformed_request_gets_malformed_response) {
 }
 
 BOOST_AUTO_TEST_CASE(responder_must_be_authorized) {
-    auto code_of = [&](const std::function<void()>& action) -> std::string {
-        try {
-            action();
-        } catch (const sign::Error& error) {
-            return error.code();
-        }
-        return "no error";
-    };
     // A leader certificate has no OCSPSigning EKU.
-    BOOST_TEST(code_of([&] { sign::OcspResponder(pki.sub.copy(), pki.leaves.at("leader").certificate.copy(), *pki.leaves.at("leader").key, pki.registry); }) ==
+    BOOST_TEST(sign::test::error_code_of([&] { sign::OcspResponder(pki.sub.copy(), pki.leaves.at("leader").certificate.copy(), *pki.leaves.at("leader").key, pki.registry); }) ==
                "responder_not_authorized");
-    BOOST_TEST(code_of([&] { sign::OcspResponder(pki.sub.copy(), pki.leaves.at("ocsp").certificate.copy(), pki.sub_key, pki.registry); }) ==
+    BOOST_TEST(sign::test::error_code_of([&] { sign::OcspResponder(pki.sub.copy(), pki.leaves.at("ocsp").certificate.copy(), pki.sub_key, pki.registry); }) ==
                "responder_key_mismatch");
     // The CA may answer for itself.
-    BOOST_TEST(code_of([&] { sign::OcspResponder(pki.sub.copy(), pki.sub.copy(), pki.sub_key, pki.registry); }) == "no error");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::OcspResponder(pki.sub.copy(), pki.sub.copy(), pki.sub_key, pki.registry); }) == "no error");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

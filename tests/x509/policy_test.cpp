@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "error_code.h"
+
 #include <openssl/pem.h>
 
 #include "sign/certificate_request.h"
@@ -15,17 +17,6 @@ using namespace sign::test;
 using Clock = std::chrono::system_clock;
 
 namespace {
-
-// Runs `action` and returns the code of the sign::Error it throws ("no error" otherwise).
-std::string code_of(const std::function<void()>& action, std::string* message = nullptr) {
-    try {
-        action();
-    } catch (const sign::Error& error) {
-        if (message) *message = error.what();
-        return error.code();
-    }
-    return "no error";
-}
 
 std::string make_csr(const SoftwareKey& key, const std::string& subject, const EVP_MD* digest) {
     sign::X509ReqPtr request(X509_REQ_new());
@@ -64,22 +55,22 @@ BOOST_AUTO_TEST_CASE(key_and_digest_policy) {
     auto& pki = TestPki::shared();
     auto rsa1024 = SoftwareKey::generate("rsa-1024");
     std::string message;
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(citizen_request(rsa1024), Clock::now()); }, &message) == "weak_key");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(citizen_request(rsa1024), Clock::now()); }, &message) == "weak_key");
     BOOST_TEST(message.find("2048") != std::string::npos, message);
     auto p192 = SoftwareKey::generate("ec-p192");
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(citizen_request(p192), Clock::now()); }) == "weak_key");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(citizen_request(p192), Clock::now()); }) == "weak_key");
     auto request = citizen_request(p256());
     request.digest = "sha1";
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(request, Clock::now()); }, &message) == "weak_digest");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(request, Clock::now()); }, &message) == "weak_digest");
     BOOST_TEST(message == "SHA-1 is not allowed: use SHA-256 or stronger");
-    BOOST_TEST(code_of([] { sign::check_digest("MD5"); }) == "weak_digest");
-    BOOST_TEST(code_of([] { sign::check_digest("whirlpool"); }) == "unsupported_digest");
+    BOOST_TEST(sign::test::error_code_of([] { sign::check_digest("MD5"); }) == "weak_digest");
+    BOOST_TEST(sign::test::error_code_of([] { sign::check_digest("whirlpool"); }) == "unsupported_digest");
     BOOST_TEST(sign::check_digest("SHA-384") == EVP_sha384());
     BOOST_TEST(sign::check_digest("sha3-256") == EVP_sha3_256());
     auto ed25519 = sign::EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
-    BOOST_TEST(code_of([&] { sign::check_key(ed25519.get()); }) == "unsupported_key");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::check_key(ed25519.get()); }) == "unsupported_key");
     auto p521 = SoftwareKey::generate("ec-p521");
-    BOOST_TEST(code_of([&] { sign::check_key(p521.public_key().get()); }) == "no error");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::check_key(p521.public_key().get()); }) == "no error");
 }
 
 BOOST_AUTO_TEST_CASE(certificate_requests) {
@@ -95,10 +86,10 @@ BOOST_AUTO_TEST_CASE(certificate_requests) {
     BOOST_TEST(EVP_PKEY_eq(issued.public_key().get(), p256().native()) == 1);
 
     auto rsa1024 = SoftwareKey::generate("rsa-1024");
-    BOOST_TEST(code_of([&] { sign::CertificateRequest::from_pem(make_csr(rsa1024, subject, EVP_sha256())); }) == "weak_key");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::CertificateRequest::from_pem(make_csr(rsa1024, subject, EVP_sha256())); }) == "weak_key");
     auto rsa2048 = SoftwareKey::generate("rsa-2048");
-    BOOST_TEST(code_of([&] { sign::CertificateRequest::from_pem(make_csr(rsa2048, subject, EVP_sha1())); }) == "weak_digest");
-    BOOST_TEST(code_of([&] { sign::CertificateRequest::from_pem(make_csr(rsa2048, subject, EVP_sha512())); }) == "no error");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::CertificateRequest::from_pem(make_csr(rsa2048, subject, EVP_sha1())); }) == "weak_digest");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::CertificateRequest::from_pem(make_csr(rsa2048, subject, EVP_sha512())); }) == "no error");
 
     // Forged: flip one byte of the signature (the last bytes of the DER).
     sign::X509ReqPtr parsed;
@@ -112,22 +103,22 @@ BOOST_AUTO_TEST_CASE(certificate_requests) {
     int length = i2d_X509_REQ(parsed.get(), &der);
     std::vector<std::uint8_t> bytes(der, der + length);
     OPENSSL_free(der);
-    BOOST_TEST(code_of([&] { sign::CertificateRequest::from_der(bytes); }) == "no error");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::CertificateRequest::from_der(bytes); }) == "no error");
     bytes[bytes.size() - 10] ^= 0x01;
     std::string message;
-    BOOST_TEST(code_of([&] { sign::CertificateRequest::parse(bytes); }, &message) == "csr_signature_invalid");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::CertificateRequest::parse(bytes); }, &message) == "csr_signature_invalid");
     // Tampered: change the subject and keep the old signature.
     bytes[bytes.size() - 10] ^= 0x01;
     std::string as_text(bytes.begin(), bytes.end());
     auto at = as_text.find("048090005555");
     BOOST_REQUIRE(at != std::string::npos);
     bytes[at + 11] = '6';
-    BOOST_TEST(code_of([&] { sign::CertificateRequest::from_der(bytes); }) == "csr_signature_invalid");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::CertificateRequest::from_der(bytes); }) == "csr_signature_invalid");
 
     std::vector<std::uint8_t> garbage{'n', 'o', 't', ' ', 'a', ' ', 'c', 's', 'r'};
-    BOOST_TEST(code_of([&] { sign::CertificateRequest::parse(garbage); }, &message) == "not_a_csr");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::CertificateRequest::parse(garbage); }, &message) == "not_a_csr");
     BOOST_TEST(message.find("not a PKCS#10 request") == 0u, message);
-    BOOST_TEST(code_of([&] { sign::CertificateRequest::from_pem("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"); }) == "not_a_csr");
+    BOOST_TEST(sign::test::error_code_of([&] { sign::CertificateRequest::from_pem("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"); }) == "not_a_csr");
 }
 
 BOOST_AUTO_TEST_CASE(profile_and_subject_rules) {
@@ -135,18 +126,18 @@ BOOST_AUTO_TEST_CASE(profile_and_subject_rules) {
     auto request = citizen_request(p256());
     request.profile = "notary";
     std::string message;
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(request, Clock::now()); }, &message) == "unknown_profile");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(request, Clock::now()); }, &message) == "unknown_profile");
     BOOST_TEST(message.find("known: agency, citizen") != std::string::npos, message);
 
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(citizen_request(p256(), "CCCD:12ab"), Clock::now()); }, &message) ==
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(citizen_request(p256(), "CCCD:12ab"), Clock::now()); }, &message) ==
                "subject_attribute_invalid");
     BOOST_TEST(message == "UID must be CCCD: followed by 12 digits, or CMND: followed by 9 digits (got 'CCCD:12ab')");
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(citizen_request(p256(), "CCCD:04809000999x"), Clock::now()); }) == "subject_attribute_invalid");
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(citizen_request(p256(), "CMND:123456789"), Clock::now()); }) == "no error");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(citizen_request(p256(), "CCCD:04809000999x"), Clock::now()); }) == "subject_attribute_invalid");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(citizen_request(p256(), "CMND:123456789"), Clock::now()); }) == "no error");
 
     const auto& leader = pki.profiles.get("leader");
     auto check = [&](const sign::CertificateProfile& profile, const std::string& subject) {
-        return code_of([&] { sign::check_subject(profile, sign::DistinguishedName::parse(subject)); }, &message);
+        return sign::test::error_code_of([&] { sign::check_subject(profile, sign::DistinguishedName::parse(subject)); }, &message);
     };
     BOOST_TEST(check(leader, "CN=Nguyễn Văn An,O=Sở Nội vụ,C=VN,UID=CCCD:048090001234") == "subject_attribute_missing");
     BOOST_TEST(message.find("title") != std::string::npos, message);
@@ -160,24 +151,24 @@ BOOST_AUTO_TEST_CASE(profile_and_subject_rules) {
     // Roots are only made by create_root; sub-CAs with pathlen 0 make no CAs.
     request = citizen_request(p256());
     request.profile = "root";
-    BOOST_TEST(code_of([&] { pki.root_ca->issue(request, Clock::now()); }) == "root_profile");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.root_ca->issue(request, Clock::now()); }) == "root_profile");
     request.profile = "sub-ca";
     request.subject = sign::DistinguishedName::parse("CN=Deeper CA,O=X,C=VN");
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(request, Clock::now()); }) == "path_length_exceeded");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(request, Clock::now()); }) == "path_length_exceeded");
 
     // TLS: DNS names required, well-formed, and the CN among them; others take none.
     sign::IssuanceRequest tls;
     tls.profile = "tls-server";
     tls.subject = sign::DistinguishedName::parse("CN=api.danang.gov.vn,C=VN");
     tls.public_key = p256().public_key();
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(tls, Clock::now()); }) == "dns_names_required");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(tls, Clock::now()); }) == "dns_names_required");
     tls.dns_names = {"api.danang.gov.vn,DNS:evil.com"};
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(tls, Clock::now()); }) == "invalid_dns_name");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(tls, Clock::now()); }) == "invalid_dns_name");
     tls.dns_names = {"other.danang.gov.vn"};
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(tls, Clock::now()); }) == "cn_not_in_dns_names");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(tls, Clock::now()); }) == "cn_not_in_dns_names");
     request = citizen_request(p256());
     request.dns_names = {"citizen.example.vn"};
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(request, Clock::now()); }) == "dns_names_not_allowed");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(request, Clock::now()); }) == "dns_names_not_allowed");
 }
 
 BOOST_AUTO_TEST_CASE(validity_rules) {
@@ -185,10 +176,10 @@ BOOST_AUTO_TEST_CASE(validity_rules) {
     auto request = citizen_request(p256());
     request.validity_days = 1096;
     std::string message;
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(request, Clock::now()); }, &message) == "validity_too_long");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(request, Clock::now()); }, &message) == "validity_too_long");
     BOOST_TEST(message.find("1095") != std::string::npos, message);
     request.validity_days = 0;
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(request, Clock::now()); }) == "invalid_validity");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(request, Clock::now()); }) == "invalid_validity");
 
     // A CA with 30 days left: an explicit longer request is refused, the default is clamped.
     auto short_key = SoftwareKey::generate("ec-p256");
@@ -201,7 +192,7 @@ BOOST_AUTO_TEST_CASE(validity_rules) {
     MemoryRegistry registry;
     sign::CertificateAuthority short_ca(short_ca_cert.copy(), short_key, test_endpoints, registry, pki.profiles);
     request.validity_days = 100;
-    BOOST_TEST(code_of([&] { short_ca.issue(request, Clock::now()); }) == "validity_beyond_ca");
+    BOOST_TEST(sign::test::error_code_of([&] { short_ca.issue(request, Clock::now()); }) == "validity_beyond_ca");
     request.validity_days.reset();
     auto clamped = short_ca.issue(request, Clock::now());
     BOOST_TEST((clamped.not_after() == short_ca_cert.not_after()));
@@ -215,14 +206,14 @@ BOOST_AUTO_TEST_CASE(ca_state_rules) {
     auto& pki = TestPki::shared();
     auto request = citizen_request(p256());
     // Issuing "in" 30 years: the sub-CA has expired by then.
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(request, Clock::now() + std::chrono::hours(24 * 365 * 30)); }) == "ca_expired");
-    BOOST_TEST(code_of([&] { pki.sub_ca->issue(request, pki.sub.not_before() - std::chrono::hours(1)); }) == "ca_expired");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(request, Clock::now() + std::chrono::hours(24 * 365 * 30)); }) == "ca_expired");
+    BOOST_TEST(sign::test::error_code_of([&] { pki.sub_ca->issue(request, pki.sub.not_before() - std::chrono::hours(1)); }) == "ca_expired");
 
     // A revoked CA issues nothing.
     MemoryRegistry registry;
     registry.revoke(pki.sub.serial_hex(), Clock::now() - std::chrono::minutes(1), sign::RevocationReason::ca_compromise);
     sign::CertificateAuthority revoked_ca(pki.sub.copy(), pki.sub_key, test_endpoints, registry, pki.profiles);
-    BOOST_TEST(code_of([&] { revoked_ca.issue(request, Clock::now()); }) == "ca_revoked");
+    BOOST_TEST(sign::test::error_code_of([&] { revoked_ca.issue(request, Clock::now()); }) == "ca_revoked");
 
     // Serials are unique.
     MemoryRegistry serials;
@@ -232,19 +223,19 @@ BOOST_AUTO_TEST_CASE(ca_state_rules) {
     BOOST_TEST(first.serial_hex() == "7a0b0c0d0e0f10111213141516171819");
     serials.add(first.serial_hex());
     std::string message;
-    BOOST_TEST(code_of([&] { ca.issue(request, Clock::now()); }, &message) == "duplicate_serial");
+    BOOST_TEST(sign::test::error_code_of([&] { ca.issue(request, Clock::now()); }, &message) == "duplicate_serial");
     BOOST_TEST(message.find("7a0b0c0d0e0f10111213141516171819") != std::string::npos, message);
     request.serial_hex = "00";
-    BOOST_TEST(code_of([&] { ca.issue(request, Clock::now()); }) == "invalid_serial");
+    BOOST_TEST(sign::test::error_code_of([&] { ca.issue(request, Clock::now()); }) == "invalid_serial");
 
     // Wrong key for the CA certificate, or a leaf posing as a CA.
-    BOOST_TEST(code_of([&] { sign::CertificateAuthority(pki.sub.copy(), pki.root_key, test_endpoints, serials, pki.profiles); }) ==
+    BOOST_TEST(sign::test::error_code_of([&] { sign::CertificateAuthority(pki.sub.copy(), pki.root_key, test_endpoints, serials, pki.profiles); }) ==
                "ca_key_mismatch");
-    BOOST_TEST(code_of([&] {
+    BOOST_TEST(sign::test::error_code_of([&] {
                    sign::CertificateAuthority(pki.leaves.at("leader").certificate.copy(), *pki.leaves.at("leader").key,
                                               test_endpoints, serials, pki.profiles);
                }) == "not_a_ca");
-    BOOST_TEST(code_of([&] {
+    BOOST_TEST(sign::test::error_code_of([&] {
                    sign::CertificateAuthority(pki.sub.copy(), pki.sub_key, {"ldap://x,y", "", ""}, serials, pki.profiles);
                }) == "invalid_url");
 }
