@@ -82,13 +82,13 @@ void Connection::reconnect(uint64_t seen_generation) {
     connect();
 }
 
-EVP_PKEY* Connection::loaded_key(const Uri& uri) const {
-    auto found = keys_.find(uri.to_string());
+EVP_PKEY* Connection::loaded_key(const std::string& uri_text) const {
+    auto found = keys_.find(uri_text);
     return found == keys_.end() ? nullptr : found->second.get();
 }
 
 EVP_PKEY* Connection::load_key(const Uri& uri) {
-    if (EVP_PKEY* existing = loaded_key(uri)) return existing;
+    if (EVP_PKEY* existing = loaded_key(uri.to_string())) return existing;
     PKCS11_KEY* keys = nullptr;
     unsigned count = 0;
     ERR_clear_error();

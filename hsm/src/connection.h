@@ -35,8 +35,9 @@ public:
     /// The slot the token is in now. Caller holds mutex() in either mode.
     CK_SLOT_ID slot_id() const { return slot_id_; }
 
-    /// The loaded key for `uri`, or nullptr when not loaded yet. Caller holds mutex() in either mode.
-    EVP_PKEY* loaded_key(const Uri& uri) const;
+    /// The loaded key named `uri_text` (a Uri's to_string()), or nullptr when not loaded yet.
+    /// Caller holds mutex() in either mode. Takes the text so the signing path builds no string.
+    EVP_PKEY* loaded_key(const std::string& uri_text) const;
     /// Loads the key for `uri` through libp11. Caller holds mutex() exclusively. Throws KeyNotFound.
     EVP_PKEY* load_key(const Uri& uri);
 
@@ -59,7 +60,7 @@ private:
     unsigned slot_count_ = 0;
     PKCS11_SLOT* slot_ = nullptr;
     CK_SLOT_ID slot_id_ = 0;
-    std::map<std::string, EvpPkeyPtr> keys_;  // by canonical URI
+    std::map<std::string, EvpPkeyPtr, std::less<>> keys_;  // by canonical URI text
 };
 
 /// The PKCS#11 result libp11 left on the OpenSSL error queue, or CKR_OK when there is none.

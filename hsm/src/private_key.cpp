@@ -23,7 +23,10 @@ bool reconnect_may_help(unsigned long rv) {
 }  // namespace
 
 PrivateKey::PrivateKey(std::shared_ptr<detail::Connection> connection, Uri uri, EvpPkeyPtr public_key)
-    : connection_(std::move(connection)), uri_(std::move(uri)), public_key_(public_key.release(), EVP_PKEY_free) {}
+    : connection_(std::move(connection)),
+      uri_(std::move(uri)),
+      uri_text_(uri_.to_string()),
+      public_key_(public_key.release(), EVP_PKEY_free) {}
 
 void PrivateKey::use(const std::function<bool(EVP_PKEY*)>& operation) const {
     // A few reconnects, not one: under load another thread's reconnect, or a second reset of the
@@ -34,7 +37,7 @@ void PrivateKey::use(const std::function<bool(EVP_PKEY*)>& operation) const {
         unsigned long rv;
         {
             std::shared_lock lock(connection_->mutex());
-            EVP_PKEY* key = connection_->loaded_key(uri_);
+            EVP_PKEY* key = connection_->loaded_key(uri_text_);
             if (key == nullptr) {
                 // First use since a reconnect: load under the exclusive lock, then sign under the shared one.
                 lock.unlock();
@@ -51,8 +54,8 @@ void PrivateKey::use(const std::function<bool(EVP_PKEY*)>& operation) const {
             connection_->reconnect(generation);
             continue;
         }
-        if (rv != CKR_OK) throw_for_ckr(rv, "signing with " + uri_.to_string());
-        throw TokenError("signing_failed", "signing with " + uri_.to_string() + " failed: " + drain_openssl_errors());
+        if (rv != CKR_OK) throw_for_ckr(rv, "signing with " + uri_text_);
+        throw TokenError("signing_failed", "signing with " + uri_text_ + " failed: " + drain_openssl_errors());
     }
 }
 

@@ -81,8 +81,8 @@ std::vector<uint8_t> sign_digest(const SigningKey& key, SignatureScheme scheme, 
             EVP_PKEY_CTX_set_signature_md(context.get(), digest) <= 0)
             return false;
         configure_padding(context.get(), scheme, digest);
-        size_t length = 0;
-        if (EVP_PKEY_sign(context.get(), nullptr, &length, hash.data(), hash.size()) <= 0) return false;
+        // EVP_PKEY_get_size is the largest signature the key makes; no size query round trip needed.
+        size_t length = static_cast<size_t>(EVP_PKEY_get_size(token_key));
         signature.resize(length);
         if (EVP_PKEY_sign(context.get(), signature.data(), &length, hash.data(), hash.size()) <= 0) return false;
         signature.resize(length);

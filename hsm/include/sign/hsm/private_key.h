@@ -25,7 +25,7 @@ public:
     /// more; any other failure becomes a typed TokenError.
     void use(const std::function<bool(EVP_PKEY*)>& operation) const override;
     EvpPkeyPtr public_key() const override;
-    std::string uri() const override { return uri_.to_string(); }
+    std::string uri() const override { return uri_text_; }
 
     /// The parsed URI (token, label, id, type=private).
     const Uri& parsed_uri() const { return uri_; }
@@ -35,6 +35,7 @@ public:
 private:
     std::shared_ptr<detail::Connection> connection_;
     Uri uri_;
+    std::string uri_text_;  // uri_.to_string(), computed once: it keys the loaded-key lookup on every signature
     std::shared_ptr<EVP_PKEY> public_key_;
 };
 
