@@ -13,11 +13,8 @@
 #include <toml++/toml.h>
 
 #include "atomic_file.h"
+#include "default_profiles.h"
 #include "sign/error.h"
-
-#ifndef SIGN_DEFAULT_PROFILES
-#define SIGN_DEFAULT_PROFILES "config/profiles.toml"
-#endif
 
 namespace sign::signctl {
 
@@ -70,35 +67,58 @@ bool DataFolder::initialized() const { return fs::exists(path(config_name)); }
 void DataFolder::init(const InitOptions& options) {
     if (initialized())
         throw Error(ErrorKind::conflict, "already_initialized", "the data folder " + root_ + " is already initialised");
-    fs::create_directories(root_);
-    fs::create_directories(path("secrets"));
-    fs::permissions(path("secrets"), fs::perms::owner_all, fs::perm_options::replace);
+    // What this call creates is removed again if it fails, so that a second attempt starts clean.
+    std::vector<fs::path> created;
+    auto create = [&](const fs::path& where) {
+        if (!fs::exists(where)) created.push_back(where);
+    };
+    try {
+        create(root_);
+        create(path("secrets"));
+        fs::create_directories(path("secrets"));
+        fs::permissions(path("secrets"), fs::perms::owner_all, fs::perm_options::replace);
+        Settings settings = create_token(options, create);
+        create(path(settings.profiles));
+        if (!fs::exists(path(settings.profiles))) write_file_atomically(path(settings.profiles), default_profiles_toml);
+        write_settings(settings);
+        settings_ = settings;
+    } catch (...) {
+        std::error_code ignored;
+        for (auto it = created.rbegin(); it != created.rend(); ++it) fs::remove_all(*it, ignored);
+        throw;
+    }
+}
 
+Settings DataFolder::create_token(const InitOptions& options, const std::function<void(const fs::path&)>& create) {
     Settings settings;
     settings.token_label = options.token_label;
     settings.base_url = options.base_url;
     if (options.module) {
         // An existing token (a real HSM): it is initialised with the vendor's tools, not here.
-        if (!options.pin_file) throw Error(ErrorKind::invalid_input, "pin_file_required", "--pin-file is needed with --module");
+        if (!options.pin_file)
+            throw Error(ErrorKind::invalid_input, "pin_file_required", "--token-pin-file is needed with --module");
         settings.module = *options.module;
         settings.pin_file = fs::absolute(*options.pin_file).string();
-        hsm::Token(settings.module, settings.token_label, hsm::Pin::from_file(settings.pin_file));
-    } else {
-        settings.softhsm_config = "softhsm2.conf";
-        fs::create_directories(path("tokens"));
-        write_file_atomically(path(settings.softhsm_config),
-                              "# The embedded default token; a real HSM needs no file like this.\n"
-                              "directories.tokendir = " + path("tokens") + "\n"
-                              "objectstore.backend = file\nlog.level = ERROR\n");
-        std::string so_pin = random_pin();
-        std::string user_pin = random_pin();
-        write_file_atomically(path("secrets/so.pin"), so_pin + "\n", 0600);
-        write_file_atomically(path(settings.pin_file), user_pin + "\n", 0600);
-        setenv("SOFTHSM2_CONF", path(settings.softhsm_config).c_str(), 1);
-        hsm::Module(settings.module).initialize_token(settings.token_label, hsm::Pin::take(so_pin), hsm::Pin::take(user_pin));
+        hsm::Token(settings.module, settings.token_label, hsm::Pin::from_file(settings.pin_file));  // checks PIN and label
+        return settings;
     }
-    if (!fs::exists(path(settings.profiles))) write_file_atomically(path(settings.profiles), read_file(SIGN_DEFAULT_PROFILES));
+    settings.softhsm_config = "softhsm2.conf";
+    for (const char* created : {"tokens", "softhsm2.conf", "secrets/so.pin", "secrets/user.pin"}) create(path(created));
+    fs::create_directories(path("tokens"));
+    write_file_atomically(path(settings.softhsm_config),
+                          "# The embedded default token; a real HSM needs no file like this.\n"
+                          "directories.tokendir = " + path("tokens") + "\n"
+                          "objectstore.backend = file\nlog.level = ERROR\n");
+    std::string so_pin = random_pin();
+    std::string user_pin = random_pin();
+    write_file_atomically(path("secrets/so.pin"), so_pin + "\n", 0600);
+    write_file_atomically(path(settings.pin_file), user_pin + "\n", 0600);
+    setenv("SOFTHSM2_CONF", path(settings.softhsm_config).c_str(), 1);
+    hsm::Module(settings.module).initialize_token(settings.token_label, hsm::Pin::take(so_pin), hsm::Pin::take(user_pin));
+    return settings;
+}
 
+void DataFolder::write_settings(const Settings& settings) {
     toml::table token{{"module", settings.module}, {"label", settings.token_label}, {"pin_file", settings.pin_file}};
     if (!settings.softhsm_config.empty()) token.insert("softhsm_config", settings.softhsm_config);
     toml::table config{
@@ -109,7 +129,6 @@ void DataFolder::init(const InitOptions& options) {
     text << "# signctl configuration, written by `signctl init`. Paths are relative to this folder.\n" << config << "\n";
     // Written last: its presence means the folder is complete.
     write_file_atomically(path(config_name), text.str());
-    settings_ = settings;
 }
 
 void DataFolder::load_settings() {

@@ -3,6 +3,8 @@
 // token, the PIN files, the certificate database, profiles and published
 // certificates and CRLs. Everything signctl touches is found from here.
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +65,9 @@ public:
 
 private:
     void load_settings();
+    /// Sets up the token part of init(); reports each path it is about to create to `create`.
+    Settings create_token(const InitOptions& options, const std::function<void(const std::filesystem::path&)>& create);
+    void write_settings(const Settings& settings);
 
     std::string root_;
     std::optional<std::string> pin_file_override_;

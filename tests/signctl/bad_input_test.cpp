@@ -114,6 +114,14 @@ BOOST_AUTO_TEST_CASE(errors_come_as_json_for_scripts_and_usage_errors_exit_2) {
     auto help = folder.signctl({"--help"});
     BOOST_TEST(help.exit_code == 0);
     BOOST_TEST(help.output.find("Exit codes:") != std::string::npos);
+
+    // A failed init leaves nothing behind, so the next attempt starts clean.
+    std::ofstream(folder.path("pin")) << "1234\n";
+    auto unloadable = folder.signctl({"init", "--module", "/nonexistent/pkcs11.so", "--token-pin-file", folder.path("pin")});
+    BOOST_TEST(unloadable.exit_code == 8, unloadable.output);
+    BOOST_TEST(!std::ifstream(folder.path("signctl.toml")).good());
+    BOOST_TEST(!std::ifstream(folder.path("secrets/user.pin")).good());
+
     folder.init_ca();
     BOOST_TEST(folder.signctl({"init"}).exit_code == 6);
     BOOST_TEST(folder.signctl({"ca", "init"}).exit_code == 6);
