@@ -16,6 +16,10 @@ packages=(
   libboost-test-dev libsqlite3-dev sqlite3
   # generated signature and seal images
   libcairo2-dev fonts-liberation2 fonts-dejavu-core
+  # PDF (PAdES): reading PDFs, PNG images, font subsetting; poppler and NSS tools check the result
+  libqpdf-dev qpdf libpng-dev zlib1g-dev libharfbuzz-dev poppler-utils libnss3-tools
+  # XML (XAdES): canonicalisation and XML-DSig; xmlsec1 checks the result
+  libxml2-dev libxmlsec1-dev xmlsec1
 )
 
 missing=()
