@@ -15,7 +15,9 @@
 #include <sstream>
 
 #include "sign/openssl_ptr.h"
+#include "sign/signature_scheme.h"
 #include "signctl_folder.h"
+#include "token_pki.h"
 
 using sign::test::CommandResult;
 using sign::test::openssl;
@@ -24,16 +26,7 @@ using sign::test::SignctlFolder;
 namespace {
 
 // Built once per test program; the tests here only read it.
-const SignctlFolder& shared_pki() {
-    static SignctlFolder folder;
-    static bool built = [] {
-        auto result = folder.make_test_pki();
-        BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
-        return true;
-    }();
-    (void)built;
-    return folder;
-}
+const SignctlFolder& shared_pki() { return sign::test::TokenPki::shared().folder(); }
 
 const std::vector<std::pair<std::string, std::string>> leaves_and_purposes = {
     {"agency-seal", "any"}, {"leader", "any"},      {"citizen", "any"},
@@ -169,6 +162,17 @@ BOOST_AUTO_TEST_CASE(running_the_test_pki_script_again_adds_nothing) {
     BOOST_TEST(pki.signctl_json({"token", "objects"}) == objects_before);
     BOOST_TEST(std::ifstream(pki.path("images/leader-signature.png")).good());
     BOOST_TEST(std::ifstream(pki.path("images/agency-seal.png")).good());
+}
+
+BOOST_AUTO_TEST_CASE(every_signing_key_on_the_token_matches_its_certificate) {
+    auto& pki = sign::test::TokenPki::shared();
+    const std::vector<uint8_t> data = {'c', 'o', 'n', ' ', 'd', 'a', 'u'};
+    for (const char* label : {"agency-seal", "leader", "citizen", "tsa", "ocsp", "tls-server"}) {
+        sign::Signer signer = pki.signer(label);
+        auto signature = sign::sign_data(signer.key, signer.scheme, signer.digest, data);
+        auto certified_key = signer.certificate.public_key();
+        BOOST_TEST(sign::verify_data(certified_key.get(), signer.scheme, signer.digest, data, signature), label);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

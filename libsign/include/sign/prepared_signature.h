@@ -2,7 +2,8 @@
 // The hash-split used by remote and mobile signing: a format's prepare() returns
 // the digest the key must sign and an opaque state; finalize() takes the state
 // and a signature value made elsewhere (CSC signHash, a phone-approved HSM
-// operation) and produces the signed output. Given the same signature value and
+// operation; in the form sign_digest() returns, DER for ECDSA) and produces
+// the signed output. Given the same signature value and
 // signing time, the output is byte-identical to one-shot signing.
 
 #include <cstdint>
