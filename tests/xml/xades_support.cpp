@@ -1,0 +1,63 @@
+#include "xades_support.h"
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "token_pki.h"
+
+namespace sign::test {
+
+std::vector<uint8_t> read_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path.string());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::vector<uint8_t> bytes_of(const std::string& text) { return {text.begin(), text.end()}; }
+std::string text_of(const std::vector<uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+
+std::vector<uint8_t> sample(const std::string& name) { return read_bytes(std::filesystem::path(XML_SAMPLES) / name); }
+
+FixedClock signing_clock() {
+    // The PKI is issued when the test program starts; a minute after the leader's certificate
+    // begins is inside every end-entity certificate's validity and in the past by the time we verify.
+    auto start = TokenPki::shared().certificate("leader").not_before();
+    return FixedClock(std::chrono::time_point_cast<std::chrono::seconds>(start + std::chrono::seconds(1)));
+}
+
+CommandResult xmlsec_verify(const std::filesystem::path& signature_file, const std::string& detached_uri,
+                            const std::filesystem::path& detached_file) {
+    auto& pki = TokenPki::shared();
+    std::vector<std::string> argv = {"xmlsec1", "--verify",
+                                     "--trusted-pem", pki.path("certs/root-ca.pem"),
+                                     "--untrusted-pem", pki.path("certs/issuing-ca.pem"),
+                                     "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties"};
+    if (detached_uri.empty()) {
+        argv.insert(argv.end(), {"--enabled-reference-uris", "empty,same-doc"});
+    } else {
+        argv.insert(argv.end(), {"--enabled-reference-uris", "same-doc,remote", "--url-map:" + detached_uri, detached_file.string()});
+    }
+    argv.push_back(signature_file.string());
+    return run_command(argv);
+}
+
+bool verified(const CommandResult& result) {
+    return result.exit_code == 0 && result.output.find("OK") != std::string::npos &&
+           result.output.find("FAIL") == std::string::npos;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    if (at == std::string::npos) throw std::runtime_error("'" + from + "' not found");
+    return text.replace(at, from.size(), to);
+}
+
+}  // namespace sign::test
