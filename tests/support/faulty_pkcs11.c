@@ -6,7 +6,8 @@
  * paths, with a real token underneath.
  *
  * Tests load it by path like any module and steer it through
- * faulty_pkcs11_fail_next(), found with dlsym() on the same library.
+ * faulty_pkcs11_fail_next(), found with dlsym() on the same library;
+ * faulty_pkcs11_sign_calls() counts the C_Sign calls made so far.
  */
 
 #include <dlfcn.h>
@@ -35,6 +36,14 @@ __attribute__((visibility("default"))) void faulty_pkcs11_fail_next(const char *
 	__atomic_store_n(&failures_left, count, __ATOMIC_SEQ_CST);
 }
 
+/* How many times C_Sign reached the token, so tests can prove a refused request never signed. */
+static long sign_calls;
+
+__attribute__((visibility("default"))) long faulty_pkcs11_sign_calls(void)
+{
+	return __atomic_load_n(&sign_calls, __ATOMIC_SEQ_CST);
+}
+
 static int should_fail(const char *function)
 {
 	if (strcmp(function, failing_function) != 0)
@@ -60,6 +69,7 @@ static CK_RV faulty_sign_init(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechan
 static CK_RV faulty_sign(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG length, CK_BYTE_PTR signature,
                          CK_ULONG_PTR signature_length)
 {
+	__atomic_add_fetch(&sign_calls, 1, __ATOMIC_SEQ_CST);
 	return should_fail("C_Sign") ? failure : real->C_Sign(session, data, length, signature, signature_length);
 }
 
