@@ -49,6 +49,26 @@ CommandResult xmlsec_verify(const std::filesystem::path& signature_file, const s
     return run_command(argv);
 }
 
+LocalTsa& LocalTsa::shared() {
+    static LocalTsa tsa;
+    return tsa;
+}
+
+LocalTsa::LocalTsa() {
+    auto& pki = TokenPki::shared();
+    key_ = std::make_unique<hsm::PrivateKey>(pki.key("tsa"));
+    std::vector<Certificate> chain;
+    chain.push_back(pki.certificate("issuing-ca"));
+    authority_ = std::make_unique<TimestampAuthority>(pki.certificate("tsa"), *key_, std::move(chain), clock_);
+}
+
+TimestampClient LocalTsa::client() const {
+    auto& pki = TokenPki::shared();
+    std::vector<Certificate> intermediates;
+    intermediates.push_back(pki.certificate("issuing-ca"));
+    return TimestampClient::local(*authority_, pki.certificate("root-ca"), std::move(intermediates), clock_);
+}
+
 bool verified(const CommandResult& result) {
     return result.exit_code == 0 && result.output.find("OK") != std::string::npos &&
            result.output.find("FAIL") == std::string::npos;

@@ -4,12 +4,16 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "command.h"
 #include "sign/clock.h"
+#include "sign/hsm/token.h"
 #include "sign/signer.h"
+#include "sign/timestamp_authority.h"
+#include "sign/timestamp_client.h"
 
 namespace sign::test {
 
@@ -29,6 +33,19 @@ FixedClock signing_clock();
 /// `detached_file`.
 CommandResult xmlsec_verify(const std::filesystem::path& signature_file, const std::string& detached_uri = {},
                             const std::filesystem::path& detached_file = {});
+
+/// The test PKI's TSA (key on the token) in-process, and a verifying client of it.
+class LocalTsa {
+public:
+    static LocalTsa& shared();
+    TimestampClient client() const;
+
+private:
+    LocalTsa();
+    SystemClock clock_;
+    std::unique_ptr<hsm::PrivateKey> key_;
+    std::unique_ptr<TimestampAuthority> authority_;
+};
 
 /// True when xmlsec1 printed OK and exited 0.
 bool verified(const CommandResult& result);

@@ -66,6 +66,24 @@ std::string element_text(const std::string& document, const std::string& tag) {
     return document.substr(start, document.find("</" + tag + ">", start) - start);
 }
 
+// A CA database that knows one serial, as revoked.
+class RevokedRegistry final : public CertificateRegistry {
+public:
+    explicit RevokedRegistry(std::string serial) : serial_(std::move(serial)) {}
+    bool serial_exists(const std::string& serial) const override { return serial == serial_; }
+    CertificateStatus status(const std::string& serial) const override {
+        CertificateStatus status;
+        if (serial == serial_) {
+            status.state = CertificateStatus::State::revoked;
+            status.reason = RevocationReason::key_compromise;
+        }
+        return status;
+    }
+
+private:
+    std::string serial_;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(xades)
@@ -165,7 +183,7 @@ BOOST_AUTO_TEST_CASE(signing_certificate_v2_names_the_signer) {
 
     // IssuerSerialV2: DER IssuerSerial with the issuing CA's name and the certificate's serial.
     write_bytes(dir / "issuer-serial.b64", bytes_of(element_text(text, "xades:IssuerSerialV2") + "\n"));
-    BOOST_REQUIRE(openssl({"base64", "-d", "-in", (dir / "issuer-serial.b64").string(), "-out", (dir / "issuer-serial.der").string()}).exit_code == 0);
+    BOOST_REQUIRE(openssl({"base64", "-d", "-A", "-in", (dir / "issuer-serial.b64").string(), "-out", (dir / "issuer-serial.der").string()}).exit_code == 0);
     auto parsed = openssl({"asn1parse", "-inform", "DER", "-i", "-in", (dir / "issuer-serial.der").string()});
     BOOST_TEST(parsed.exit_code == 0, parsed.output);
     BOOST_TEST(contains(parsed.output, "cont [ 4 ]"), parsed.output);
@@ -325,10 +343,22 @@ BOOST_AUTO_TEST_CASE(unsupported_requests_are_refused_before_signing) {
     Signer sha1 = pki.signer("citizen", std::nullopt, "sha1");
     BOOST_TEST(error_code_of([&] { sign_xades(sha1, document, {}, clock, nullptr); }) == "weak_digest");
 
-    // The leader's certificate with the citizen's key.
+    // The agency seal's certificate with the citizen's key.
     Signer mismatched = pki.signer("citizen");
     mismatched.certificate = pki.certificate("agency-seal");
-    BOOST_TEST(error_code_of([&] { sign_xades(mismatched, document, {}, clock, nullptr); }) != "no error");
+    BOOST_TEST(error_code_of([&] { sign_xades(mismatched, document, {}, clock, nullptr); }) == "key_certificate_mismatch");
+
+    // A signing time before the certificate existed.
+    FixedClock too_early(citizen.certificate.not_before() - std::chrono::hours(24));
+    BOOST_TEST(error_code_of([&] { sign_xades(citizen, document, {}, too_early, nullptr); }) == "certificate_not_yet_valid");
+
+    // Revoked in our CA database.
+    RevokedRegistry registry(citizen.certificate.serial_hex());
+    XadesOptions checked;
+    checked.registry = &registry;
+    BOOST_TEST(error_code_of([&] { prepare_xades(citizen, document, checked, clock); }) == "certificate_revoked");
+    Signer leader = pki.signer("leader", SignatureScheme::rsa_pkcs1v15);
+    BOOST_TEST(prepare_xades(leader, document, checked, clock).digest.size() == 32u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "sign/certificate_registry.h"
 #include "sign/clock.h"
 #include "sign/prepared_signature.h"
 #include "sign/signature_level.h"
@@ -50,13 +51,17 @@ struct XadesOptions {
     /// The Id of ds:Signature (other Ids derive from it). Empty: derived from the signed content,
     /// signing time and certificate, so preparing twice gives the same bytes.
     std::string signature_id;
+    /// Our CA database, to refuse a revoked signer (signer_checks.h); null for foreign certificates.
+    const CertificateRegistry* registry = nullptr;
 };
 
 /// First half of the hash-split: builds the ds:Signature without its SignatureValue and returns
 /// the digest of the canonicalised ds:SignedInfo that the signer's key must sign (with
 /// `signer.scheme` and `signer.digest`). `signing_time` becomes xades:SigningTime (whole seconds, UTC).
-/// Throws invalid_input for non-XML or DTD-carrying input, a missing detached URI, an RSA-PSS
-/// scheme or a certificate that does not match the key; policy errors for weak keys and digests.
+/// Runs check_signer (signer_checks.h) at `signing_time` first, so a refused signer never reaches
+/// the key. Throws invalid_input for non-XML or DTD-carrying input, a missing detached URI or an
+/// RSA-PSS scheme, and what check_signer throws (weak keys and digests, a certificate that does
+/// not match the key, is not valid at the signing time or is revoked in `registry`).
 PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> document, const XadesOptions& options,
                                 std::chrono::system_clock::time_point signing_time);
 

@@ -18,6 +18,7 @@
 
 #include "sign/error.h"
 #include "sign/key_policy.h"
+#include "sign/signer_checks.h"
 #include "sign/utc_time.h"
 #include "xml_document.h"
 
@@ -142,20 +143,6 @@ std::vector<uint8_t> issuer_serial_v2(const Certificate& certificate) {
     return der(0x30, general_names);
 }
 
-void check_signer_for_xades(const Signer& signer, std::chrono::system_clock::time_point signing_time) {
-    // TODO(signer_checks): replace with sign::check_signer once sign/signer_checks.h lands.
-    EvpPkeyPtr key = signer.key.public_key();
-    check_key(key.get());
-    check_digest(signer.digest);
-    EvpPkeyPtr certified = signer.certificate.public_key();
-    if (EVP_PKEY_eq(key.get(), certified.get()) != 1)
-        throw Error(ErrorKind::invalid_input, "certificate_key_mismatch",
-                    "the signer's certificate does not belong to the signing key " + signer.key.uri());
-    if (signing_time < signer.certificate.not_before() || signing_time > signer.certificate.not_after())
-        throw Error(ErrorKind::policy, "certificate_not_valid",
-                    "the signer's certificate is not valid at the signing time " + format_utc(signing_time));
-}
-
 bool valid_id(std::string_view id) {
     if (id.empty() || !(std::isalpha(static_cast<unsigned char>(id[0])) || id[0] == '_')) return false;
     return std::all_of(id.begin(), id.end(), [](char c) {
@@ -247,8 +234,8 @@ bool signature_verifies(EVP_PKEY* key, SignatureScheme scheme, const EVP_MD* dig
 PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> document, const XadesOptions& options,
                                 std::chrono::system_clock::time_point signing_time) {
     signing_time = std::chrono::time_point_cast<std::chrono::seconds>(signing_time);
+    check_signer(signer, options.registry, signing_time);
     Algorithms algorithms = algorithms_for(signer.scheme, signer.digest);
-    check_signer_for_xades(signer, signing_time);
     const bool enveloped = options.packaging == XadesPackaging::enveloped;
 
     xml::XmlDocPtr doc;
