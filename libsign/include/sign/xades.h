@@ -5,6 +5,8 @@
 //  - enveloped: the ds:Signature goes inside the signed XML document, as the last child of its
 //    root element; its Reference URI="" carries the enveloped-signature and exclusive C14N
 //    transforms, so the signature covers the whole document except itself.
+//    A document that already carries a ds:Signature is refused (`document_already_signed`): the
+//    earlier signature's enveloped-signature transform would then cover ours and break.
 //  - detached: the output is a signature document of its own (root ds:Signature) whose Reference
 //    names an external file by `detached_uri` and carries the digest of its bytes, which may be
 //    anything (a PDF, an image, an XML file taken byte for byte).
@@ -59,8 +61,8 @@ struct XadesOptions {
 /// the digest of the canonicalised ds:SignedInfo that the signer's key must sign (with
 /// `signer.scheme` and `signer.digest`). `signing_time` becomes xades:SigningTime (whole seconds, UTC).
 /// Runs check_signer (signer_checks.h) at `signing_time` first, so a refused signer never reaches
-/// the key. Throws invalid_input for non-XML or DTD-carrying input, a missing detached URI or an
-/// RSA-PSS scheme, and what check_signer throws (weak keys and digests, a certificate that does
+/// the key. Throws invalid_input for non-XML or DTD-carrying input, an already signed document
+/// (enveloped), a missing detached URI or an RSA-PSS scheme, and what check_signer throws (weak keys and digests, a certificate that does
 /// not match the key, is not valid at the signing time or is revoked in `registry`).
 PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> document, const XadesOptions& options,
                                 std::chrono::system_clock::time_point signing_time);

@@ -241,6 +241,12 @@ PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> d
     xml::XmlDocPtr doc;
     if (enveloped) {
         doc = xml::parse(document, "the document");
+        // Its enveloped-signature transform removes only its own ds:Signature, so an earlier one
+        // would lose a valid signature the moment we add ours. Further signers sign detached.
+        if (xml::find_element(doc.get(), ds_ns, "Signature") != nullptr)
+            throw Error(ErrorKind::invalid_input, "document_already_signed",
+                        "the document already carries an XML signature, which a second enveloped signature would "
+                        "invalidate; sign it with a detached signature instead");
     } else {
         if (options.detached_uri.empty())
             throw Error(ErrorKind::invalid_input, "detached_uri_required",

@@ -138,6 +138,10 @@ xmlNode* find_element_by_id(xmlDoc* document, std::string_view ns, std::string_v
     });
 }
 
+xmlNode* find_element(xmlDoc* document, std::string_view ns, std::string_view name) {
+    return find_element(xmlDocGetRootElement(document), [&](xmlNode* element) { return is_element(element, ns, name); });
+}
+
 xmlNode* child_element(xmlNode* parent, std::string_view ns, std::string_view name) {
     for (xmlNode* child = parent->children; child != nullptr; child = child->next)
         if (is_element(child, ns, name)) return child;

@@ -32,6 +32,8 @@ std::string serialize(xmlDoc* document);
 
 /// The first element in document order named `name` in namespace `ns` whose attribute `Id` is `id`.
 xmlNode* find_element_by_id(xmlDoc* document, std::string_view ns, std::string_view name, std::string_view id);
+/// The first element in document order named `name` in namespace `ns`, or null.
+xmlNode* find_element(xmlDoc* document, std::string_view ns, std::string_view name);
 /// The first child element of `parent` named `name` in namespace `ns`, or null.
 xmlNode* child_element(xmlNode* parent, std::string_view ns, std::string_view name);
 /// True when any element of the document has an attribute `Id` (any namespace) with this value.
