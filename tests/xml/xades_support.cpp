@@ -1,5 +1,6 @@
 #include "xades_support.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -27,10 +28,12 @@ std::string text_of(const std::vector<uint8_t>& bytes) { return {bytes.begin(), 
 std::vector<uint8_t> sample(const std::string& name) { return read_bytes(std::filesystem::path(XML_SAMPLES) / name); }
 
 FixedClock signing_clock() {
-    // The PKI is issued when the test program starts; a minute after the leader's certificate
-    // begins is inside every end-entity certificate's validity and in the past by the time we verify.
-    auto start = TokenPki::shared().certificate("leader").not_before();
-    return FixedClock(std::chrono::time_point_cast<std::chrono::seconds>(start + std::chrono::seconds(1)));
+    // make-test-pki issues one certificate after another, seconds apart: a second after the last
+    // signer's certificate begins is inside every signer certificate's validity.
+    auto& pki = TokenPki::shared();
+    auto latest = pki.certificate("leader").not_before();
+    for (const char* label : {"citizen", "agency-seal"}) latest = std::max(latest, pki.certificate(label).not_before());
+    return FixedClock(std::chrono::time_point_cast<std::chrono::seconds>(latest + std::chrono::seconds(1)));
 }
 
 CommandResult xmlsec_verify(const std::filesystem::path& signature_file, const std::string& detached_uri,

@@ -25,7 +25,7 @@ std::string text_of(const std::vector<uint8_t>& bytes);
 /// tests/xml/samples/<name>.
 std::vector<uint8_t> sample(const std::string& name);
 
-/// A signing time inside the validity of every test-PKI certificate, the same for the whole run.
+/// A signing time inside the validity of every signer certificate of the test PKI, the same for the whole run.
 FixedClock signing_clock();
 
 /// `xmlsec1 --verify` of `signature_file` against the test PKI (root trusted, issuing CA untrusted),
