@@ -300,6 +300,26 @@ BOOST_AUTO_TEST_CASE(leader_then_agency_seal_the_seal_signs_detached) {
     BOOST_TEST(verified(seal_check), seal_check.output);
 }
 
+BOOST_AUTO_TEST_CASE(a_utf16_document_is_signed_and_comes_out_as_utf8) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("xades");
+    std::string utf8 = replaced(text_of(sample("application-form.xml")), "encoding=\"UTF-8\"", "encoding=\"UTF-16\"");
+    write_bytes(dir / "form-utf8.xml", bytes_of(utf8));
+    auto converted = run_command({"iconv", "-f", "UTF-8", "-t", "UTF-16", "-o", (dir / "form-utf16.xml").string(),
+                                  (dir / "form-utf8.xml").string()});
+    BOOST_REQUIRE(converted.exit_code == 0);
+    auto utf16 = read_bytes(dir / "form-utf16.xml");
+    BOOST_REQUIRE(utf16.size() > utf8.size());
+
+    Signer citizen = pki.signer("citizen");
+    std::string signed_text = text_of(sign_xades(citizen, utf16, {}, signing_clock(), nullptr));
+    BOOST_TEST(signed_text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+    BOOST_TEST(contains(signed_text, "<HoTen>Trần Thị Bích Ngọc</HoTen>"));
+    write_bytes(dir / "signed.xml", bytes_of(signed_text));
+    auto result = xmlsec_verify(dir / "signed.xml");
+    BOOST_TEST(verified(result), result.output);
+}
+
 BOOST_AUTO_TEST_CASE(non_xml_input_is_refused) {
     auto& pki = TokenPki::shared();
     Signer citizen = pki.signer("citizen");
