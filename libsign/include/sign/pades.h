@@ -1,0 +1,123 @@
+#pragma once
+// PAdES baseline signatures (ETSI EN 319 142-1): a CAdES detached CMS in a PDF
+// signature dictionary (/Filter /Adobe.PPKLite, /SubFilter /ETSI.CAdES.detached),
+// appended as an incremental update so every earlier byte, and so every earlier
+// signature, stays as it was.
+//
+// The PDF is read with qpdf; the update (signature dictionary, field and widget,
+// appearance, changed page / AcroForm objects, an xref section of the same kind
+// as the file's last one) is written here. The CMS comes from sign/cades.h.
+//
+// Files, not buffers: inputs and outputs are paths, so a large PDF is streamed,
+// never held in memory more than once. Every function writes its output through
+// a temporary file in the output's folder and renames it at the end: on error
+// there is no output at all.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sign/certificate_registry.h"
+#include "sign/clock.h"
+#include "sign/prepared_signature.h"
+#include "sign/signature_level.h"
+#include "sign/signer.h"
+#include "sign/timestamp_source.h"
+
+namespace sign {
+
+/// A rectangle in PDF user space (points, 1/72 inch, origin bottom left).
+struct PdfRect {
+    double left = 0, bottom = 0, right = 0, top = 0;
+    double width() const { return right - left; }
+    double height() const { return top - bottom; }
+};
+
+/// The same rectangle given in millimetres from the page's bottom-left corner.
+PdfRect rect_from_mm(double left_mm, double bottom_mm, double width_mm, double height_mm);
+/// Millimetres to points.
+constexpr double mm_to_points(double mm) { return mm * 72.0 / 25.4; }
+
+/// A box on a page; `page` counts from 1.
+struct PageRect {
+    int page = 1;
+    PdfRect rect;
+};
+
+/// An existing, unsigned signature field (/FT /Sig without /V), found by its fully
+/// qualified name; its widget's page and rectangle are used.
+struct ExistingField {
+    std::string name;
+};
+
+/// Decree 30/2020 Appendix I: the agency's seal, at its real diameter, covering about the
+/// left third of the leader's signature image. `leader` is the rectangle the leader's image
+/// occupies (the /Rect of the leader's signature widget, which sign_pades makes exactly the
+/// image's rectangle) or the leader's signature field.
+struct SealOverLeader {
+    std::variant<PageRect, ExistingField> leader;
+    double diameter_mm = 36;
+};
+
+using SignaturePlacement = std::variant<PageRect, ExistingField, SealOverLeader>;
+
+/// The seal's rectangle for a leader image at `leader`: a `diameter_mm` square, vertically
+/// centred on the image, whose right edge lies one third into the image.
+PdfRect seal_rect_over(const PdfRect& leader, double diameter_mm);
+
+struct PadesOptions {
+    /// B-B, or B-T with an RFC 3161 signature time-stamp (needs a TimestampSource).
+    SignatureLevel level = SignatureLevel::b_b;
+    /// The new signature field's name (/T); empty picks "Signature<n>", the first one free.
+    /// Ignored when the placement is an ExistingField.
+    std::string field_name;
+    /// Where the visible signature goes; empty for an invisible signature.
+    std::optional<SignaturePlacement> placement;
+    /// PNG drawn in the placement (8-bit or 16-bit, any colour type; alpha becomes an /SMask).
+    /// A PageRect or ExistingField box is filled with the image scaled to fit, aspect kept and
+    /// centred, and the widget shrinks to the image; a seal is drawn at its diameter.
+    /// Files over 8 MB or 40 megapixels are refused before decoding.
+    std::filesystem::path image;
+    std::string reason;    ///< /Reason, optional
+    std::string location;  ///< /Location, optional
+    /// Bytes reserved for the CMS. Empty (the default) measures it: a CMS over a dummy digest with
+    /// the signer's real chain and a signature value of the key's maximum size, plus the size of a
+    /// real time-stamp token for B-T, plus a margin. sign_pades() grows a placeholder that turns out
+    /// too small and signs again; finalize_pades() cannot (the signature covers the ByteRange) and
+    /// throws `placeholder_too_small` naming the size needed.
+    std::optional<std::size_t> contents_size;
+    /// Our CA database, so CAdES refuses revoked signers; null for certificates from elsewhere.
+    const CertificateRegistry* registry = nullptr;
+};
+
+/// Signs `input` into `output` (they must differ): prepare_pades + sign_digest + finalize_pades.
+/// The signing time (/M) comes from `clock`. `tsa` is required for B-T and unused for B-B.
+void sign_pades(const std::filesystem::path& input, const std::filesystem::path& output, const Signer& signer,
+                const Clock& clock, const PadesOptions& options, TimestampSource* tsa = nullptr);
+
+/// First half of the hash-split. Writes `input` plus the incremental update with an all-zero
+/// /Contents placeholder to `prepared` (a working file the caller keeps until finalize), and
+/// returns the digest to sign. `state` holds the prepared file's path, its size and SHA-256,
+/// the ByteRange, and the CAdES state; no PDF bytes. For B-T with no `contents_size`, `tsa` is
+/// asked once for a token over a dummy digest, to size the placeholder.
+/// `signer.key` is not used.
+PreparedSignature prepare_pades(const std::filesystem::path& input, const std::filesystem::path& prepared,
+                                const Signer& signer, const Clock& clock, const PadesOptions& options,
+                                TimestampSource* tsa = nullptr);
+
+/// Second half: builds the CMS from the state and `signature_value` (as sign_digest returns it),
+/// time-stamps it for B-T, and writes the prepared file with the CMS patched into /Contents to
+/// `output` (which may be the prepared file itself). Throws invalid_input `prepared_file_changed`
+/// when the prepared file is not the one prepare_pades wrote.
+void finalize_pades(const PreparedSignature& prepared, std::span<const std::uint8_t> signature_value,
+                    TimestampSource* tsa, const std::filesystem::path& output);
+
+/// A signature field's widget: its page (from 1) and rectangle. Throws not_found.
+PageRect signature_field_rect(const std::filesystem::path& pdf, const std::string& field_name);
+
+}  // namespace sign

@@ -1,0 +1,581 @@
+// PAdES: the PDF side (placement, appearance, incremental update, ByteRange, placeholder)
+// around the CAdES detached CMS of cms_bridge.h.
+
+#include "sign/pades.h"
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <openssl/evp.h>
+#include <qpdf/QPDFAcroFormDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+
+#include "cms_bridge.h"
+#include "image.h"
+#include "pdf_document.h"
+#include "sign/error.h"
+
+namespace sign {
+
+PdfRect rect_from_mm(double left_mm, double bottom_mm, double width_mm, double height_mm) {
+    return {mm_to_points(left_mm), mm_to_points(bottom_mm), mm_to_points(left_mm + width_mm),
+            mm_to_points(bottom_mm + height_mm)};
+}
+
+PdfRect seal_rect_over(const PdfRect& leader, double diameter_mm) {
+    double d = mm_to_points(diameter_mm);
+    double right = leader.left + leader.width() / 3;
+    double middle = (leader.bottom + leader.top) / 2;
+    return {right - d, middle - d / 2, right, middle + d / 2};
+}
+
+namespace pdf {
+namespace {
+
+constexpr std::size_t kByteRangeWidth = 48;  // "[0 a b c" padded with spaces, then "]"
+constexpr std::size_t kContentsMargin = 512;
+
+// References to objects that exist only in the update: qpdf cannot point at them, so a
+// unique name stands in and is replaced by "n 0 R" in the text.
+QPDFObjectHandle new_ref(int id) { return QPDFObjectHandle::newName("/SignPdfNewObject" + std::to_string(id)); }
+
+std::string resolve_new_refs(std::string text) {
+    const std::string marker = "/SignPdfNewObject";
+    for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at)) {
+        auto end = at + marker.size();
+        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+        std::string ref = text.substr(at + marker.size(), end - at - marker.size()) + " 0 R";
+        text.replace(at, end - at, ref);
+        at += ref.size();
+    }
+    return text;
+}
+
+void put_object(IncrementalUpdate& update, QPDFObjectHandle object) {
+    update.put(object.getObjGen(), resolve_new_refs(object.unparseResolved()));
+}
+
+std::string rect_array(const PdfRect& r) {
+    return "[" + number(r.left) + " " + number(r.bottom) + " " + number(r.right) + " " + number(r.top) + "]";
+}
+
+PdfRect rect_of(QPDFObjectHandle array) {
+    if (!array.isRectangle()) throw Error(ErrorKind::invalid_input, "pdf_unreadable", "a widget has no valid /Rect");
+    auto r = array.getArrayAsRectangle();
+    return {std::min(r.llx, r.urx), std::min(r.lly, r.ury), std::max(r.llx, r.urx), std::max(r.lly, r.ury)};
+}
+
+struct FieldMatch {
+    QPDFObjectHandle field;
+    QPDFObjectHandle widget;
+};
+
+std::optional<FieldMatch> find_field(Document& document, const std::string& name) {
+    QPDFAcroFormDocumentHelper forms(document.qpdf());
+    for (auto& field : forms.getFormFields()) {
+        if (field.getFullyQualifiedName() != name) continue;
+        auto widgets = forms.getAnnotationsForField(field);
+        if (widgets.empty()) throw Error(ErrorKind::invalid_input, "field_without_widget", "the field " + name + " has no widget");
+        return FieldMatch{field.getObjectHandle(), widgets.front().getObjectHandle()};
+    }
+    return std::nullopt;
+}
+
+FieldMatch require_field(Document& document, const std::string& name) {
+    auto match = find_field(document, name);
+    if (!match) throw Error(ErrorKind::not_found, "field_not_found", "the PDF has no form field named \"" + name + "\"");
+    return *match;
+}
+
+PageRect widget_place(Document& document, FieldMatch match, const std::string& name) {
+    int page = document.page_of_annotation(match.widget);
+    if (page < 0) throw Error(ErrorKind::invalid_input, "field_without_page", "the field " + name + " is on no page");
+    return {page + 1, rect_of(match.widget.getKey("/Rect"))};
+}
+
+void check_on_page(Document& document, const PageRect& place) {
+    int count = static_cast<int>(document.pages().size());
+    if (place.page < 1 || place.page > count)
+        throw Error(ErrorKind::invalid_input, "page_out_of_range",
+                    "page " + std::to_string(place.page) + " does not exist; the PDF has " + std::to_string(count));
+    const PdfRect& r = place.rect;
+    if (!(r.right > r.left) || !(r.top > r.bottom))
+        throw Error(ErrorKind::invalid_input, "rect_empty", "the signature rectangle " + rect_array(r) + " is empty");
+    QPDFPageObjectHelper page(document.pages()[static_cast<std::size_t>(place.page - 1)]);
+    PdfRect box = rect_of(page.getMediaBox());
+    constexpr double tolerance = 0.01;
+    if (r.left < box.left - tolerance || r.bottom < box.bottom - tolerance || r.right > box.right + tolerance ||
+        r.top > box.top + tolerance)
+        throw Error(ErrorKind::invalid_input, "rect_off_page",
+                    "the signature rectangle " + rect_array(r) + " is not inside page " + std::to_string(place.page) +
+                        " " + rect_array(box));
+}
+
+PdfRect fit(const PdfRect& box, int width, int height) {
+    double scale = std::min(box.width() / width, box.height() / height);
+    double w = width * scale, h = height * scale;
+    double left = box.left + (box.width() - w) / 2, bottom = box.bottom + (box.height() - h) / 2;
+    return {left, bottom, left + w, bottom + h};
+}
+
+// The appearance: a form XObject drawing the image over the whole widget.
+int put_appearance(IncrementalUpdate& update, const PdfRect& rect, const Image* image) {
+    int ap = update.allocate();
+    std::string bbox = "[0 0 " + number(rect.width()) + " " + number(rect.height()) + "]";
+    if (!image) {
+        update.put_stream(ap, "/Type /XObject /Subtype /Form /BBox " + bbox + " /Resources << >>", "");
+        return ap;
+    }
+    int picture = update.allocate();
+    std::string smask;
+    if (!image->alpha.empty()) {
+        int mask = update.allocate();
+        update.put_stream(mask,
+                          "/Type /XObject /Subtype /Image /Width " + std::to_string(image->width) + " /Height " +
+                              std::to_string(image->height) +
+                              " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+                          deflate(image->alpha));
+        smask = " /SMask " + std::to_string(mask) + " 0 R";
+    }
+    update.put_stream(picture,
+                      "/Type /XObject /Subtype /Image /Width " + std::to_string(image->width) + " /Height " +
+                          std::to_string(image->height) + " /ColorSpace /DeviceRGB /BitsPerComponent 8" + smask +
+                          " /Filter /FlateDecode",
+                      deflate(image->rgb));
+    update.put_stream(ap,
+                      "/Type /XObject /Subtype /Form /BBox " + bbox + " /Resources << /XObject << /Img " +
+                          std::to_string(picture) + " 0 R >> >>",
+                      "q " + number(rect.width()) + " 0 0 " + number(rect.height()) + " 0 0 cm /Img Do Q");
+    return ap;
+}
+
+std::string new_field_name(Document& document) {
+    std::set<std::string> names;
+    QPDFAcroFormDocumentHelper forms(document.qpdf());
+    for (auto& field : forms.getFormFields()) names.insert(field.getFullyQualifiedName());
+    for (int n = 1;; ++n)
+        if (!names.count("Signature" + std::to_string(n))) return "Signature" + std::to_string(n);
+}
+
+// Adds `field` (when given) to /AcroForm /Fields and sets /SigFlags 3, rewriting whichever
+// objects hold those values.
+void update_acroform(Document& document, IncrementalUpdate& update, std::optional<int> field) {
+    auto root = document.qpdf().getRoot();
+    auto acroform = root.getKey("/AcroForm");
+    bool rewrite_root = false;
+    if (!acroform.isDictionary()) {
+        int id = update.allocate();
+        update.put(QPDFObjGen(id, 0), "<< /Fields [" + (field ? std::to_string(*field) + " 0 R" : std::string()) +
+                                         "] /SigFlags 3 >>");
+        root.replaceKey("/AcroForm", new_ref(id));
+        put_object(update, root);
+        return;
+    }
+    bool rewrite_form = false;
+    if (field) {
+        auto fields = acroform.getKey("/Fields");
+        if (fields.isArray() && fields.isIndirect()) {
+            fields.appendItem(new_ref(*field));
+            put_object(update, fields);
+        } else {
+            if (!fields.isArray()) {
+                fields = QPDFObjectHandle::newArray();
+                acroform.replaceKey("/Fields", fields);
+            }
+            fields.appendItem(new_ref(*field));
+            rewrite_form = true;
+        }
+    }
+    auto flags = acroform.getKey("/SigFlags");
+    if (!flags.isInteger() || (flags.getIntValue() & 3) != 3) {
+        acroform.replaceKey("/SigFlags", QPDFObjectHandle::newInteger((flags.isInteger() ? flags.getIntValue() : 0) | 3));
+        rewrite_form = true;
+    }
+    if (rewrite_form) {
+        if (acroform.isIndirect())
+            put_object(update, acroform);
+        else
+            rewrite_root = true;
+    }
+    if (rewrite_root) put_object(update, root);
+}
+
+void add_annotation(IncrementalUpdate& update, QPDFObjectHandle page, int annotation) {
+    auto annots = page.getKey("/Annots");
+    if (annots.isArray() && annots.isIndirect()) {
+        annots.appendItem(new_ref(annotation));
+        put_object(update, annots);
+        return;
+    }
+    if (!annots.isArray()) {
+        annots = QPDFObjectHandle::newArray();
+        page.replaceKey("/Annots", annots);
+    }
+    annots.appendItem(new_ref(annotation));
+    put_object(update, page);
+}
+
+// Streams the bytes of `path` in the byte range through `digest_name`.
+std::vector<std::uint8_t> digest_byte_range(const std::filesystem::path& path, const std::array<std::uint64_t, 4>& range,
+                                            const std::string& digest_name) {
+    const EVP_MD* md = EVP_get_digestbyname(digest_name.c_str());
+    if (!md) throw Error(ErrorKind::invalid_input, "unknown_digest", "unknown digest " + digest_name);
+    EvpMdCtxPtr context(EVP_MD_CTX_new());
+    EVP_DigestInit_ex(context.get(), md, nullptr);
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> buffer(1 << 16);
+    for (int part = 0; part < 2; ++part) {
+        in.seekg(static_cast<std::streamoff>(range[part * 2]));
+        std::uint64_t left = range[part * 2 + 1];
+        while (left > 0) {
+            auto chunk = static_cast<std::streamsize>(std::min<std::uint64_t>(left, buffer.size()));
+            in.read(buffer.data(), chunk);
+            if (in.gcount() != chunk) throw Error(ErrorKind::invalid_input, "prepared_file_changed", "the prepared PDF is shorter than its ByteRange");
+            EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(chunk));
+            left -= static_cast<std::uint64_t>(chunk);
+        }
+    }
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(EVP_MD_get_size(md)));
+    unsigned length = 0;
+    EVP_DigestFinal_ex(context.get(), out.data(), &length);
+    return out;
+}
+
+struct Layout {
+    std::array<std::uint64_t, 4> byte_range{};
+    std::uint64_t file_size = 0;
+    std::size_t contents_size = 0;  // bytes of CMS the hex string holds
+};
+
+// Writes input + update with a zero placeholder to `target`.
+Layout write_prepared(const std::filesystem::path& input, const std::filesystem::path& target,
+                      std::chrono::system_clock::time_point now,
+                      const PadesOptions& options, std::size_t contents_size) {
+    Document document(input);
+    IncrementalUpdate update(document);
+
+    std::optional<Image> image;
+    if (!options.image.empty()) {
+        if (!options.placement)
+            throw Error(ErrorKind::invalid_input, "image_without_placement", "a signature image needs a placement");
+        image = load_png(options.image);
+    }
+
+    // Where, and which field.
+    std::optional<FieldMatch> existing;
+    PageRect place{1, {}};
+    bool visible = options.placement.has_value();
+    bool seal = false;
+    if (visible) {
+        const auto& placement = *options.placement;
+        if (auto* p = std::get_if<PageRect>(&placement)) {
+            place = *p;
+        } else if (auto* f = std::get_if<ExistingField>(&placement)) {
+            existing = require_field(document, f->name);
+            if (QPDFFormFieldObjectHelper(existing->field).getFieldType() != "/Sig")
+                throw Error(ErrorKind::invalid_input, "not_a_signature_field", "the field " + f->name + " is not a signature field");
+            if (existing->field.hasKey("/V"))
+                throw Error(ErrorKind::conflict, "field_already_signed", "the field " + f->name + " is already signed");
+            place = widget_place(document, *existing, f->name);
+        } else {
+            const auto& s = std::get<SealOverLeader>(placement);
+            if (!(s.diameter_mm > 0 && s.diameter_mm < 200))
+                throw Error(ErrorKind::invalid_input, "seal_size", "the seal diameter must be between 0 and 200 mm");
+            PageRect leader;
+            if (auto* lp = std::get_if<PageRect>(&s.leader))
+                leader = *lp;
+            else {
+                auto& name = std::get<ExistingField>(s.leader).name;
+                leader = widget_place(document, require_field(document, name), name);
+            }
+            place = {leader.page, seal_rect_over(leader.rect, s.diameter_mm)};
+            seal = true;
+        }
+        check_on_page(document, place);
+        if (image && !seal) place.rect = fit(place.rect, image->width, image->height);
+    } else {
+        if (!options.field_name.empty() && find_field(document, options.field_name))
+            throw Error(ErrorKind::conflict, "field_exists", "the PDF already has a field named " + options.field_name);
+    }
+    std::string name = options.field_name.empty() ? new_field_name(document) : options.field_name;
+    if (!existing && visible && find_field(document, name))
+        throw Error(ErrorKind::conflict, "field_exists", "the PDF already has a field named " + name);
+
+    // The signature dictionary: ByteRange and Contents first, so the text before them is ours.
+    int signature = update.allocate();
+    std::string dictionary = "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [";
+    std::size_t byte_range_at = dictionary.size() - 1;
+    dictionary += std::string(kByteRangeWidth - 2, ' ') + "] /Contents <";
+    std::size_t contents_at = dictionary.size() - 1;
+    dictionary += std::string(contents_size * 2, '0') + "> /M " + text_string(date_string(now));
+    if (!options.reason.empty()) dictionary += " /Reason " + text_string(options.reason);
+    if (!options.location.empty()) dictionary += " /Location " + text_string(options.location);
+    dictionary += " >>";
+    update.put(QPDFObjGen(signature, 0), dictionary);
+
+    QPDFObjectHandle page = document.pages()[static_cast<std::size_t>(place.page - 1)];
+    std::optional<int> appearance;
+    if (visible) appearance = put_appearance(update, place.rect, image ? &*image : nullptr);
+
+    if (existing) {
+        existing->field.replaceKey("/V", new_ref(signature));
+        existing->widget.replaceKey("/Rect", QPDFObjectHandle::parse(rect_array(place.rect)));
+        existing->widget.replaceKey("/AP", QPDFObjectHandle::parse("<< /N /SignPdfNewObject" + std::to_string(*appearance) + " >>"));
+        existing->widget.replaceKey("/F", QPDFObjectHandle::newInteger(132));
+        put_object(update, existing->field);
+        if (existing->widget.getObjGen() != existing->field.getObjGen()) put_object(update, existing->widget);
+        update_acroform(document, update, std::nullopt);
+    } else {
+        int field = update.allocate();
+        std::string widget = "<< /Type /Annot /Subtype /Widget /FT /Sig /T " + text_string(name) + " /V " +
+                             std::to_string(signature) + " 0 R /F 132 /Rect " +
+                             (visible ? rect_array(place.rect) : std::string("[0 0 0 0]")) + " /P " + page.unparse();
+        if (appearance) widget += " /AP << /N " + std::to_string(*appearance) + " 0 R >>";
+        widget += " >>";
+        update.put(QPDFObjGen(field, 0), widget);
+        add_annotation(update, page, field);
+        update_acroform(document, update, field);
+    }
+
+    std::string bytes = update.build();
+    Layout layout;
+    layout.file_size = document.file_size() + bytes.size();
+    layout.contents_size = contents_size;
+    std::uint64_t start = update.body_offset(signature) + contents_at;
+    std::uint64_t end = start + contents_size * 2 + 2;
+    layout.byte_range = {0, start, end, layout.file_size - end};
+    std::string range = "[0 " + std::to_string(start) + " " + std::to_string(end) + " " + std::to_string(layout.file_size - end);
+    range.resize(kByteRangeWidth - 1, ' ');
+    range += "]";
+    bytes.replace(update.body_offset(signature) + byte_range_at - document.file_size(), kByteRangeWidth, range);
+
+    std::filesystem::copy_file(input, target, std::filesystem::copy_options::overwrite_existing);
+    std::ofstream out(target, std::ios::binary | std::ios::app);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) throw Error(ErrorKind::internal, "write_failed", "cannot write " + target.string());
+    return layout;
+}
+
+// The hash-split state: where the prepared file is and what it must still be, plus CAdES's own.
+struct State {
+    std::string prepared;
+    Layout layout;
+    std::string digest_name;
+    std::vector<std::uint8_t> content_digest;
+    SignatureLevel level = SignatureLevel::b_b;
+    PreparedSignature cades;
+};
+
+std::string hex(std::span<const std::uint8_t> bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (auto b : bytes) {
+        out.push_back(digits[b >> 4]);
+        out.push_back(digits[b & 15]);
+    }
+    return out;
+}
+
+std::vector<std::uint8_t> unhex(const std::string& text) {
+    std::vector<std::uint8_t> out;
+    auto value = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        throw Error(ErrorKind::invalid_input, "bad_prepared_state", "the prepared signature state is damaged");
+    };
+    if (text.size() % 2) throw Error(ErrorKind::invalid_input, "bad_prepared_state", "the prepared signature state is damaged");
+    for (std::size_t i = 0; i < text.size(); i += 2) out.push_back(static_cast<std::uint8_t>(value(text[i]) * 16 + value(text[i + 1])));
+    return out;
+}
+
+// Line-based, versioned: "pades-state 1", then one "key value" per line; binary values in hex.
+std::vector<std::uint8_t> encode(const State& s) {
+    std::ostringstream out;
+    out << "pades-state 1\n"
+        << "prepared " << hex(std::span(reinterpret_cast<const std::uint8_t*>(s.prepared.data()), s.prepared.size())) << "\n"
+        << "file-size " << s.layout.file_size << "\n"
+        << "byte-range " << s.layout.byte_range[0] << " " << s.layout.byte_range[1] << " " << s.layout.byte_range[2]
+        << " " << s.layout.byte_range[3] << "\n"
+        << "contents-size " << s.layout.contents_size << "\n"
+        << "digest " << s.digest_name << "\n"
+        << "content-digest " << hex(s.content_digest) << "\n"
+        << "level " << (s.level == SignatureLevel::b_t ? "b-t" : "b-b") << "\n"
+        << "cades-digest " << hex(s.cades.digest) << "\n"
+        << "cades-digest-name " << s.cades.digest_name << "\n"
+        << "cades-scheme " << to_string(s.cades.scheme) << "\n"
+        << "cades-state " << hex(s.cades.state) << "\n";
+    std::string text = out.str();
+    return {text.begin(), text.end()};
+}
+
+State decode(const std::vector<std::uint8_t>& bytes) {
+    std::istringstream in(std::string(bytes.begin(), bytes.end()));
+    std::string line;
+    auto damaged = [] { return Error(ErrorKind::invalid_input, "bad_prepared_state", "the prepared signature state is damaged"); };
+    if (!std::getline(in, line) || line != "pades-state 1") throw damaged();
+    State s;
+    std::set<std::string> seen;
+    while (std::getline(in, line)) {
+        auto space = line.find(' ');
+        if (space == std::string::npos) throw damaged();
+        std::string key = line.substr(0, space), value = line.substr(space + 1);
+        std::istringstream v(value);
+        seen.insert(key);
+        if (key == "prepared") {
+            auto raw = unhex(value);
+            s.prepared.assign(raw.begin(), raw.end());
+        } else if (key == "file-size") v >> s.layout.file_size;
+        else if (key == "byte-range") v >> s.layout.byte_range[0] >> s.layout.byte_range[1] >> s.layout.byte_range[2] >> s.layout.byte_range[3];
+        else if (key == "contents-size") v >> s.layout.contents_size;
+        else if (key == "digest") s.digest_name = value;
+        else if (key == "content-digest") s.content_digest = unhex(value);
+        else if (key == "level") s.level = value == "b-t" ? SignatureLevel::b_t : SignatureLevel::b_b;
+        else if (key == "cades-digest") s.cades.digest = unhex(value);
+        else if (key == "cades-digest-name") s.cades.digest_name = value;
+        else if (key == "cades-scheme") s.cades.scheme = parse_signature_scheme(value);
+        else if (key == "cades-state") s.cades.state = unhex(value);
+        else throw damaged();
+        if (v.fail()) throw damaged();
+    }
+    if (seen.size() != 11) throw damaged();
+    return s;
+}
+
+// Removes a file unless released: the "no output on error" rule.
+class FileGuard {
+public:
+    explicit FileGuard(std::filesystem::path path) : path_(std::move(path)) {}
+    ~FileGuard() {
+        if (!path_.empty()) {
+            std::error_code ec;
+            std::filesystem::remove(path_, ec);
+        }
+    }
+    void release() { path_.clear(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+std::size_t contents_size_for(const Signer& signer, const PadesOptions& options,
+                              std::chrono::system_clock::time_point now, TimestampSource* tsa) {
+    if (options.contents_size) return *options.contents_size;
+    return estimate_cms_size(signer, options.level, options.registry, now, tsa) + kContentsMargin;
+}
+
+}  // namespace
+}  // namespace pdf
+
+PreparedSignature prepare_pades(const std::filesystem::path& input, const std::filesystem::path& prepared,
+                                const Signer& signer, const Clock& clock, const PadesOptions& options,
+                                TimestampSource* tsa) {
+    using namespace pdf;
+    if (options.level == SignatureLevel::b_t && !tsa && !options.contents_size)
+        throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "a B-T signature needs a time-stamp source");
+    // One reading of the clock for /M and for the signer checks.
+    auto now = clock.now();
+    std::size_t contents_size = contents_size_for(signer, options, now, tsa);
+    auto temporary = temporary_beside(prepared);
+    FileGuard guard(temporary);
+    State state;
+    state.layout = write_prepared(input, temporary, now, options, contents_size);
+    state.prepared = std::filesystem::absolute(prepared).string();
+    state.digest_name = signer.digest;
+    state.level = options.level;
+    state.content_digest = digest_byte_range(temporary, state.layout.byte_range, signer.digest);
+    state.cades = cades_prepare(signer, options.level, options.registry, now, state.content_digest);
+    std::filesystem::rename(temporary, prepared);
+    guard.release();
+    PreparedSignature result{state.cades.digest, state.cades.digest_name, state.cades.scheme, encode(state)};
+    return result;
+}
+
+namespace pdf {
+namespace {
+
+// Writes the signed file, or returns the CMS size needed when the placeholder is too small
+// (and then writes nothing).
+std::size_t finalize_into(const State& state, std::span<const std::uint8_t> signature_value, TimestampSource* tsa,
+                          const std::filesystem::path& output) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(state.prepared, ec);
+    if (ec || size != state.layout.file_size)
+        throw Error(ErrorKind::invalid_input, "prepared_file_changed",
+                    "the prepared PDF " + state.prepared + " is missing or not the one prepare_pades wrote");
+    if (digest_byte_range(state.prepared, state.layout.byte_range, state.digest_name) != state.content_digest)
+        throw Error(ErrorKind::invalid_input, "prepared_file_changed",
+                    "the prepared PDF " + state.prepared + " changed after prepare_pades");
+    if (state.level == SignatureLevel::b_t && !tsa)
+        throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "a B-T signature needs a time-stamp source");
+    std::vector<std::uint8_t> cms =
+        cades_finalize(state.cades, signature_value, state.level == SignatureLevel::b_t ? tsa : nullptr);
+    if (cms.size() > state.layout.contents_size) return cms.size();
+    std::string text = hex(cms);
+    text.resize(state.layout.contents_size * 2, '0');
+
+    bool in_place = std::filesystem::equivalent(state.prepared, output, ec) && !ec;
+    std::filesystem::path target = in_place ? std::filesystem::path(state.prepared) : temporary_beside(output);
+    FileGuard guard(in_place ? std::filesystem::path() : target);
+    if (!in_place) std::filesystem::copy_file(state.prepared, target, std::filesystem::copy_options::overwrite_existing);
+    {
+        std::fstream file(target, std::ios::binary | std::ios::in | std::ios::out);
+        file.seekp(static_cast<std::streamoff>(state.layout.byte_range[1] + 1));
+        file.write(text.data(), static_cast<std::streamsize>(text.size()));
+        file.close();
+        if (!file) throw Error(ErrorKind::internal, "write_failed", "cannot write " + target.string());
+    }
+    if (!in_place) {
+        std::filesystem::rename(target, output);
+        guard.release();
+    }
+    return 0;
+}
+
+}  // namespace
+}  // namespace pdf
+
+void finalize_pades(const PreparedSignature& prepared, std::span<const std::uint8_t> signature_value,
+                    TimestampSource* tsa, const std::filesystem::path& output) {
+    auto state = pdf::decode(prepared.state);
+    if (std::size_t needed = pdf::finalize_into(state, signature_value, tsa, output))
+        throw Error(ErrorKind::invalid_input, "placeholder_too_small",
+                    "the CMS needs " + std::to_string(needed) + " bytes but the prepared PDF reserved " +
+                        std::to_string(state.layout.contents_size) + "; prepare again with contents_size at least " +
+                        std::to_string(needed));
+}
+
+void sign_pades(const std::filesystem::path& input, const std::filesystem::path& output, const Signer& signer,
+                const Clock& clock, const PadesOptions& options, TimestampSource* tsa) {
+    using namespace pdf;
+    std::error_code ec;
+    if (std::filesystem::equivalent(input, output, ec))
+        throw Error(ErrorKind::invalid_input, "output_is_input", "the output must not be the input PDF");
+    PadesOptions attempt = options;
+    auto working = temporary_beside(output);
+    FileGuard guard(working);
+    for (int round = 0;; ++round) {
+        PreparedSignature prepared = prepare_pades(input, working, signer, clock, attempt, tsa);
+        auto value = sign_digest(signer.key, prepared.scheme, prepared.digest_name, prepared.digest);
+        std::size_t needed = finalize_into(decode(prepared.state), value, tsa, working);
+        if (needed == 0) break;
+        // The CMS outgrew the placeholder (say, a bigger time-stamp token than measured): reserve
+        // what it needs plus the margin and sign again, since the ByteRange changes with it.
+        if (round >= 2)
+            throw Error(ErrorKind::internal, "placeholder_too_small", "the CMS kept outgrowing its placeholder");
+        attempt.contents_size = needed + kContentsMargin;
+    }
+    std::filesystem::rename(working, output);
+    guard.release();
+}
+
+PageRect signature_field_rect(const std::filesystem::path& pdf_path, const std::string& field_name) {
+    pdf::Document document(pdf_path);
+    auto match = pdf::require_field(document, field_name);
+    return pdf::widget_place(document, match, field_name);
+}
+
+}  // namespace sign

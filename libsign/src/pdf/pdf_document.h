@@ -1,0 +1,88 @@
+#pragma once
+// Reading a PDF with qpdf, and the incremental update this library appends to it.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+
+namespace sign::pdf {
+
+/// A PDF opened for an incremental update: qpdf's view of its objects plus what qpdf does not
+/// expose directly (where the last xref section is, and of which kind). Throws sign::Error
+/// invalid_input `pdf_unreadable`, `pdf_encrypted` or `pdf_no_pages`.
+class Document {
+public:
+    explicit Document(const std::filesystem::path& path);
+
+    QPDF& qpdf() { return *qpdf_; }
+    const std::filesystem::path& path() const { return path_; }
+    std::uint64_t file_size() const { return file_size_; }
+    /// The startxref value: where the last cross-reference section starts; the new /Prev.
+    std::uint64_t last_xref_offset() const { return last_xref_offset_; }
+    /// True when that section is a cross-reference stream (PDF 1.5), false for a classic table.
+    bool last_xref_is_stream() const { return last_xref_is_stream_; }
+    /// The first object number not used by the file.
+    int next_object_id() const { return next_object_id_; }
+    bool ends_with_newline() const { return ends_with_newline_; }
+    const std::vector<QPDFObjectHandle>& pages() { return qpdf_->getAllPages(); }
+    /// The page (0-based index) whose /Annots holds `annotation`, or -1.
+    int page_of_annotation(QPDFObjectHandle annotation);
+
+private:
+    std::filesystem::path path_;
+    std::unique_ptr<QPDF> qpdf_;
+    std::uint64_t file_size_ = 0;
+    std::uint64_t last_xref_offset_ = 0;
+    bool last_xref_is_stream_ = false;
+    int next_object_id_ = 1;
+    bool ends_with_newline_ = false;
+};
+
+/// The objects of one incremental update and the bytes that append them.
+class IncrementalUpdate {
+public:
+    explicit IncrementalUpdate(Document& document);
+
+    /// A new object number.
+    int allocate();
+    /// Sets object `id` (new or replacing an existing one) to `body`, the text between "obj" and "endobj".
+    void put(QPDFObjGen id, std::string body);
+    /// Writes an existing object, as modified in memory, again (top-level indirection resolved).
+    void put(QPDFObjectHandle object);
+    /// A stream object: `dictionary_entries` are the keys besides /Length, e.g. "/Type /XObject ...".
+    void put_stream(int id, const std::string& dictionary_entries, const std::string& data);
+
+    /// The bytes to append to the file: objects, xref section, trailer, startxref, %%EOF.
+    std::string build();
+    /// After build(): the absolute file offset where object `id`'s body (after "obj\n") starts.
+    std::uint64_t body_offset(int id) const { return body_offsets_.at(id); }
+
+private:
+    Document& document_;
+    int next_id_;
+    std::map<int, std::pair<int, std::string>> objects_;  // id -> (generation, body)
+    std::map<int, std::uint64_t> object_offsets_;
+    std::map<int, std::uint64_t> body_offsets_;
+};
+
+/// A PDF text string: a literal for printable ASCII, else UTF-16BE with a byte-order mark, in hex.
+std::string text_string(std::string_view utf8);
+/// A number as PDF writes it: up to 4 decimals, no exponent, no trailing zeros, locale-free.
+std::string number(double value);
+/// "D:YYYYMMDDHHmmSSZ" for a UTC time.
+std::string date_string(std::chrono::system_clock::time_point time);
+/// UTF-8 to code points; throws invalid_input for malformed text.
+std::u32string decode_utf8(std::string_view utf8);
+
+/// Copies `from` to a new temporary file beside `target` and returns its path.
+std::filesystem::path temporary_beside(const std::filesystem::path& target);
+
+}  // namespace sign::pdf

@@ -1,0 +1,172 @@
+// Decree 30/2020 Appendix I appearances, checked on poppler's rendering: the leader's blue
+// signature image in its box, the agency's red seal at its real size over the left third of it,
+// and the document lifecycle (leader signs, number and date filled in, agency seals).
+
+#include <boost/test/unit_test.hpp>
+
+#include "pdf_fixtures.h"
+#include "sign/error.h"
+#include "sign/pades.h"
+#include "temp_dir.h"
+#include "token_pki.h"
+
+using namespace sign;
+using namespace sign::test;
+
+namespace {
+
+constexpr int kPageHeight = 842;
+
+bool is_blue(const Raster::Pixel& p) { return p.blue(); }
+bool is_red(const Raster::Pixel& p) { return p.red(); }
+bool is_white(const Raster::Pixel& p) { return p.r > 240 && p.g > 240 && p.b > 240; }
+
+void require_valid(const std::filesystem::path& pdf, std::size_t count) {
+    std::string report;
+    auto signatures = pdfsig(pdf, &report);
+    BOOST_REQUIRE_MESSAGE(signatures.size() == count, report);
+    for (auto& s : signatures) {
+        BOOST_TEST(s.valid, report);
+        BOOST_TEST(s.trusted, report);
+    }
+    auto check = qpdf_check(pdf);
+    BOOST_TEST(check.exit_code == 0, check.output);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(appearance)
+
+BOOST_AUTO_TEST_CASE(leader_image_fills_its_box_in_blue) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf());
+    auto sizes = image_sizes();
+    SystemClock clock;
+    auto leader = TokenPki::shared().signer("leader");
+    PadesOptions options;
+    PdfRect box = rect_from_mm(110, 40, sizes.signature_width_mm, sizes.signature_height_mm);
+    options.placement = PageRect{1, box};
+    options.image = TokenPki::shared().path("images/leader-signature.png");
+    sign_pades(dir / "in.pdf", dir / "out.pdf", leader, clock, options, nullptr);
+    require_valid(dir / "out.pdf", 1);
+
+    auto field = signature_field_rect(dir / "out.pdf", "Signature1");
+    BOOST_TEST(field.page == 1);
+    BOOST_TEST(field.rect.left == box.left, boost::test_tools::tolerance(0.01));
+    BOOST_TEST(field.rect.width() == box.width(), boost::test_tools::tolerance(0.01));
+
+    auto raster = render_page(dir / "out.pdf", 1, dir.path());
+    BOOST_REQUIRE_EQUAL(raster.height, kPageHeight);
+    auto inside = to_pixels(box, kPageHeight);
+    int blue = count_pixels(raster, inside, is_blue);
+    BOOST_TEST(blue > 200, "blue ink pixels in the box: " << blue);
+    // Transparent background: most of the box stays white paper.
+    int white = count_pixels(raster, inside, is_white);
+    int area = (inside.right - inside.left) * (inside.bottom - inside.top);
+    BOOST_TEST(white > area / 2);
+    // Nothing blue outside the box.
+    PixelBox around{inside.left - 40, inside.top - 40, inside.right + 40, inside.bottom + 40};
+    BOOST_TEST(count_pixels(raster, around, is_blue) == blue);
+}
+
+BOOST_AUTO_TEST_CASE(image_keeps_its_aspect_in_a_wider_box) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf());
+    SystemClock clock;
+    auto leader = TokenPki::shared().signer("leader");
+    PadesOptions options;
+    options.placement = PageRect{1, {100, 100, 500, 200}};  // 4:1, the image is 60:25
+    options.image = TokenPki::shared().path("images/leader-signature.png");
+    sign_pades(dir / "in.pdf", dir / "out.pdf", leader, clock, options, nullptr);
+    auto field = signature_field_rect(dir / "out.pdf", "Signature1");
+    auto sizes = image_sizes();
+    BOOST_TEST(field.rect.height() == 100.0, boost::test_tools::tolerance(0.01));
+    BOOST_TEST(field.rect.width() / field.rect.height() == sizes.signature_width_mm / sizes.signature_height_mm,
+               boost::test_tools::tolerance(0.01));
+    BOOST_TEST((field.rect.left + field.rect.right) / 2 == 300.0, boost::test_tools::tolerance(0.01));
+}
+
+BOOST_AUTO_TEST_CASE(seal_covers_left_third_of_leader_image_at_real_size) {
+    TempDir dir("pades");
+    write_file(dir / "hand.pdf", minimal_pdf({.signature_field = true}));
+    qpdf_convert(dir / "hand.pdf", dir / "in.pdf", {"--object-streams=generate"});
+    auto sizes = image_sizes();
+    SystemClock clock;
+    auto leader = TokenPki::shared().signer("leader");
+    auto agency = TokenPki::shared().signer("agency-seal");
+
+    PadesOptions approval;
+    approval.placement = ExistingField{"chu_ky_lanh_dao"};
+    approval.image = TokenPki::shared().path("images/leader-signature.png");
+    sign_pades(dir / "in.pdf", dir / "leader.pdf", leader, clock, approval);
+
+    PadesOptions seal;
+    seal.placement = SealOverLeader{ExistingField{"chu_ky_lanh_dao"}, sizes.seal_diameter_mm};
+    seal.image = TokenPki::shared().path("images/agency-seal.png");
+    seal.field_name = "dong_dau";
+    sign_pades(dir / "leader.pdf", dir / "sealed.pdf", agency, clock, seal);
+    require_valid(dir / "sealed.pdf", 2);
+
+    auto image = signature_field_rect(dir / "sealed.pdf", "chu_ky_lanh_dao").rect;
+    auto seal_rect = signature_field_rect(dir / "sealed.pdf", "dong_dau").rect;
+    double d = mm_to_points(sizes.seal_diameter_mm);
+    BOOST_TEST(seal_rect.width() == d, boost::test_tools::tolerance(0.01));
+    BOOST_TEST(seal_rect.right == image.left + image.width() / 3, boost::test_tools::tolerance(0.01));
+
+    auto raster = render_page(dir / "sealed.pdf", 1, dir.path());
+    auto leader_px = to_pixels(image, kPageHeight);
+    int third = leader_px.left + (leader_px.right - leader_px.left) / 3;
+    PixelBox left_third{leader_px.left, leader_px.top, third - 1, leader_px.bottom};
+    PixelBox rest{third + 2, leader_px.top, leader_px.right, leader_px.bottom};
+    BOOST_TEST(count_pixels(raster, left_third, is_red) > 100, "red seal over the left third of the signature");
+    BOOST_TEST(count_pixels(raster, rest, is_red) == 0, "the seal stops at one third");
+    BOOST_TEST(count_pixels(raster, rest, is_blue) > 100, "the rest of the signature stays visible in blue");
+    // Real size: the red ring reaches the seal rectangle's edges and no further.
+    auto seal_px = to_pixels(seal_rect, kPageHeight);
+    int min_x = raster.width, max_x = -1, min_y = raster.height, max_y = -1;
+    for (int y = 0; y < raster.height; ++y)
+        for (int x = 0; x < raster.width; ++x)
+            if (raster.at(x, y).red()) {
+                min_x = std::min(min_x, x), max_x = std::max(max_x, x);
+                min_y = std::min(min_y, y), max_y = std::max(max_y, y);
+            }
+    BOOST_TEST(std::abs(min_x - seal_px.left) <= 3);
+    BOOST_TEST(std::abs(max_x + 1 - seal_px.right) <= 3);
+    BOOST_TEST(std::abs((max_y - min_y + 1) - d) <= 4);
+}
+
+BOOST_AUTO_TEST_CASE(seal_from_a_caller_rectangle) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf());
+    SystemClock clock;
+    auto agency = TokenPki::shared().signer("agency-seal");
+    PdfRect leader = rect_from_mm(110, 40, 60, 25);
+    PadesOptions seal;
+    seal.placement = SealOverLeader{PageRect{1, leader}, 36};
+    seal.image = TokenPki::shared().path("images/agency-seal.png");
+    sign_pades(dir / "in.pdf", dir / "out.pdf", agency, clock, seal);
+    require_valid(dir / "out.pdf", 1);
+    auto rect = signature_field_rect(dir / "out.pdf", "Signature1").rect;
+    auto expected = seal_rect_over(leader, 36);
+    BOOST_TEST(rect.left == expected.left, boost::test_tools::tolerance(0.01));
+    BOOST_TEST(rect.top == expected.top, boost::test_tools::tolerance(0.01));
+    BOOST_TEST((rect.bottom + rect.top) / 2 == (leader.bottom + leader.top) / 2, boost::test_tools::tolerance(0.01));
+}
+
+BOOST_AUTO_TEST_CASE(signing_an_already_signed_field_is_refused) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf({.signature_field = true}));
+    SystemClock clock;
+    auto leader = TokenPki::shared().signer("leader");
+    PadesOptions options;
+    options.placement = ExistingField{"chu_ky_lanh_dao"};
+    sign_pades(dir / "in.pdf", dir / "once.pdf", leader, clock, options);
+    BOOST_CHECK_EXCEPTION(sign_pades(dir / "once.pdf", dir / "twice.pdf", leader, clock, options), Error,
+                          [](const Error& e) { return e.code() == "field_already_signed"; });
+    options.placement = ExistingField{"no_such_field"};
+    BOOST_CHECK_EXCEPTION(sign_pades(dir / "in.pdf", dir / "twice.pdf", leader, clock, options), Error,
+                          [](const Error& e) { return e.code() == "field_not_found"; });
+    BOOST_TEST(!std::filesystem::exists(dir / "twice.pdf"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

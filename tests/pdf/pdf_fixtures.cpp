@@ -1,0 +1,209 @@
+#include "pdf_fixtures.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <png.h>
+#include <nlohmann/json.hpp>
+
+#include "sign/timestamp_authority.h"
+#include "sign/timestamp_client.h"
+
+#include "ocsp_server.h"
+#include "temp_dir.h"
+#include "token_pki.h"
+
+namespace sign::test {
+
+namespace {
+
+std::string build_pdf(const std::vector<std::string>& objects, int root) {
+    std::string out = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
+    std::vector<std::size_t> offsets;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        offsets.push_back(out.size());
+        out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+    }
+    std::size_t xref = out.size();
+    out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f\r\n";
+    for (auto offset : offsets) {
+        char entry[32];
+        std::snprintf(entry, sizeof entry, "%010zu 00000 n\r\n", offset);
+        out += entry;
+    }
+    out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root " + std::to_string(root) +
+           " 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+    return out;
+}
+
+std::string stream(const std::string& data) {
+    return "<< /Length " + std::to_string(data.size()) + " >>\nstream\n" + data + "\nendstream";
+}
+
+}  // namespace
+
+std::string minimal_pdf(const MinimalPdf& o) {
+    // 1 catalog, 2 pages, 3 font, 4 AcroForm, then per page: page + contents; then fields; then annots array.
+    std::vector<std::string> objects(4);
+    int first_page = 5;
+    std::string kids;
+    for (int p = 0; p < o.pages; ++p) kids += std::to_string(first_page + 2 * p) + " 0 R ";
+    int next = first_page + 2 * o.pages;
+    std::vector<int> fields;
+    std::vector<std::string> field_objects;
+    auto add_field = [&](const std::string& body) {
+        fields.push_back(next++);
+        field_objects.push_back(body);
+    };
+    if (o.text_fields) {
+        add_field("<< /Type /Annot /Subtype /Widget /FT /Tx /T (so_van_ban) /Rect [72 690 300 712] /P 5 0 R /F 4 /DA (/Helv 11 Tf 0 g) >>");
+        add_field("<< /Type /Annot /Subtype /Widget /FT /Tx /T (ngay_ban_hanh) /Rect [330 690 560 712] /P 5 0 R /F 4 /DA (/Helv 11 Tf 0 g) >>");
+    }
+    if (o.signature_field)
+        add_field("<< /Type /Annot /Subtype /Widget /FT /Sig /T (chu_ky_lanh_dao) /Rect [330 150 500 221] /P 5 0 R /F 4 >>");
+    std::string field_refs;
+    for (int f : fields) field_refs += std::to_string(f) + " 0 R ";
+    int annots_array = o.indirect_annots ? next++ : 0;
+
+    objects[0] = "<< /Type /Catalog /Pages 2 0 R" + std::string(fields.empty() ? "" : " /AcroForm 4 0 R") + " >>";
+    objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(o.pages) + " >>";
+    objects[2] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+    objects[3] = "<< /Fields [" + field_refs + "] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 3 0 R >> >> >>";
+    for (int p = 0; p < o.pages; ++p) {
+        std::string annots;
+        if (p == 0 && o.indirect_annots)
+            annots = " /Annots " + std::to_string(annots_array) + " 0 R";
+        else if (p == 0 && !fields.empty())
+            annots = " /Annots [" + field_refs + "]";
+        objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents " +
+                          std::to_string(first_page + 2 * p + 1) + " 0 R" + annots + " >>");
+        objects.push_back(stream("BT /F1 14 Tf 72 760 Td (QUYET DINH - page " + std::to_string(p + 1) +
+                                 ") Tj 0 -20 Td /F1 11 Tf (Ve viec ban hanh quy che lam viec.) Tj ET"));
+    }
+    for (auto& f : field_objects) objects.push_back(f);
+    if (o.indirect_annots) objects.push_back("[" + field_refs + "]");
+    return build_pdf(objects, 1);
+}
+
+void write_file(const std::filesystem::path& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    BOOST_REQUIRE(out.good());
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void qpdf_convert(const std::filesystem::path& input, const std::filesystem::path& output,
+                  const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"qpdf"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back(input.string());
+    argv.push_back(output.string());
+    auto result = run_command(argv);
+    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "qpdf failed: " << result.output);
+}
+
+CommandResult qpdf_check(const std::filesystem::path& pdf) { return run_command({"qpdf", "--check", pdf.string()}); }
+
+namespace {
+
+const std::filesystem::path& nss_database() {
+    static TempDir folder("pades-nss");
+    static bool made = [] {
+        auto dir = "sql:" + folder.path().string();
+        auto created = run_command({"certutil", "-N", "-d", dir, "--empty-password"});
+        BOOST_REQUIRE_MESSAGE(created.exit_code == 0, created.output);
+        auto added = run_command({"certutil", "-A", "-d", dir, "-n", "root", "-t", "CT,C,C", "-i",
+                                  TokenPki::shared().path("certs/root-ca.pem")});
+        BOOST_REQUIRE_MESSAGE(added.exit_code == 0, added.output);
+        return true;
+    }();
+    (void)made;
+    return folder.path();
+}
+
+}  // namespace
+
+std::vector<PdfsigSignature> pdfsig(const std::filesystem::path& pdf, std::string* output) {
+    OcspServer::shared();
+    auto result = run_command({"pdfsig", "-nssdir", "sql:" + nss_database().string(), pdf.string()});
+    if (output) *output = result.output;
+    std::vector<PdfsigSignature> signatures;
+    std::istringstream in(result.output);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("Signature #", 0) == 0) {
+            signatures.emplace_back();
+            continue;
+        }
+        if (signatures.empty()) continue;
+        auto& s = signatures.back();
+        s.block += line + "\n";
+        if (line.find("Signature Validation: Signature is Valid.") != std::string::npos) s.valid = true;
+        if (line.find("Certificate Validation: Certificate is Trusted.") != std::string::npos) s.trusted = true;
+        if (line.find("- Total document signed") != std::string::npos) s.total_document = true;
+    }
+    return signatures;
+}
+
+std::uint64_t startxref(const std::string& bytes) {
+    auto at = bytes.rfind("startxref");
+    BOOST_REQUIRE(at != std::string::npos);
+    return std::stoull(bytes.substr(at + 9, 24));
+}
+
+Raster render_page(const std::filesystem::path& pdf, int page, const std::filesystem::path& work) {
+    auto prefix = work / ("page-" + std::to_string(page));
+    auto result = run_command({"pdftoppm", "-r", "72", "-png", "-singlefile", "-f", std::to_string(page), "-l",
+                               std::to_string(page), pdf.string(), prefix.string()});
+    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "pdftoppm failed: " << result.output);
+    auto file = prefix.string() + ".png";
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    BOOST_REQUIRE(png_image_begin_read_from_file(&image, file.c_str()));
+    image.format = PNG_FORMAT_RGBA;
+    Raster raster;
+    raster.width = static_cast<int>(image.width);
+    raster.height = static_cast<int>(image.height);
+    raster.rgba.resize(PNG_IMAGE_SIZE(image));
+    BOOST_REQUIRE(png_image_finish_read(&image, nullptr, raster.rgba.data(), 0, nullptr));
+    return raster;
+}
+
+TimestampSource& test_tsa() {
+    static SystemClock clock;
+    static TokenPki& pki = TokenPki::shared();
+    static hsm::PrivateKey key = pki.key("tsa");
+    static TimestampAuthority authority = [] {
+        std::vector<Certificate> chain;
+        chain.push_back(pki.certificate("issuing-ca"));
+        return TimestampAuthority(pki.certificate("tsa"), key, std::move(chain), clock);
+    }();
+    static TimestampClient client = [] {
+        std::vector<Certificate> intermediates;
+        intermediates.push_back(pki.certificate("issuing-ca"));
+        return TimestampClient::local(authority, pki.certificate("root-ca"), std::move(intermediates), clock);
+    }();
+    return client;
+}
+
+ImageSizes image_sizes() {
+    auto json = nlohmann::json::parse(read_file(TokenPki::shared().path("images/images.json")));
+    return {json["leader_signature"]["width_mm"].get<double>(), json["leader_signature"]["height_mm"].get<double>(),
+            json["agency_seal"]["diameter_mm"].get<double>()};
+}
+
+PixelBox to_pixels(const PdfRect& r, int page_height_px) {
+    return {static_cast<int>(std::floor(r.left)), page_height_px - static_cast<int>(std::ceil(r.top)),
+            static_cast<int>(std::ceil(r.right)), page_height_px - static_cast<int>(std::floor(r.bottom))};
+}
+
+}  // namespace sign::test
