@@ -166,6 +166,21 @@ BOOST_AUTO_TEST_CASE(detached_b_b_verifies_with_xmlsec_and_detects_tampering) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_percent_encoded_file_name_is_kept_as_given) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("xades");
+    const std::string uri = "%C4%91%C6%A1n%20%C4%91%E1%BB%81%20ngh%E1%BB%8B.xml";  // "đơn đề nghị.xml"
+    auto content = sample("application-form.xml");
+    write_bytes(dir / "đơn đề nghị.xml", content);
+    Signer citizen = pki.signer("citizen");
+    auto signature = sign_xades(citizen, content, detached(uri), signing_clock(), nullptr);
+    BOOST_TEST(contains(text_of(signature), "URI=\"" + uri + "\""));
+    write_bytes(dir / "signature.xml", signature);
+    // xmlsec1 decodes the URI before it looks in its URL map.
+    auto result = xmlsec_verify(dir / "signature.xml", "đơn đề nghị.xml", dir / "đơn đề nghị.xml");
+    BOOST_TEST(verified(result), result.output);
+}
+
 BOOST_AUTO_TEST_CASE(signing_certificate_v2_names_the_signer) {
     auto& pki = TokenPki::shared();
     TempDir dir("xades");
@@ -375,6 +390,9 @@ BOOST_AUTO_TEST_CASE(unsupported_requests_are_refused_before_signing) {
 
     Signer citizen = pki.signer("citizen");
     BOOST_TEST(error_code_of([&] { sign_xades(citizen, document, detached(""), clock, nullptr); }) == "detached_uri_required");
+    BOOST_TEST(error_code_of([&] { sign_xades(citizen, document, detached("đơn đề nghị.pdf"), clock, nullptr); }) == "invalid_detached_uri");
+    BOOST_TEST(error_code_of([&] { sign_xades(citizen, document, detached("#don-2026-000123"), clock, nullptr); }) == "invalid_detached_uri");
+    BOOST_TEST(error_code_of([&] { sign_xades(citizen, document, detached("don%2"), clock, nullptr); }) == "invalid_detached_uri");
 
     XadesOptions b_t;
     b_t.level = SignatureLevel::b_t;

@@ -45,7 +45,8 @@ struct XadesOptions {
     XadesPackaging packaging = XadesPackaging::enveloped;
     SignatureLevel level = SignatureLevel::b_b;
     /// Detached only, required: the Reference URI naming the signed file, usually its file name
-    /// ("application-form.pdf"); a verifier resolves it next to the signature document.
+    /// ("application-form.pdf"); a verifier resolves it next to the signature document. An RFC 3986
+    /// URI reference: spaces and non-ASCII letters percent-encoded, else invalid_input `invalid_detached_uri`.
     std::string detached_uri;
     /// The xades:DataObjectFormat MimeType; empty means "text/xml" when enveloped,
     /// "application/octet-stream" when detached.

@@ -150,6 +150,25 @@ bool valid_id(std::string_view id) {
     });
 }
 
+// An RFC 3986 URI reference that names a document, not a fragment of this one: file names with
+// spaces or diacritics must come percent-encoded ("%C4%91%C6%A1n.pdf"), as verifiers decode them.
+bool valid_detached_uri(std::string_view uri) {
+    if (uri.empty() || uri.front() == '#') return false;
+    static constexpr std::string_view allowed = "-._~:/?#[]@!$&'()*+,;=";
+    for (size_t i = 0; i < uri.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(uri[i]);
+        if (c == '%') {
+            if (i + 2 >= uri.size() || !std::isxdigit(static_cast<unsigned char>(uri[i + 1])) ||
+                !std::isxdigit(static_cast<unsigned char>(uri[i + 2])))
+                return false;
+            i += 2;
+        } else if (c >= 0x80 || !(std::isalnum(c) || allowed.find(static_cast<char>(c)) != std::string_view::npos)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 xmlNode* append(xmlNode* parent, xmlNs* ns, const char* name, std::string_view text = {}) {
     return xml::append_element(parent, ns, name, text);
 }
@@ -251,6 +270,10 @@ PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> d
         if (options.detached_uri.empty())
             throw Error(ErrorKind::invalid_input, "detached_uri_required",
                         "a detached XAdES signature needs the URI (file name) of the signed file");
+        if (!valid_detached_uri(options.detached_uri))
+            throw Error(ErrorKind::invalid_input, "invalid_detached_uri",
+                        "'" + options.detached_uri + "' is not a URI naming the signed file: percent-encode spaces and "
+                        "non-ASCII letters (RFC 3986), and do not start it with '#'");
         doc.reset(xmlNewDoc(to_xml("1.0")));
         if (!doc) throw Error(ErrorKind::internal, "out_of_memory", "cannot create an XML document");
     }
