@@ -169,4 +169,59 @@ BOOST_AUTO_TEST_CASE(signing_an_already_signed_field_is_refused) {
     BOOST_TEST(!std::filesystem::exists(dir / "twice.pdf"));
 }
 
+BOOST_AUTO_TEST_CASE(lifecycle_leader_then_number_and_date_then_agency_seal) {
+    TempDir dir("pades");
+    write_file(dir / "hand.pdf", minimal_pdf({.text_fields = true, .signature_field = true}));
+    qpdf_convert(dir / "hand.pdf", dir / "draft.pdf", {"--object-streams=generate"});
+    auto sizes = image_sizes();
+    SystemClock clock;
+    auto leader = TokenPki::shared().signer("leader");
+    auto agency = TokenPki::shared().signer("agency-seal");
+
+    // 1. The leader approves: visible signature in the prepared field, time-stamped.
+    PadesOptions approval;
+    approval.level = SignatureLevel::b_t;
+    approval.placement = ExistingField{"chu_ky_lanh_dao"};
+    approval.image = TokenPki::shared().path("images/leader-signature.png");
+    sign_pades(dir / "draft.pdf", dir / "approved.pdf", leader, clock, approval, &test_tsa());
+
+    // 2. The clerk's office numbers and dates it, in an incremental update.
+    fill_form_fields(dir / "approved.pdf", dir / "numbered.pdf",
+                     {{"so_van_ban", "Số: 15/QĐ-UBND"}, {"ngay_ban_hanh", "Đà Nẵng, ngày 27 tháng 11 năm 2026"}});
+    std::string approved = read_file(dir / "approved.pdf"), numbered = read_file(dir / "numbered.pdf");
+    BOOST_TEST((numbered.compare(0, approved.size(), approved) == 0));
+    require_valid(dir / "numbered.pdf", 1);
+    auto text = run_command({"pdftotext", "-layout", (dir / "numbered.pdf").string(), "-"});
+    BOOST_TEST(text.output.find("Số: 15/QĐ-UBND") != std::string::npos, text.output);
+    BOOST_TEST(text.output.find("ngày 27 tháng 11 năm 2026") != std::string::npos, text.output);
+
+    // 3. The agency seals last, over the left third of the leader's signature.
+    PadesOptions seal;
+    seal.level = SignatureLevel::b_t;
+    seal.placement = SealOverLeader{ExistingField{"chu_ky_lanh_dao"}, sizes.seal_diameter_mm};
+    seal.image = TokenPki::shared().path("images/agency-seal.png");
+    seal.field_name = "con_dau";
+    sign_pades(dir / "numbered.pdf", dir / "issued.pdf", agency, clock, seal, &test_tsa());
+    require_valid(dir / "issued.pdf", 2);
+    std::string report;
+    auto signatures = pdfsig(dir / "issued.pdf", &report);
+    BOOST_TEST(signatures[0].block.find("Nguyễn Văn An") != std::string::npos, report);
+    BOOST_TEST(!signatures[0].total_document, report);
+    BOOST_TEST(signatures[1].total_document, report);
+    auto check = qpdf_check(dir / "issued.pdf");
+    BOOST_TEST(check.output.find("WARNING") == std::string::npos, check.output);
+}
+
+BOOST_AUTO_TEST_CASE(filling_refuses_unknown_and_non_text_fields) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf({.text_fields = true, .signature_field = true}));
+    BOOST_CHECK_EXCEPTION(fill_form_fields(dir / "in.pdf", dir / "out.pdf", {{"no_such", "1"}}), Error,
+                          [](const Error& e) { return e.code() == "field_not_found"; });
+    BOOST_CHECK_EXCEPTION(fill_form_fields(dir / "in.pdf", dir / "out.pdf", {{"chu_ky_lanh_dao", "1"}}), Error,
+                          [](const Error& e) { return e.code() == "not_a_text_field"; });
+    BOOST_CHECK_EXCEPTION(fill_form_fields(dir / "in.pdf", dir / "out.pdf", {{"so_van_ban", "\xE2\x98\x83"}}), Error,
+                          [](const Error& e) { return e.code() == "unsupported_character"; });
+    BOOST_TEST(!std::filesystem::exists(dir / "out.pdf"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -117,6 +117,13 @@ PreparedSignature prepare_pades(const std::filesystem::path& input, const std::f
 void finalize_pades(const PreparedSignature& prepared, std::span<const std::uint8_t> signature_value,
                     TimestampSource* tsa, const std::filesystem::path& output);
 
+/// Sets the values of existing single-line text fields (by fully qualified name) in an incremental
+/// update: /V and an appearance in an embedded Liberation Serif subset (Vietnamese included), so
+/// earlier signatures stay valid. Values are UTF-8. Throws not_found `field_not_found`,
+/// invalid_input `not_a_text_field`, `unsupported_character`, policy `field_read_only`.
+void fill_form_fields(const std::filesystem::path& input, const std::filesystem::path& output,
+                      const std::vector<std::pair<std::string, std::string>>& values);
+
 /// A signature field's widget: its page (from 1) and rectangle. Throws not_found.
 PageRect signature_field_rect(const std::filesystem::path& pdf, const std::string& field_name);
 

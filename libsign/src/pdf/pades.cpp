@@ -38,26 +38,6 @@ namespace {
 constexpr std::size_t kByteRangeWidth = 48;  // "[0 a b c" padded with spaces, then "]"
 constexpr std::size_t kContentsMargin = 512;
 
-// References to objects that exist only in the update: qpdf cannot point at them, so a
-// unique name stands in and is replaced by "n 0 R" in the text.
-QPDFObjectHandle new_ref(int id) { return QPDFObjectHandle::newName("/SignPdfNewObject" + std::to_string(id)); }
-
-std::string resolve_new_refs(std::string text) {
-    const std::string marker = "/SignPdfNewObject";
-    for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at)) {
-        auto end = at + marker.size();
-        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
-        std::string ref = text.substr(at + marker.size(), end - at - marker.size()) + " 0 R";
-        text.replace(at, end - at, ref);
-        at += ref.size();
-    }
-    return text;
-}
-
-void put_object(IncrementalUpdate& update, QPDFObjectHandle object) {
-    update.put(object.getObjGen(), resolve_new_refs(object.unparseResolved()));
-}
-
 std::string rect_array(const PdfRect& r) {
     return "[" + number(r.left) + " " + number(r.bottom) + " " + number(r.right) + " " + number(r.top) + "]";
 }
@@ -66,28 +46,6 @@ PdfRect rect_of(QPDFObjectHandle array) {
     if (!array.isRectangle()) throw Error(ErrorKind::invalid_input, "pdf_unreadable", "a widget has no valid /Rect");
     auto r = array.getArrayAsRectangle();
     return {std::min(r.llx, r.urx), std::min(r.lly, r.ury), std::max(r.llx, r.urx), std::max(r.lly, r.ury)};
-}
-
-struct FieldMatch {
-    QPDFObjectHandle field;
-    QPDFObjectHandle widget;
-};
-
-std::optional<FieldMatch> find_field(Document& document, const std::string& name) {
-    QPDFAcroFormDocumentHelper forms(document.qpdf());
-    for (auto& field : forms.getFormFields()) {
-        if (field.getFullyQualifiedName() != name) continue;
-        auto widgets = forms.getAnnotationsForField(field);
-        if (widgets.empty()) throw Error(ErrorKind::invalid_input, "field_without_widget", "the field " + name + " has no widget");
-        return FieldMatch{field.getObjectHandle(), widgets.front().getObjectHandle()};
-    }
-    return std::nullopt;
-}
-
-FieldMatch require_field(Document& document, const std::string& name) {
-    auto match = find_field(document, name);
-    if (!match) throw Error(ErrorKind::not_found, "field_not_found", "the PDF has no form field named \"" + name + "\"");
-    return *match;
 }
 
 PageRect widget_place(Document& document, FieldMatch match, const std::string& name) {
@@ -170,22 +128,22 @@ void update_acroform(Document& document, IncrementalUpdate& update, std::optiona
         int id = update.allocate();
         update.put(QPDFObjGen(id, 0), "<< /Fields [" + (field ? std::to_string(*field) + " 0 R" : std::string()) +
                                          "] /SigFlags 3 >>");
-        root.replaceKey("/AcroForm", new_ref(id));
-        put_object(update, root);
+        root.replaceKey("/AcroForm", new_object_ref(id));
+        put_modified(update, root);
         return;
     }
     bool rewrite_form = false;
     if (field) {
         auto fields = acroform.getKey("/Fields");
         if (fields.isArray() && fields.isIndirect()) {
-            fields.appendItem(new_ref(*field));
-            put_object(update, fields);
+            fields.appendItem(new_object_ref(*field));
+            put_modified(update, fields);
         } else {
             if (!fields.isArray()) {
                 fields = QPDFObjectHandle::newArray();
                 acroform.replaceKey("/Fields", fields);
             }
-            fields.appendItem(new_ref(*field));
+            fields.appendItem(new_object_ref(*field));
             rewrite_form = true;
         }
     }
@@ -196,26 +154,26 @@ void update_acroform(Document& document, IncrementalUpdate& update, std::optiona
     }
     if (rewrite_form) {
         if (acroform.isIndirect())
-            put_object(update, acroform);
+            put_modified(update, acroform);
         else
             rewrite_root = true;
     }
-    if (rewrite_root) put_object(update, root);
+    if (rewrite_root) put_modified(update, root);
 }
 
 void add_annotation(IncrementalUpdate& update, QPDFObjectHandle page, int annotation) {
     auto annots = page.getKey("/Annots");
     if (annots.isArray() && annots.isIndirect()) {
-        annots.appendItem(new_ref(annotation));
-        put_object(update, annots);
+        annots.appendItem(new_object_ref(annotation));
+        put_modified(update, annots);
         return;
     }
     if (!annots.isArray()) {
         annots = QPDFObjectHandle::newArray();
         page.replaceKey("/Annots", annots);
     }
-    annots.appendItem(new_ref(annotation));
-    put_object(update, page);
+    annots.appendItem(new_object_ref(annotation));
+    put_modified(update, page);
 }
 
 // Streams the bytes of `path` in the byte range through `digest_name`.
@@ -321,12 +279,12 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
     if (visible) appearance = put_appearance(update, place.rect, image ? &*image : nullptr);
 
     if (existing) {
-        existing->field.replaceKey("/V", new_ref(signature));
+        existing->field.replaceKey("/V", new_object_ref(signature));
         existing->widget.replaceKey("/Rect", QPDFObjectHandle::parse(rect_array(place.rect)));
-        existing->widget.replaceKey("/AP", QPDFObjectHandle::parse("<< /N /SignPdfNewObject" + std::to_string(*appearance) + " >>"));
+        existing->widget.replaceKey("/AP", QPDFObjectHandle::newDictionary({{"/N", new_object_ref(*appearance)}}));
         existing->widget.replaceKey("/F", QPDFObjectHandle::newInteger(132));
-        put_object(update, existing->field);
-        if (existing->widget.getObjGen() != existing->field.getObjGen()) put_object(update, existing->widget);
+        put_modified(update, existing->field);
+        if (existing->widget.getObjGen() != existing->field.getObjGen()) put_modified(update, existing->widget);
         update_acroform(document, update, std::nullopt);
     } else {
         int field = update.allocate();
@@ -352,11 +310,7 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
     range += "]";
     bytes.replace(update.body_offset(signature) + byte_range_at - document.file_size(), kByteRangeWidth, range);
 
-    std::filesystem::copy_file(input, target, std::filesystem::copy_options::overwrite_existing);
-    std::ofstream out(target, std::ios::binary | std::ios::app);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) throw Error(ErrorKind::internal, "write_failed", "cannot write " + target.string());
+    write_appended(input, bytes, target);
     return layout;
 }
 
@@ -444,22 +398,6 @@ State decode(const std::vector<std::uint8_t>& bytes) {
     if (seen.size() != 11) throw damaged();
     return s;
 }
-
-// Removes a file unless released: the "no output on error" rule.
-class FileGuard {
-public:
-    explicit FileGuard(std::filesystem::path path) : path_(std::move(path)) {}
-    ~FileGuard() {
-        if (!path_.empty()) {
-            std::error_code ec;
-            std::filesystem::remove(path_, ec);
-        }
-    }
-    void release() { path_.clear(); }
-
-private:
-    std::filesystem::path path_;
-};
 
 std::size_t contents_size_for(const Signer& signer, const PadesOptions& options,
                               std::chrono::system_clock::time_point now, TimestampSource* tsa) {

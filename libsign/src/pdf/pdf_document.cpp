@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include <qpdf/QPDFAcroFormDocumentHelper.hh>
 #include <qpdf/QPDFExc.hh>
 
 #include "sign/error.h"
@@ -207,6 +208,48 @@ std::string IncrementalUpdate::build() {
     }
     out += "startxref\n" + std::to_string(xref_offset) + "\n%%EOF\n";
     return out;
+}
+
+std::optional<FieldMatch> find_field(Document& document, const std::string& name) {
+    QPDFAcroFormDocumentHelper forms(document.qpdf());
+    for (auto& field : forms.getFormFields()) {
+        if (field.getFullyQualifiedName() != name) continue;
+        auto widgets = forms.getAnnotationsForField(field);
+        if (widgets.empty()) throw Error(ErrorKind::invalid_input, "field_without_widget", "the field " + name + " has no widget");
+        return FieldMatch{field.getObjectHandle(), widgets.front().getObjectHandle()};
+    }
+    return std::nullopt;
+}
+
+FieldMatch require_field(Document& document, const std::string& name) {
+    auto match = find_field(document, name);
+    if (!match) throw Error(ErrorKind::not_found, "field_not_found", "the PDF has no form field named \"" + name + "\"");
+    return *match;
+}
+
+QPDFObjectHandle new_object_ref(int id) {
+    return QPDFObjectHandle::newName("/SignPdfNewObject" + std::to_string(id));
+}
+
+void put_modified(IncrementalUpdate& update, QPDFObjectHandle object) {
+    std::string text = object.unparseResolved();
+    const std::string marker = "/SignPdfNewObject";
+    for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at)) {
+        auto end = at + marker.size();
+        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+        std::string ref = text.substr(at + marker.size(), end - at - marker.size()) + " 0 R";
+        text.replace(at, end - at, ref);
+        at += ref.size();
+    }
+    update.put(object.getObjGen(), std::move(text));
+}
+
+void write_appended(const std::filesystem::path& input, const std::string& update, const std::filesystem::path& target) {
+    std::filesystem::copy_file(input, target, std::filesystem::copy_options::overwrite_existing);
+    std::ofstream out(target, std::ios::binary | std::ios::app);
+    out.write(update.data(), static_cast<std::streamsize>(update.size()));
+    out.close();
+    if (!out) throw Error(ErrorKind::internal, "write_failed", "cannot write " + target.string());
 }
 
 std::u32string decode_utf8(std::string_view s) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,43 @@ private:
     std::map<int, std::uint64_t> object_offsets_;
     std::map<int, std::uint64_t> body_offsets_;
 };
+
+/// A terminal form field and its (first) widget annotation, which may be the same object.
+struct FieldMatch {
+    QPDFObjectHandle field;
+    QPDFObjectHandle widget;
+};
+/// The field with fully qualified name `name`, if any.
+std::optional<FieldMatch> find_field(Document& document, const std::string& name);
+/// As find_field(); throws not_found `field_not_found`.
+FieldMatch require_field(Document& document, const std::string& name);
+
+/// Stands for object `id` of the update inside a qpdf object (qpdf cannot point at objects it
+/// does not know); put_modified() turns it into "id 0 R".
+QPDFObjectHandle new_object_ref(int id);
+/// Writes an existing object, as modified in memory, into the update.
+void put_modified(IncrementalUpdate& update, QPDFObjectHandle object);
+
+/// Removes a file when it goes out of scope unless released: no output after an error.
+class FileGuard {
+public:
+    explicit FileGuard(std::filesystem::path path) : path_(std::move(path)) {}
+    ~FileGuard() {
+        if (!path_.empty()) {
+            std::error_code ec;
+            std::filesystem::remove(path_, ec);
+        }
+    }
+    FileGuard(const FileGuard&) = delete;
+    FileGuard& operator=(const FileGuard&) = delete;
+    void release() { path_.clear(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+/// Writes `input` followed by `update` to `target`.
+void write_appended(const std::filesystem::path& input, const std::string& update, const std::filesystem::path& target);
 
 /// A PDF text string: a literal for printable ASCII, else UTF-16BE with a byte-order mark, in hex.
 std::string text_string(std::string_view utf8);
