@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     add_crl_commands(app, cli);
     add_ocsp_commands(app, cli);
     add_profile_commands(app, cli);
+    add_sign_commands(app, cli);
 
     try {
         app.parse(argc, argv);

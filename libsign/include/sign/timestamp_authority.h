@@ -44,6 +44,8 @@ public:
     /// Granted tokens carry a fresh random 127-bit serial, genTime from the clock, the accuracy,
     /// the request's nonce, and the TSA certificate (plus chain) when certReq is set.
     /// Throws only when the key or OpenSSL fails (sign::Error of kind token or internal).
+    /// Note: OpenSSL's PKCS#7 signer adds a signingTime attribute to the token from the system
+    /// clock, not from `clock`; genTime, the time that counts, always comes from `clock`.
     std::vector<std::uint8_t> respond(std::span<const std::uint8_t> der_request) const;
 
     /// The TSA's certificate.

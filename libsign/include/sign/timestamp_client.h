@@ -40,7 +40,8 @@ public:
     /// (`tsa_bad_response`), status granted (`tsa_rejected`), the imprint (`tsa_imprint_mismatch`),
     /// the nonce (`tsa_nonce_mismatch`), the policy (`tsa_policy_mismatch`), then the signature,
     /// the chain to the trust anchor and the TSA's critical timeStamping EKU (`tsa_untrusted`).
-    /// Returns the TimeStampToken exactly as the TSA encoded it.
+    /// Returns the TimeStampToken exactly as the TSA encoded it. The TSA certificate's revocation
+    /// status is not checked here; that belongs to signature validation (validate/).
     std::vector<std::uint8_t> timestamp(std::string_view digest_name, std::span<const std::uint8_t> digest) override;
 
 private:

@@ -101,11 +101,21 @@ TimestampAuthority::TimestampAuthority(Certificate certificate, const SigningKey
 
 std::vector<std::uint8_t> TimestampAuthority::respond(std::span<const std::uint8_t> der_request) const {
     // OpenSSL reads the first object from a BIO and ignores what follows; we want exactly one
-    // TimeStampReq, so anything else is handed over as nothing, which it answers with badDataFormat.
+    // TimeStampReq. Anything else never reaches the token: OpenSSL is handed nothing, which it
+    // answers with rejection/badDataFormat before it looks for a key.
     const unsigned char* cursor = der_request.data();
     TsReqPtr request(d2i_TS_REQ(nullptr, &cursor, static_cast<long>(der_request.size())));
     bool well_formed = request && cursor == der_request.data() + der_request.size();
     drain_openssl_errors();
+    if (!well_formed) {
+        TsRespCtxPtr context(TS_RESP_CTX_new());
+        if (!context) detail::throw_openssl("out_of_memory", "cannot create a time-stamp response");
+        BioPtr nothing = empty_bio();
+        TsRespPtr response(TS_RESP_create_response(context.get(), nothing.get()));
+        if (!response) detail::throw_openssl("tsa_failed", "cannot create a rejection response");
+        drain_openssl_errors();
+        return encode(response.get());
+    }
 
     const EVP_MD* digest = check_digest(options_.digest);
     Asn1ObjectPtr policy(OBJ_txt2obj(options_.policy_oid.c_str(), 1));
@@ -133,9 +143,9 @@ std::vector<std::uint8_t> TimestampAuthority::respond(std::span<const std::uint8
         TS_RESP_CTX_set_serial_cb(context.get(), fresh_serial, nullptr);
         TS_RESP_CTX_set_time_cb(context.get(), clock_time, const_cast<Clock*>(&clock_));
 
-        BioPtr input = well_formed ? detail::memory_bio(der_request) : empty_bio();
+        BioPtr input = detail::memory_bio(der_request);
         TsRespPtr response(TS_RESP_create_response(context.get(), input.get()));
-        if (!response || (well_formed && generation_failed(response.get()))) return false;
+        if (!response || generation_failed(response.get())) return false;
         drain_openssl_errors();
         answer = encode(response.get());
         return true;

@@ -1,0 +1,86 @@
+// `signctl sign cms` against the test PKI's own data folder: what it writes passes
+// `openssl cms -verify`, B-T uses the folder's TSA, and a signer the folder's
+// database lists as revoked is refused with the policy exit code.
+
+#include <boost/test/unit_test.hpp>
+
+#include "cms_fixture.h"
+#include "command.h"
+#include "temp_dir.h"
+
+using namespace sign::test;
+
+namespace {
+
+CommandResult openssl_verify(const std::string& signature, const std::optional<std::string>& content,
+                             const std::string& out) {
+    auto& pki = TokenPki::shared();
+    std::vector<std::string> argv = {"openssl", "cms", "-verify", "-inform", "DER", "-in", signature, "-binary",
+                                     "-CAfile", pki.path("certs/root-ca.pem"), "-purpose", "any", "-out", out};
+    if (content) argv.insert(argv.end(), {"-content", *content});
+    return run_command(argv);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(signctl_sign_cms)
+
+BOOST_AUTO_TEST_CASE(a_detached_b_t_signature_verifies) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("signctl-cms");
+    write_text(dir / "don.txt", "Đơn xin cấp phép kinh doanh\n");
+    auto result = pki.folder().signctl({"--json", "sign", "cms", "--key", "pkcs11:object=leader;type=private", "--cert",
+                                        pki.path("certs/leader.pem"), "--level", "b-t", "--tsa", "local",
+                                        (dir / "don.txt").string()});
+    BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
+    auto json = nlohmann::json::parse(result.output);
+    BOOST_TEST(json["file"] == (dir / "don.txt.p7s").string());
+    BOOST_TEST(json["scheme"] == "rsa-pss");
+    auto verified = openssl_verify((dir / "don.txt.p7s").string(), (dir / "don.txt").string(), "/dev/null");
+    BOOST_TEST(verified.output.find("Verification successful") != std::string::npos, verified.output);
+    auto printed = run_command({"openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", (dir / "don.txt.p7s").string()});
+    BOOST_TEST(printed.output.find("id-smime-aa-timeStampToken") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_enveloping_signature_carries_the_content) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("signctl-cms-env");
+    write_text(dir / "form.xml", "<don><ten>Trần Thị Bích Ngọc</ten></don>\n");
+    auto result = pki.folder().signctl({"sign", "cms", "--key", "pkcs11:object=citizen;type=private", "--cert",
+                                        pki.path("certs/citizen.pem"), "--enveloping", (dir / "form.xml").string(),
+                                        "--out", (dir / "form.p7m").string()});
+    BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
+    auto verified = openssl_verify((dir / "form.p7m").string(), {}, (dir / "content.xml").string());
+    BOOST_TEST(verified.output.find("Verification successful") != std::string::npos, verified.output);
+    BOOST_TEST((read_bytes(dir / "content.xml") == read_bytes(dir / "form.xml")));
+}
+
+BOOST_AUTO_TEST_CASE(bad_requests_are_refused_and_write_nothing) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("signctl-cms-bad");
+    write_text(dir / "a.txt", "a");
+    const auto& folder = pki.folder();
+
+    auto no_tsa = folder.signctl({"sign", "cms", "--key", "pkcs11:object=leader;type=private", "--cert",
+                                  pki.path("certs/leader.pem"), "--level", "b-t", (dir / "a.txt").string()});
+    BOOST_TEST(no_tsa.exit_code == 3, no_tsa.output);
+
+    auto wrong_key = folder.signctl({"--json", "sign", "cms", "--key", "pkcs11:object=citizen;type=private", "--cert",
+                                     pki.path("certs/leader.pem"), (dir / "a.txt").string()});
+    BOOST_TEST(wrong_key.exit_code == 3, wrong_key.output);
+    BOOST_TEST(wrong_key.output.find("key_certificate_mismatch") != std::string::npos, wrong_key.output);
+
+    // A citizen of our own CA, revoked in the folder's database.
+    auto issued = folder.signctl_json({"cert", "issue", "--profile", "citizen", "--label", "revoked-signer", "--subject",
+                                       "CN=Lê Văn Tám,L=Đà Nẵng,C=VN,UID=CCCD:048190000777", "--out",
+                                       (dir / "revoked.pem").string()});
+    folder.signctl_json({"cert", "revoke", issued["serial"].get<std::string>(), "--reason", "keyCompromise"});
+    auto revoked = folder.signctl({"--json", "sign", "cms", "--key", "pkcs11:object=revoked-signer;type=private",
+                                   "--cert", (dir / "revoked.pem").string(), (dir / "a.txt").string()});
+    BOOST_TEST(revoked.exit_code == 4, revoked.output);
+    BOOST_TEST(revoked.output.find("certificate_revoked") != std::string::npos, revoked.output);
+
+    BOOST_TEST(!std::filesystem::exists(dir / "a.txt.p7s"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
