@@ -212,6 +212,74 @@ BOOST_AUTO_TEST_CASE(lifecycle_leader_then_number_and_date_then_agency_seal) {
     BOOST_TEST(check.output.find("WARNING") == std::string::npos, check.output);
 }
 
+BOOST_AUTO_TEST_CASE(copy_stamp_text_top_right_of_page_one) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf({.pages = 2}));
+    auto agency = TokenPki::shared().signer("agency-seal");  // builds the PKI first: the clock must not precede it
+    FixedClock clock(SystemClock().now());
+    PadesOptions copy;
+    copy.level = SignatureLevel::b_t;
+    copy.stamp = CopyStamp{"Số: 15/QĐ-UBND", "SAO Y", "Văn phòng Ủy ban nhân dân thành phố Đà Nẵng"};
+    sign_pades(dir / "in.pdf", dir / "copy.pdf", agency, clock, copy, &test_tsa());
+    require_valid(dir / "copy.pdf", 1);
+
+    // The time as people there read it: ISO 8601 at +07:00.
+    std::time_t t = std::chrono::system_clock::to_time_t(clock.now() + std::chrono::hours(7));
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char expected_time[40];
+    std::strftime(expected_time, sizeof expected_time, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+
+    auto text = run_command({"pdftotext", "-f", "1", "-l", "1", (dir / "copy.pdf").string(), "-"});
+    for (std::string wanted : {std::string("SAO Y"), std::string("Văn phòng Ủy ban nhân dân thành phố Đà Nẵng"),
+                               std::string("Số: 15/QĐ-UBND"), std::string(expected_time)})
+        BOOST_TEST(text.output.find(wanted) != std::string::npos, wanted << " in:\n" << text.output);
+    auto page2 = run_command({"pdftotext", "-f", "2", "-l", "2", (dir / "copy.pdf").string(), "-"});
+    BOOST_TEST(page2.output.find("SAO Y") == std::string::npos);
+
+    // Top right of page 1, 10 mm from the edges; the font is an embedded subset with ToUnicode.
+    auto where = signature_field_rect(dir / "copy.pdf", "Signature1");
+    BOOST_TEST(where.page == 1);
+    BOOST_TEST(where.rect.right == 595 - mm_to_points(10), boost::test_tools::tolerance(0.01));
+    BOOST_TEST(where.rect.top == 842 - mm_to_points(10), boost::test_tools::tolerance(0.01));
+    auto fonts = run_command({"pdffonts", (dir / "copy.pdf").string()});
+    BOOST_TEST(fonts.output.find("+LiberationSerif") != std::string::npos, fonts.output);
+    BOOST_TEST(fonts.output.find("CID TrueType") != std::string::npos, fonts.output);
+    BOOST_TEST(fonts.output.find("Identity-H       yes yes yes") != std::string::npos, fonts.output);
+
+    auto raster = render_page(dir / "copy.pdf", 1, dir.path());
+    auto box = to_pixels(where.rect, kPageHeight);
+    auto black = [](const Raster::Pixel& p) { return p.r < 100 && p.g < 100 && p.b < 100; };
+    BOOST_TEST(count_pixels(raster, box, black) > 100);
+}
+
+BOOST_AUTO_TEST_CASE(attachment_stamp_and_bad_stamps) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf());
+    SystemClock clock;
+    auto agency = TokenPki::shared().signer("agency-seal");
+    PadesOptions attachment;
+    attachment.stamp = CopyStamp{"Số: 15/QĐ-UBND", "", ""};
+    sign_pades(dir / "in.pdf", dir / "out.pdf", agency, clock, attachment);
+    require_valid(dir / "out.pdf", 1);
+    auto text = run_command({"pdftotext", (dir / "out.pdf").string(), "-"});
+    BOOST_TEST(text.output.find("Số: 15/QĐ-UBND") != std::string::npos, text.output);
+    BOOST_TEST(text.output.find("+07:00") != std::string::npos, text.output);
+
+    PadesOptions bad;
+    bad.stamp = CopyStamp{"Số: 15/QĐ-UBND", "BẢN CHỤP", "Văn phòng"};
+    BOOST_CHECK_EXCEPTION(sign_pades(dir / "in.pdf", dir / "bad.pdf", agency, clock, bad), Error,
+                          [](const Error& e) { return e.code() == "copy_kind"; });
+    bad.stamp = CopyStamp{"Số: 15/QĐ-UBND", "SAO LỤC", ""};
+    BOOST_CHECK_EXCEPTION(sign_pades(dir / "in.pdf", dir / "bad.pdf", agency, clock, bad), Error,
+                          [](const Error& e) { return e.code() == "copying_agency_missing"; });
+    bad.stamp = CopyStamp{"Số: 15/QĐ-UBND", "", ""};
+    bad.placement = PageRect{1, {100, 100, 200, 200}};
+    BOOST_CHECK_EXCEPTION(sign_pades(dir / "in.pdf", dir / "bad.pdf", agency, clock, bad), Error,
+                          [](const Error& e) { return e.code() == "stamp_with_placement"; });
+    BOOST_TEST(!std::filesystem::exists(dir / "bad.pdf"));
+}
+
 BOOST_AUTO_TEST_CASE(filling_refuses_unknown_and_non_text_fields) {
     TempDir dir("pades");
     write_file(dir / "in.pdf", minimal_pdf({.text_fields = true, .signature_field = true}));

@@ -70,6 +70,16 @@ using SignaturePlacement = std::variant<PageRect, ExistingField, SealOverLeader>
 /// centred on the image, whose right edge lies one third into the image.
 PdfRect seal_rect_over(const PdfRect& leader, double diameter_mm);
 
+/// Decree 30/2020 Appendix I for attachments and copies: no image; the signature shows, at the top
+/// right of page 1, in 10 pt black Liberation Serif (embedded subset): for a copy the copy form
+/// and the copying agency, then the document number and symbol, then the signing time in ISO 8601
+/// at +07:00 ("2026-11-27T19:42:00+07:00").
+struct CopyStamp {
+    std::string document_number;  ///< as printed, e.g. "Số: 15/QĐ-UBND"; required for an attachment
+    std::string copy_kind;        ///< empty for an attachment; "SAO Y", "SAO LỤC" or "TRÍCH SAO"
+    std::string copying_agency;   ///< the agency making the copy; required with copy_kind
+};
+
 struct PadesOptions {
     /// B-B, or B-T with an RFC 3161 signature time-stamp (needs a TimestampSource).
     SignatureLevel level = SignatureLevel::b_b;
@@ -83,6 +93,8 @@ struct PadesOptions {
     /// centred, and the widget shrinks to the image; a seal is drawn at its diameter.
     /// Files over 8 MB or 40 megapixels are refused before decoding.
     std::filesystem::path image;
+    /// Attachment or copy stamp; excludes `placement` and `image`.
+    std::optional<CopyStamp> stamp;
     std::string reason;    ///< /Reason, optional
     std::string location;  ///< /Location, optional
     /// Bytes reserved for the CMS. Empty (the default) measures it: a CMS over a dummy digest with

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 
 #include "cms_bridge.h"
+#include "font.h"
 #include "image.h"
 #include "pdf_document.h"
 #include "sign/error.h"
@@ -107,6 +109,57 @@ int put_appearance(IncrementalUpdate& update, const PdfRect& rect, const Image* 
                       "/Type /XObject /Subtype /Form /BBox " + bbox + " /Resources << /XObject << /Img " +
                           std::to_string(picture) + " 0 R >> >>",
                       "q " + number(rect.width()) + " 0 0 " + number(rect.height()) + " 0 0 cm /Img Do Q");
+    return ap;
+}
+
+constexpr double kStampFontSize = 10;
+constexpr double kStampLeading = 12;
+constexpr double kStampPadding = 2;
+
+// Decree 30/2020 Appendix I: the copy form and copying agency (copies), the document's number
+// and symbol, and the signing time in ISO 8601 at Vietnam's offset.
+std::vector<std::string> stamp_text(const CopyStamp& stamp, std::chrono::system_clock::time_point now) {
+    std::vector<std::string> lines;
+    if (!stamp.copy_kind.empty()) {
+        if (stamp.copy_kind != "SAO Y" && stamp.copy_kind != "SAO LỤC" && stamp.copy_kind != "TRÍCH SAO")
+            throw Error(ErrorKind::invalid_input, "copy_kind", "the copy form must be SAO Y, SAO LỤC or TRÍCH SAO");
+        if (stamp.copying_agency.empty())
+            throw Error(ErrorKind::invalid_input, "copying_agency_missing", "a copy names the agency that copies");
+        lines.push_back(stamp.copy_kind);
+        lines.push_back(stamp.copying_agency);
+    }
+    if (!stamp.document_number.empty()) lines.push_back(stamp.document_number);
+    if (lines.empty())
+        throw Error(ErrorKind::invalid_input, "stamp_empty", "an attachment stamp needs the document number and symbol");
+    std::time_t t = std::chrono::system_clock::to_time_t(now + std::chrono::hours(7));
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[40];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+    lines.push_back(buffer);
+    for (const auto& line : lines)
+        if (line.find_first_of("\r\n") != std::string::npos)
+            throw Error(ErrorKind::invalid_input, "multiline_value", "stamp lines must not contain line breaks");
+    return lines;
+}
+
+// Right-aligned black lines in the embedded font.
+int put_text_appearance(IncrementalUpdate& update, const PdfRect& rect, const std::vector<std::string>& lines,
+                        TextFont& font) {
+    int ap = update.allocate();
+    std::string content = "BT /F1 " + number(kStampFontSize) + " Tf 0 g\n";
+    double y = rect.height() - kStampPadding - kStampFontSize * font.ascent();
+    for (const auto& line : lines) {
+        double x = rect.width() - kStampPadding - font.width(line, kStampFontSize);
+        content += "1 0 0 1 " + number(x) + " " + number(y) + " Tm " + font.show(line) + " Tj\n";
+        y -= kStampLeading;
+    }
+    content += "ET";
+    int font_id = font.embed(update);
+    update.put_stream(ap, "/Type /XObject /Subtype /Form /BBox [0 0 " + number(rect.width()) + " " +
+                              number(rect.height()) + "] /Resources << /Font << /F1 " + std::to_string(font_id) +
+                              " 0 R >> >>",
+                      content);
     return ap;
 }
 
@@ -254,10 +307,29 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
         }
         check_on_page(document, place);
         if (image && !seal) place.rect = fit(place.rect, image->width, image->height);
-    } else {
-        if (!options.field_name.empty() && find_field(document, options.field_name))
-            throw Error(ErrorKind::conflict, "field_exists", "the PDF already has a field named " + options.field_name);
     }
+    // Attachments and copies: text at the top right of page 1, no image.
+    std::vector<std::string> stamp_lines;
+    std::optional<TextFont> font;
+    if (options.stamp) {
+        if (visible || image)
+            throw Error(ErrorKind::invalid_input, "stamp_with_placement",
+                        "a copy stamp places itself at the top right of page 1; give no placement or image");
+        stamp_lines = stamp_text(*options.stamp, now);
+        font.emplace();
+        double width = 0;
+        for (const auto& line : stamp_lines) width = std::max(width, font->width(line, kStampFontSize));
+        width += 2 * kStampPadding;
+        double height = stamp_lines.size() * kStampLeading + 2 * kStampPadding;
+        QPDFPageObjectHelper first(document.pages().front());
+        PdfRect box = rect_of(first.getMediaBox());
+        double margin = mm_to_points(10);
+        place = {1, {box.right - margin - width, box.top - margin - height, box.right - margin, box.top - margin}};
+        check_on_page(document, place);
+        visible = true;
+    }
+    if (!visible && !options.field_name.empty() && find_field(document, options.field_name))
+        throw Error(ErrorKind::conflict, "field_exists", "the PDF already has a field named " + options.field_name);
     std::string name = options.field_name.empty() ? new_field_name(document) : options.field_name;
     if (!existing && visible && find_field(document, name))
         throw Error(ErrorKind::conflict, "field_exists", "the PDF already has a field named " + name);
@@ -276,7 +348,10 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
 
     QPDFObjectHandle page = document.pages()[static_cast<std::size_t>(place.page - 1)];
     std::optional<int> appearance;
-    if (visible) appearance = put_appearance(update, place.rect, image ? &*image : nullptr);
+    if (font)
+        appearance = put_text_appearance(update, place.rect, stamp_lines, *font);
+    else if (visible)
+        appearance = put_appearance(update, place.rect, image ? &*image : nullptr);
 
     if (existing) {
         existing->field.replaceKey("/V", new_object_ref(signature));
