@@ -129,4 +129,19 @@ BOOST_AUTO_TEST_CASE(rectangle_off_the_page) {
     expect_refused(dir / "in.pdf", options, "rect_off_page");
 }
 
+BOOST_AUTO_TEST_CASE(unwritable_output_and_output_over_input) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf());
+    auto signer = TokenPki::shared().signer("citizen");
+    SystemClock clock;
+    BOOST_CHECK_EXCEPTION(sign_pades(dir / "in.pdf", dir / "no-such-folder" / "out.pdf", signer, clock, {}), Error,
+                          [](const Error& e) { return e.code() == "file_error"; });
+    std::string before = read_file(dir / "in.pdf");
+    BOOST_CHECK_EXCEPTION(sign_pades(dir / "in.pdf", dir / "in.pdf", signer, clock, {}), Error,
+                          [](const Error& e) { return e.code() == "output_is_input"; });
+    BOOST_TEST((read_file(dir / "in.pdf") == before));
+    BOOST_CHECK_EXCEPTION(sign_pades(dir / "missing.pdf", dir / "out.pdf", signer, clock, {}), Error,
+                          [](const Error& e) { return e.code() == "file_not_found"; });
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -28,8 +28,8 @@ double font_size(QPDFObjectHandle field) {
 
 }  // namespace
 
-void fill_form_fields(const std::filesystem::path& input, const std::filesystem::path& output,
-                      const std::vector<std::pair<std::string, std::string>>& values) {
+static void fill_form_fields_unguarded(const std::filesystem::path& input, const std::filesystem::path& output,
+                                       const std::vector<std::pair<std::string, std::string>>& values) {
     using namespace pdf;
     std::error_code ec;
     if (std::filesystem::equivalent(input, output, ec))
@@ -97,6 +97,11 @@ void fill_form_fields(const std::filesystem::path& input, const std::filesystem:
     write_appended(input, bytes, temporary);
     std::filesystem::rename(temporary, output);
     guard.release();
+}
+
+void fill_form_fields(const std::filesystem::path& input, const std::filesystem::path& output,
+                      const std::vector<std::pair<std::string, std::string>>& values) {
+    return pdf::with_clear_errors(input, [&] { return fill_form_fields_unguarded(input, output, values); });
 }
 
 }  // namespace sign

@@ -483,9 +483,9 @@ std::size_t contents_size_for(const Signer& signer, const PadesOptions& options,
 }  // namespace
 }  // namespace pdf
 
-PreparedSignature prepare_pades(const std::filesystem::path& input, const std::filesystem::path& prepared,
-                                const Signer& signer, const Clock& clock, const PadesOptions& options,
-                                TimestampSource* tsa) {
+static PreparedSignature prepare_pades_unguarded(const std::filesystem::path& input, const std::filesystem::path& prepared,
+                                                 const Signer& signer, const Clock& clock, const PadesOptions& options,
+                                                 TimestampSource* tsa) {
     using namespace pdf;
     if (options.level == SignatureLevel::b_t && !tsa && !options.contents_size)
         throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "a B-T signature needs a time-stamp source");
@@ -505,6 +505,12 @@ PreparedSignature prepare_pades(const std::filesystem::path& input, const std::f
     guard.release();
     PreparedSignature result{state.cades.digest, state.cades.digest_name, state.cades.scheme, encode(state)};
     return result;
+}
+
+PreparedSignature prepare_pades(const std::filesystem::path& input, const std::filesystem::path& prepared,
+                                const Signer& signer, const Clock& clock, const PadesOptions& options,
+                                TimestampSource* tsa) {
+    return pdf::with_clear_errors(input, [&] { return prepare_pades_unguarded(input, prepared, signer, clock, options, tsa); });
 }
 
 namespace pdf {
@@ -551,8 +557,8 @@ std::size_t finalize_into(const State& state, std::span<const std::uint8_t> sign
 }  // namespace
 }  // namespace pdf
 
-void finalize_pades(const PreparedSignature& prepared, std::span<const std::uint8_t> signature_value,
-                    TimestampSource* tsa, const std::filesystem::path& output) {
+static void finalize_pades_unguarded(const PreparedSignature& prepared, std::span<const std::uint8_t> signature_value,
+                                     TimestampSource* tsa, const std::filesystem::path& output) {
     auto state = pdf::decode(prepared.state);
     if (std::size_t needed = pdf::finalize_into(state, signature_value, tsa, output))
         throw Error(ErrorKind::invalid_input, "placeholder_too_small",
@@ -561,8 +567,13 @@ void finalize_pades(const PreparedSignature& prepared, std::span<const std::uint
                         std::to_string(needed));
 }
 
-void sign_pades(const std::filesystem::path& input, const std::filesystem::path& output, const Signer& signer,
-                const Clock& clock, const PadesOptions& options, TimestampSource* tsa) {
+void finalize_pades(const PreparedSignature& prepared, std::span<const std::uint8_t> signature_value,
+                    TimestampSource* tsa, const std::filesystem::path& output) {
+    return pdf::with_clear_errors(output, [&] { return finalize_pades_unguarded(prepared, signature_value, tsa, output); });
+}
+
+static void sign_pades_unguarded(const std::filesystem::path& input, const std::filesystem::path& output, const Signer& signer,
+                                 const Clock& clock, const PadesOptions& options, TimestampSource* tsa) {
     using namespace pdf;
     std::error_code ec;
     if (std::filesystem::equivalent(input, output, ec))
@@ -585,10 +596,19 @@ void sign_pades(const std::filesystem::path& input, const std::filesystem::path&
     guard.release();
 }
 
-PageRect signature_field_rect(const std::filesystem::path& pdf_path, const std::string& field_name) {
+void sign_pades(const std::filesystem::path& input, const std::filesystem::path& output, const Signer& signer,
+                const Clock& clock, const PadesOptions& options, TimestampSource* tsa) {
+    return pdf::with_clear_errors(input, [&] { return sign_pades_unguarded(input, output, signer, clock, options, tsa); });
+}
+
+static PageRect signature_field_rect_unguarded(const std::filesystem::path& pdf_path, const std::string& field_name) {
     pdf::Document document(pdf_path);
     auto match = pdf::require_field(document, field_name);
     return pdf::widget_place(document, match, field_name);
+}
+
+PageRect signature_field_rect(const std::filesystem::path& pdf_path, const std::string& field_name) {
+    return pdf::with_clear_errors(pdf_path, [&] { return signature_field_rect_unguarded(pdf_path, field_name); });
 }
 
 }  // namespace sign

@@ -11,7 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "sign/error.h"
+
 #include <qpdf/QPDF.hh>
+#include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 
 namespace sign::pdf {
@@ -107,6 +110,25 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+/// Runs `function`, turning what qpdf and the filesystem throw into sign::Error with a clear code:
+/// `pdf_unreadable` (qpdf could not parse something of `pdf`), `file_error` (a path could not be
+/// read or written), `pdf_processing_failed` (anything else). sign::Error passes through.
+template <typename Function>
+decltype(auto) with_clear_errors(const std::filesystem::path& pdf, Function&& function) {
+    try {
+        return function();
+    } catch (const Error&) {
+        throw;
+    } catch (const QPDFExc& e) {
+        throw Error(ErrorKind::invalid_input, "pdf_unreadable", "cannot read the PDF " + pdf.string() + ": " + e.what());
+    } catch (const std::filesystem::filesystem_error& e) {
+        throw Error(ErrorKind::invalid_input, "file_error", std::string("file error: ") + e.what());
+    } catch (const std::exception& e) {
+        throw Error(ErrorKind::internal, "pdf_processing_failed",
+                    "processing the PDF " + pdf.string() + " failed: " + e.what());
+    }
+}
 
 /// Writes `input` followed by `update` to `target`.
 void write_appended(const std::filesystem::path& input, const std::string& update, const std::filesystem::path& target);
