@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 #include <openssl/x509.h>
 
@@ -179,6 +180,23 @@ BOOST_AUTO_TEST_CASE(a_percent_encoded_file_name_is_kept_as_given) {
     // xmlsec1 decodes the URI before it looks in its URL map.
     auto result = xmlsec_verify(dir / "signature.xml", "đơn đề nghị.xml", dir / "đơn đề nghị.xml");
     BOOST_TEST(verified(result), result.output);
+}
+
+BOOST_AUTO_TEST_CASE(sha384_and_sha512_verify_too) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("xades");
+    for (auto [label, scheme, digest, method] :
+         {std::tuple{"leader", SignatureScheme::rsa_pkcs1v15, "sha384", "rsa-sha384"},
+          std::tuple{"citizen", SignatureScheme::ecdsa, "sha512", "ecdsa-sha512"}}) {
+        BOOST_TEST_CONTEXT(method) {
+            Signer signer = pki.signer(label, scheme, digest);
+            std::string text = text_of(sign_xades(signer, sample("application-form.xml"), {}, signing_clock(), nullptr));
+            BOOST_TEST(contains(text, std::string("<ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#") + method + "\"/>"));
+            write_bytes(dir / "signed.xml", bytes_of(text));
+            auto result = xmlsec_verify(dir / "signed.xml");
+            BOOST_TEST(verified(result), result.output);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(signing_certificate_v2_names_the_signer) {

@@ -4,7 +4,8 @@
 //
 //  - enveloped: the ds:Signature goes inside the signed XML document, as the last child of its
 //    root element; its Reference URI="" carries the enveloped-signature and exclusive C14N
-//    transforms, so the signature covers the whole document except itself.
+//    transforms, so the signature covers the whole document except itself and, as XML-DSig
+//    defines URI="", except comments.
 //    A document that already carries a ds:Signature is refused (`document_already_signed`): the
 //    earlier signature's enveloped-signature transform would then cover ours and break.
 //  - detached: the output is a signature document of its own (root ds:Signature) whose Reference
