@@ -184,6 +184,29 @@ BOOST_AUTO_TEST_CASE(hash_split_equals_one_shot_byte_for_byte) {
     BOOST_TEST((read_file(dir / "prepared.pdf") == read_file(dir / "one-shot.pdf")));
 }
 
+BOOST_AUTO_TEST_CASE(hash_split_b_t) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf());
+    auto signer = TokenPki::shared().signer("agency-seal");
+    SystemClock clock;
+    PadesOptions options;
+    options.level = SignatureLevel::b_t;
+    auto prepared = prepare_pades(dir / "in.pdf", dir / "prepared.pdf", signer, clock, options, &test_tsa());
+    // The state carries no PDF bytes: it stays small whatever the document's size.
+    BOOST_TEST(prepared.state.size() < 16 * 1024u);
+    auto value = sign_digest(signer.key, prepared.scheme, prepared.digest_name, prepared.digest);
+    BOOST_CHECK_EXCEPTION(finalize_pades(prepared, value, nullptr, dir / "out.pdf"), Error,
+                          [](const Error& e) { return e.code() == "timestamp_source_missing"; });
+    finalize_pades(prepared, value, &test_tsa(), dir / "out.pdf");
+    require_all_valid(dir / "out.pdf", 1);
+    // A signature value that is not over this digest is refused, and nothing is written.
+    auto wrong = value;
+    wrong[wrong.size() / 2] ^= 0x01;
+    BOOST_CHECK_EXCEPTION(finalize_pades(prepared, wrong, &test_tsa(), dir / "wrong.pdf"), Error,
+                          [](const Error& e) { return e.code() == "signature_mismatch"; });
+    BOOST_TEST(!std::filesystem::exists(dir / "wrong.pdf"));
+}
+
 BOOST_AUTO_TEST_CASE(prepared_file_changed_is_refused) {
     TempDir dir("pades");
     write_file(dir / "in.pdf", minimal_pdf());

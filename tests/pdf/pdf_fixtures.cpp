@@ -70,10 +70,12 @@ std::string minimal_pdf(const MinimalPdf& o) {
     for (int f : fields) field_refs += std::to_string(f) + " 0 R ";
     int annots_array = o.indirect_annots ? next++ : 0;
 
-    objects[0] = "<< /Type /Catalog /Pages 2 0 R" + std::string(fields.empty() ? "" : " /AcroForm 4 0 R") + " >>";
+    std::string acroform = "<< /Fields [" + field_refs + "] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 3 0 R >> >> >>";
+    objects[0] = "<< /Type /Catalog /Pages 2 0 R" +
+                 std::string(fields.empty() ? "" : o.direct_acroform ? " /AcroForm " + acroform : " /AcroForm 4 0 R") + " >>";
     objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(o.pages) + " >>";
     objects[2] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
-    objects[3] = "<< /Fields [" + field_refs + "] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 3 0 R >> >> >>";
+    objects[3] = o.direct_acroform ? "<< >>" : acroform;
     for (int p = 0; p < o.pages; ++p) {
         std::string annots;
         if (p == 0 && o.indirect_annots)

@@ -111,6 +111,16 @@ BOOST_AUTO_TEST_CASE(already_signed_input_keeps_the_first_signature) {
     BOOST_TEST(!signatures.front().total_document);
 }
 
+BOOST_AUTO_TEST_CASE(acroform_inside_the_catalog) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf({.text_fields = true, .direct_acroform = true}));
+    check_incremental(dir / "in.pdf", dir / "out.pdf", "direct AcroForm");
+    // The existing fields are still there, beside the new signature field.
+    auto fields = run_command({"qpdf", "--json", "--json-key=acroform", (dir / "out.pdf").string()});
+    BOOST_TEST(fields.output.find("so_van_ban") != std::string::npos, fields.output);
+    BOOST_TEST(fields.output.find("Signature1") != std::string::npos, fields.output);
+}
+
 BOOST_AUTO_TEST_CASE(file_without_final_newline) {
     TempDir dir("pades");
     std::string bytes = minimal_pdf();
