@@ -5,6 +5,8 @@
 
 #include <regex>
 
+#include <openssl/cms.h>
+
 #include "pdf_fixtures.h"
 #include "sign/error.h"
 #include "sign/pades.h"
@@ -182,6 +184,30 @@ BOOST_AUTO_TEST_CASE(hash_split_equals_one_shot_byte_for_byte) {
     // In place: the prepared file itself becomes the signed PDF.
     finalize_pades(prepared, value, nullptr, dir / "prepared.pdf");
     BOOST_TEST((read_file(dir / "prepared.pdf") == read_file(dir / "one-shot.pdf")));
+}
+
+BOOST_AUTO_TEST_CASE(hash_split_with_a_randomised_scheme_reuses_the_signature_value) {
+    // RSA-PSS signs differently each time; given the one-shot file's own signature value and the
+    // same time, prepare + finalize rebuild it byte for byte.
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf());
+    auto signer = TokenPki::shared().signer("leader", SignatureScheme::rsa_pss);
+    FixedClock clock(SystemClock().now());
+    sign_pades(dir / "in.pdf", dir / "one-shot.pdf", signer, clock, {});
+    std::string out = read_file(dir / "one-shot.pdf");
+    auto r = byte_ranges(out).front();
+    std::vector<unsigned char> der;
+    for (std::size_t i = r.b + 1; i + 1 < r.c - 1; i += 2) der.push_back(static_cast<unsigned char>(std::stoi(out.substr(i, 2), nullptr, 16)));
+    const unsigned char* p = der.data();
+    std::unique_ptr<CMS_ContentInfo, decltype(&CMS_ContentInfo_free)> cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())), CMS_ContentInfo_free);
+    BOOST_REQUIRE(cms);
+    auto* info = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms.get()), 0);
+    ASN1_OCTET_STRING* signature = CMS_SignerInfo_get0_signature(info);
+    std::vector<std::uint8_t> value(ASN1_STRING_get0_data(signature), ASN1_STRING_get0_data(signature) + ASN1_STRING_length(signature));
+
+    auto prepared = prepare_pades(dir / "in.pdf", dir / "prepared.pdf", signer, clock, {});
+    finalize_pades(prepared, value, nullptr, dir / "split.pdf");
+    BOOST_TEST((read_file(dir / "split.pdf") == out));
 }
 
 BOOST_AUTO_TEST_CASE(hash_split_b_t) {
