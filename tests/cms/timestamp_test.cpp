@@ -271,6 +271,14 @@ BOOST_AUTO_TEST_CASE(rejections_and_garbage_are_reported) {
     BOOST_TEST(error_code_of([&] { client.timestamp("sha1", std::vector<std::uint8_t>(20)); }) == "weak_digest");
     BOOST_TEST(error_code_of([&] { client.timestamp("sha256", std::vector<std::uint8_t>(20)); }) ==
                "digest_length_mismatch");
+
+    try {
+        client_over([](const std::vector<std::uint8_t>&) { return std::vector<std::uint8_t>{}; }, "not an oid");
+        BOOST_FAIL("a policy that is not an OID was accepted");
+    } catch (const Error& error) {
+        BOOST_TEST(error.code() == "invalid_policy_oid");
+        BOOST_TEST((error.kind() == ErrorKind::invalid_input));
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -27,7 +27,8 @@ public:
 
     /// `trust_anchor` is the root the TSA certificate must chain to; `intermediates` helps build the
     /// chain when the TSA does not send it. `policy_oid`, when given, is put in the request and must
-    /// come back in the token. Chains are checked at `clock.now()`; `clock` is borrowed.
+    /// come back in the token (invalid_input `invalid_policy_oid` when it is not an OID). Chains are
+    /// checked at `clock.now()`; `clock` is borrowed.
     TimestampClient(Transport transport, Certificate trust_anchor, std::vector<Certificate> intermediates,
                     const Clock& clock, std::optional<std::string> policy_oid = {});
 
@@ -40,8 +41,9 @@ public:
     /// (`tsa_bad_response`), status granted (`tsa_rejected`), the imprint (`tsa_imprint_mismatch`),
     /// the nonce (`tsa_nonce_mismatch`), the policy (`tsa_policy_mismatch`), then the signature,
     /// the chain to the trust anchor and the TSA's critical timeStamping EKU (`tsa_untrusted`).
-    /// Returns the TimeStampToken exactly as the TSA encoded it. The TSA certificate's revocation
-    /// status is not checked here; that belongs to signature validation (validate/).
+    /// `tsa_bad_response` is of kind invalid_input, the others of kind policy; errors of the
+    /// transport pass through. Returns the TimeStampToken exactly as the TSA encoded it. The TSA
+    /// certificate's revocation status is not checked here; that belongs to validation (validate/).
     std::vector<std::uint8_t> timestamp(std::string_view digest_name, std::span<const std::uint8_t> digest) override;
 
 private:

@@ -25,9 +25,16 @@ struct X509StackFree {
 };
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
-[[noreturn]] void fail(const std::string& code, const std::string& message) {
+// An answer that is not a time-stamp response at all.
+[[noreturn]] void bad_response(const std::string& message) {
     drain_openssl_errors();
-    throw Error(code == "tsa_bad_response" ? ErrorKind::invalid_input : ErrorKind::policy, code, message);
+    throw Error(ErrorKind::invalid_input, "tsa_bad_response", message);
+}
+
+// A well-formed answer we must not accept: refused, mismatched or untrusted.
+[[noreturn]] void refuse(const std::string& code, const std::string& message) {
+    drain_openssl_errors();
+    throw Error(ErrorKind::policy, code, message);
 }
 
 Asn1IntegerPtr random_nonce() {
@@ -58,14 +65,14 @@ std::vector<std::uint8_t> token_bytes(std::span<const std::uint8_t> response) {
     int tag = 0;
     int tag_class = 0;
     int flags = ASN1_get_object(&cursor, &length, &tag, &tag_class, end - cursor);  // TimeStampResp
-    if ((flags & 0x80) || tag != V_ASN1_SEQUENCE || (flags & 0x01)) fail("tsa_bad_response", "the TSA answer is not DER");
+    if ((flags & 0x80) || tag != V_ASN1_SEQUENCE || (flags & 0x01)) bad_response("the TSA answer is not DER");
     flags = ASN1_get_object(&cursor, &length, &tag, &tag_class, end - cursor);  // PKIStatusInfo, skipped
-    if ((flags & 0x80) || (flags & 0x01)) fail("tsa_bad_response", "the TSA answer is not DER");
+    if ((flags & 0x80) || (flags & 0x01)) bad_response("the TSA answer is not DER");
     cursor += length;
     const unsigned char* token_start = cursor;
     flags = ASN1_get_object(&cursor, &length, &tag, &tag_class, end - cursor);  // ContentInfo
     if ((flags & 0x80) || (flags & 0x01) || tag != V_ASN1_SEQUENCE)
-        fail("tsa_bad_response", "the TSA answer carries no DER time-stamp token");
+        bad_response("the TSA answer carries no DER time-stamp token");
     return {token_start, cursor + length};
 }
 
@@ -90,7 +97,8 @@ TimestampClient::TimestampClient(Transport transport, Certificate trust_anchor, 
     if (policy_oid_) {
         Asn1ObjectPtr policy(OBJ_txt2obj(policy_oid_->c_str(), 1));
         if (!policy)
-            fail("invalid_policy_oid", "the TSA policy '" + *policy_oid_ + "' is not a dotted object identifier");
+            throw Error(ErrorKind::invalid_input, "invalid_policy_oid",
+                        "the TSA policy '" + *policy_oid_ + "' is not a dotted object identifier");
     }
 }
 
@@ -125,13 +133,13 @@ std::vector<std::uint8_t> TimestampClient::timestamp(std::string_view digest_nam
     const unsigned char* cursor = der_response.data();
     TsRespPtr response(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(der_response.size())));
     if (!response || cursor != der_response.data() + der_response.size())
-        fail("tsa_bad_response", "the TSA's answer is not a time-stamp response");
+        bad_response("the TSA's answer is not a time-stamp response");
     long status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response.get())));
     if (status != TS_STATUS_GRANTED && status != TS_STATUS_GRANTED_WITH_MODS)
-        fail("tsa_rejected", "the TSA refused to time-stamp: " + status_text(response.get()));
+        refuse("tsa_rejected", "the TSA refused to time-stamp: " + status_text(response.get()));
     TS_TST_INFO* info = TS_RESP_get_tst_info(response.get());
     PKCS7* token = TS_RESP_get_token(response.get());
-    if (info == nullptr || token == nullptr) fail("tsa_bad_response", "the TSA granted the request but sent no token");
+    if (info == nullptr || token == nullptr) bad_response("the TSA granted the request but sent no token");
 
     TS_MSG_IMPRINT* answered = TS_TST_INFO_get_msg_imprint(info);
     const ASN1_OCTET_STRING* answered_digest = TS_MSG_IMPRINT_get_msg(answered);
@@ -140,12 +148,12 @@ std::vector<std::uint8_t> TimestampClient::timestamp(std::string_view digest_nam
     if (OBJ_obj2nid(answered_algorithm) != EVP_MD_get_type(md) ||
         ASN1_STRING_length(answered_digest) != static_cast<int>(digest.size()) ||
         !std::equal(digest.begin(), digest.end(), ASN1_STRING_get0_data(answered_digest)))
-        fail("tsa_imprint_mismatch", "the TSA time-stamped a different digest than the one sent");
+        refuse("tsa_imprint_mismatch", "the TSA time-stamped a different digest than the one sent");
     const ASN1_INTEGER* answered_nonce = TS_TST_INFO_get_nonce(info);
     if (answered_nonce == nullptr || ASN1_INTEGER_cmp(answered_nonce, nonce.get()) != 0)
-        fail("tsa_nonce_mismatch", "the TSA's answer does not carry our nonce (a replayed or misrouted response)");
+        refuse("tsa_nonce_mismatch", "the TSA's answer does not carry our nonce (a replayed or misrouted response)");
     if (policy && OBJ_cmp(TS_TST_INFO_get_policy_id(info), policy.get()) != 0)
-        fail("tsa_policy_mismatch", "the TSA answered under another policy than " + *policy_oid_);
+        refuse("tsa_policy_mismatch", "the TSA answered under another policy than " + *policy_oid_);
 
     X509StorePtr store(X509_STORE_new());
     X509StackPtr untrusted(sk_X509_new_null());
@@ -162,7 +170,7 @@ std::vector<std::uint8_t> TimestampClient::timestamp(std::string_view digest_nam
     int verified = TS_RESP_verify_signature(token, untrusted.get(), store.get(), &signer);
     X509Ptr signer_owner(signer);
     if (verified != 1)
-        fail("tsa_untrusted", "the time-stamp token is not signed by a TSA that chains to the trust anchor "
+        refuse("tsa_untrusted", "the time-stamp token is not signed by a TSA that chains to the trust anchor "
                               "with a critical timeStamping key usage (" + drain_openssl_errors() + ")");
     return token_bytes(der_response);
 }
