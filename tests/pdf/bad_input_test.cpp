@@ -129,6 +129,20 @@ BOOST_AUTO_TEST_CASE(rectangle_off_the_page) {
     expect_refused(dir / "in.pdf", options, "rect_off_page");
 }
 
+BOOST_AUTO_TEST_CASE(visible_signature_on_a_rotated_page) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf({.rotate = 90}));
+    PadesOptions options;
+    options.placement = PageRect{1, {100, 100, 300, 200}};
+    options.image = TokenPki::shared().path("images/leader-signature.png");
+    expect_refused(dir / "in.pdf", options, "rotated_page_unsupported");
+    // Invisible signatures are fine on any page.
+    auto signer = TokenPki::shared().signer("citizen");
+    SystemClock clock;
+    sign_pades(dir / "in.pdf", dir / "invisible.pdf", signer, clock, {});
+    BOOST_TEST(std::filesystem::exists(dir / "invisible.pdf"));
+}
+
 BOOST_AUTO_TEST_CASE(unwritable_output_and_output_over_input) {
     TempDir dir("pades");
     write_file(dir / "in.pdf", minimal_pdf());

@@ -82,7 +82,8 @@ std::string minimal_pdf(const MinimalPdf& o) {
             annots = " /Annots " + std::to_string(annots_array) + " 0 R";
         else if (p == 0 && !fields.empty())
             annots = " /Annots [" + field_refs + "]";
-        objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents " +
+        objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>" +
+                          (o.rotate ? " /Rotate " + std::to_string(o.rotate) : std::string()) + " /Contents " +
                           std::to_string(first_page + 2 * p + 1) + " 0 R" + annots + " >>");
         objects.push_back(stream("BT /F1 14 Tf 72 760 Td (QUYET DINH - page " + std::to_string(p + 1) +
                                  ") Tj 0 -20 Td /F1 11 Tf (Ve viec ban hanh quy che lam viec.) Tj ET"));

@@ -20,6 +20,7 @@ struct MinimalPdf {
     bool text_fields = false;          ///< "so_van_ban" and "ngay_ban_hanh", empty text fields on page 1
     bool signature_field = false;      ///< "chu_ky_lanh_dao", an empty signature field at kLeaderFieldRect
     bool indirect_annots = false;      ///< page 1's /Annots as an indirect array
+    int rotate = 0;                    ///< /Rotate of every page
     bool direct_acroform = false;      ///< /AcroForm written inside the catalog, not as its own object
 };
 

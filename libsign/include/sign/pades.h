@@ -43,7 +43,8 @@ PdfRect rect_from_mm(double left_mm, double bottom_mm, double width_mm, double h
 /// Millimetres to points.
 constexpr double mm_to_points(double mm) { return mm * 72.0 / 25.4; }
 
-/// A box on a page; `page` counts from 1.
+/// A box on a page; `page` counts from 1. It must lie inside the page's CropBox; pages shown
+/// rotated (/Rotate) are refused for visible signatures (`rotated_page_unsupported`).
 struct PageRect {
     int page = 1;
     PdfRect rect;

@@ -65,7 +65,14 @@ void check_on_page(Document& document, const PageRect& place) {
     if (!(r.right > r.left) || !(r.top > r.bottom))
         throw Error(ErrorKind::invalid_input, "rect_empty", "the signature rectangle " + rect_array(r) + " is empty");
     QPDFPageObjectHelper page(document.pages()[static_cast<std::size_t>(place.page - 1)]);
-    PdfRect box = rect_of(page.getMediaBox());
+    // Upright appearances on a page shown turned would need counter-rotated XObjects; until
+    // then such pages are refused rather than signed with a sideways image.
+    auto rotate = page.getAttribute("/Rotate", false);
+    if (rotate.isInteger() && rotate.getIntValue() % 360 != 0)
+        throw Error(ErrorKind::invalid_input, "rotated_page_unsupported",
+                    "page " + std::to_string(place.page) + " is shown rotated (/Rotate " +
+                        std::to_string(rotate.getIntValue()) + "); visible signatures on rotated pages are not supported yet");
+    PdfRect box = rect_of(page.getCropBox());  // the visible part of the page
     constexpr double tolerance = 0.01;
     if (r.left < box.left - tolerance || r.bottom < box.bottom - tolerance || r.right > box.right + tolerance ||
         r.top > box.top + tolerance)
@@ -322,7 +329,7 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
         width += 2 * kStampPadding;
         double height = stamp_lines.size() * kStampLeading + 2 * kStampPadding;
         QPDFPageObjectHelper first(document.pages().front());
-        PdfRect box = rect_of(first.getMediaBox());
+        PdfRect box = rect_of(first.getCropBox());
         double margin = mm_to_points(10);
         place = {1, {box.right - margin - width, box.top - margin - height, box.right - margin, box.top - margin}};
         check_on_page(document, place);
