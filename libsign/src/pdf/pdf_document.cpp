@@ -88,7 +88,10 @@ Document::Document(const std::filesystem::path& path) : path_(path), qpdf_(std::
         int max_id = 0;
         for (const auto& [objgen, entry] : qpdf_->getXRefTable()) max_id = std::max(max_id, objgen.getObj());
         auto size = qpdf_->getTrailer().getKey("/Size");
-        next_object_id_ = std::max(max_id + 1, size.isInteger() ? size.getIntValueAsInt() : 0);
+        // getObjectCount() also covers objects qpdf itself made while reading (say, a page it
+        // copied because the tree listed it twice), so no number is handed out twice.
+        next_object_id_ = std::max({max_id + 1, size.isInteger() ? size.getIntValueAsInt() : 0,
+                                    static_cast<int>(qpdf_->getObjectCount()) + 1});
         if (!qpdf_->getRoot().isDictionary()) throw unreadable(path, "the trailer has no /Root dictionary");
     } catch (const Error&) {
         throw;
