@@ -98,9 +98,9 @@ struct PadesOptions {
     std::optional<CopyStamp> stamp;
     std::string reason;    ///< /Reason, optional
     std::string location;  ///< /Location, optional
-    /// Bytes reserved for the CMS. Empty (the default) measures it: a CMS over a dummy digest with
-    /// the signer's real chain and a signature value of the key's maximum size, plus the size of a
-    /// real time-stamp token for B-T, plus a margin. sign_pades() grows a placeholder that turns out
+    /// Bytes reserved for the CMS. Empty (the default) measures it: the CMS CAdES prepares over a
+    /// dummy digest with the signer's real chain and attributes, plus the key's maximum signature
+    /// size, plus, for B-T, a real time-stamp token's size, plus a 512-byte margin. sign_pades() grows a placeholder that turns out
     /// too small and signs again; finalize_pades() cannot (the signature covers the ByteRange) and
     /// throws `placeholder_too_small` naming the size needed.
     std::optional<std::size_t> contents_size;
@@ -115,8 +115,9 @@ void sign_pades(const std::filesystem::path& input, const std::filesystem::path&
 
 /// First half of the hash-split. Writes `input` plus the incremental update with an all-zero
 /// /Contents placeholder to `prepared` (a working file the caller keeps until finalize), and
-/// returns the digest to sign. `state` holds the prepared file's path, its size and SHA-256,
-/// the ByteRange, and the CAdES state; no PDF bytes. For B-T with no `contents_size`, `tsa` is
+/// returns the digest to sign. `state` (versioned text) holds the prepared file's absolute path,
+/// its size, the ByteRange, the digest of the ByteRange bytes (finalize re-checks both), the
+/// reserved CMS size and the CAdES state; no PDF bytes, so it stays a few kilobytes. For B-T with no `contents_size`, `tsa` is
 /// asked once for a token over a dummy digest, to size the placeholder.
 /// `signer.key` is not used.
 PreparedSignature prepare_pades(const std::filesystem::path& input, const std::filesystem::path& prepared,
