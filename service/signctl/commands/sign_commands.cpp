@@ -1,134 +1,98 @@
-#include <chrono>
-#include <iostream>
-#include <optional>
+#include <cctype>
+#include <filesystem>
 
-#include <nlohmann/json.hpp>
-
-#include "../atomic_file.h"
 #include "../commands.h"
+#include "../signing_setup.h"
 #include "sign/cades.h"
-#include "sign/error.h"
-#include "sign/timestamp_authority.h"
-#include "sign/timestamp_client.h"
+#include "sign/xades.h"
 
 namespace sign::signctl {
 
+namespace fs = std::filesystem;
+
 namespace {
 
-struct CmsArguments {
-    std::string key_uri;
-    std::string certificate_file;
-    std::string level = "b-b";
-    bool enveloping = false;
-    std::optional<std::string> tsa;
-    std::optional<std::string> scheme;
-    std::string digest = "sha256";
-    std::string input_file;
-    std::optional<std::string> out_file;
-};
+std::span<const uint8_t> bytes_of(const std::vector<uint8_t>& data) { return {data.data(), data.size()}; }
 
-SignatureLevel parse_level(const std::string& text) {
-    if (text == "b-b") return SignatureLevel::b_b;
-    if (text == "b-t") return SignatureLevel::b_t;
-    throw Error(ErrorKind::invalid_input, "unknown_signature_level",
-                "unknown signature level '" + text + "': use b-b or b-t");
-}
+bool has_extension(const fs::path& path, const char* extension) { return path.extension() == extension; }
 
-// The TSA certificate of this data folder: the newest good tsa-profile certificate whose key is
-// the token object labelled "tsa", valid now.
-Certificate local_tsa_certificate(DataFolder& data, std::chrono::system_clock::time_point now) {
-    std::optional<Certificate> found;
-    for (const auto& record : data.store().list(std::string("tsa"), false))
-        if (record.key_uri.find("object=tsa;") != std::string::npos && record.not_before <= now && now <= record.not_after)
-            found = Certificate::from_pem(record.pem);
-    if (!found)
-        throw Error(ErrorKind::not_found, "no_local_tsa",
-                    "this data folder has no valid TSA certificate with the token key 'tsa': issue one with "
-                    "`signctl cert issue --profile tsa --label tsa ...`");
-    return std::move(*found);
-}
-
-// The chain to send with a signer's certificate: our issuing CA when it issued it, else nothing.
-std::vector<Certificate> chain_for(DataFolder& data, const Certificate& certificate) {
-    std::vector<Certificate> chain;
-    Certificate issuing = Certificate::from_pem(data.ca().issuing_ca().pem);
-    if (X509_check_issued(issuing.native(), certificate.native()) == X509_V_OK) chain.push_back(std::move(issuing));
-    return chain;
+// A file name as an RFC 3986 relative reference: everything but unreserved characters percent-encoded.
+std::string uri_reference_for(const std::string& name) {
+    static const char digits[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : name) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += digits[c >> 4];
+            out += digits[c & 15];
+        }
+    }
+    return out;
 }
 
 void add_sign_cms(CLI::App& sign, Cli& cli) {
-    auto* cms = sign.add_subcommand("cms", "Make a CAdES signature (CMS SignedData, detached by default) of a file");
-    auto args = std::make_shared<CmsArguments>();
-    cms->add_option("--key", args->key_uri, "PKCS#11 URI of the signing key, e.g. \"pkcs11:object=leader;type=private\"")
-        ->required();
-    cms->add_option("--cert", args->certificate_file, "The signer's certificate (PEM or DER)")
-        ->required()
-        ->check(CLI::ExistingFile);
-    cms->add_option("--level", args->level, "b-b, or b-t to add a signature time-stamp (needs --tsa)")
-        ->check(CLI::IsMember({"b-b", "b-t"}));
-    cms->add_flag("--enveloping", args->enveloping, "Put the content inside the signature instead of beside it");
-    cms->add_option("--tsa", args->tsa, "Time-stamp source; only \"local\" (this folder's TSA key and certificate) so far")
-        ->check(CLI::IsMember({"local"}));
-    cms->add_option("--scheme", args->scheme, "rsa-pkcs1, rsa-pss or ecdsa (default: rsa-pss for RSA, ecdsa for EC)");
-    cms->add_option("--digest", args->digest, "sha256 (default), sha384, sha512 or sha3-256/384/512");
-    cms->add_option("IN", args->input_file, "The file to sign")->required()->check(CLI::ExistingFile);
-    cms->add_option("--out", args->out_file, "Where to write the DER signature (default: IN.p7s)");
-    cms->callback([&cli, args] {
-        DataFolder& data = cli.data();
-        SignatureLevel level = parse_level(args->level);
-        if (level == SignatureLevel::b_t && !args->tsa)
-            throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "--level b-t needs --tsa local");
-        auto now = std::chrono::system_clock::now();
+    auto* cms = sign.add_subcommand("cms", "Make CAdES signatures (CMS SignedData, detached by default) of any files");
+    auto args = std::make_shared<SignArguments>();
+    auto enveloping = std::make_shared<bool>(false);
+    add_sign_arguments(*cms, *args);
+    cms->add_flag("--enveloping", *enveloping, "Put the content inside the signature (.p7m) instead of beside it (.p7s)");
+    cms->callback([&cli, args, enveloping] {
+        SigningSetup setup(cli.data(), *args);
+        CadesOptions options{.detached = !*enveloping, .level = setup.level(), .registry = &setup.registry()};
+        sign_inputs(
+            *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}, {"packaging", *enveloping ? "enveloping" : "detached"}},
+            [](const fs::path& file) { return !has_extension(file, ".p7s") && !has_extension(file, ".p7m"); },
+            [&](const fs::path& file) { return fs::path(file.string() + (*enveloping ? ".p7m" : ".p7s")); },
+            [&](const fs::path& file) {
+                auto content = read_bytes(file);
+                return sign_cades(setup.signer(), bytes_of(content), options, setup.clock(), setup.timestamps());
+            });
+    });
+}
 
-        hsm::PrivateKey key = data.token().private_key(args->key_uri);
-        Certificate certificate = Certificate::load(args->certificate_file);
-        EvpPkeyPtr public_key = key.public_key();
-        SignatureScheme scheme = args->scheme ? parse_signature_scheme(*args->scheme) : default_scheme_for(public_key.get());
-        std::vector<Certificate> chain = chain_for(data, certificate);
-        Signer signer{key, std::move(certificate), std::move(chain), scheme, args->digest};
-
-        // The TSA and its client exist only for B-T; the client trusts only our root.
-        std::optional<hsm::PrivateKey> tsa_key;
-        std::optional<TimestampAuthority> authority;
-        std::optional<TimestampClient> client;
-        SystemClock clock;
-        if (level == SignatureLevel::b_t) {
-            tsa_key.emplace(data.token().private_key("pkcs11:object=tsa;type=private"));
-            std::vector<Certificate> tsa_chain;
-            tsa_chain.push_back(Certificate::from_pem(data.ca().issuing_ca().pem));
-            authority.emplace(local_tsa_certificate(data, now), *tsa_key, std::move(tsa_chain), clock);
-            std::vector<Certificate> intermediates;
-            intermediates.push_back(Certificate::from_pem(data.ca().issuing_ca().pem));
-            client.emplace(TimestampClient::local(*authority, Certificate::from_pem(data.ca().root().pem),
-                                                  std::move(intermediates), clock));
-        }
-
-        std::string content = read_file(args->input_file);
-        CadesOptions options{.detached = !args->enveloping, .level = level, .registry = &data.store()};
-        auto signature = sign_cades(signer, std::span(reinterpret_cast<const uint8_t*>(content.data()), content.size()),
-                                    options, clock, client ? &*client : nullptr);
-        std::string out = args->out_file.value_or(args->input_file + ".p7s");
-        write_file_atomically(out, std::string(signature.begin(), signature.end()));
-        if (cli.json)
-            std::cout << nlohmann::json{{"file", out},
-                                        {"bytes", signature.size()},
-                                        {"level", args->level},
-                                        {"packaging", args->enveloping ? "enveloping" : "detached"},
-                                        {"scheme", to_string(scheme)}}
-                             .dump(2)
-                      << "\n";
-        else
-            std::cout << "Wrote a " << (args->enveloping ? "enveloping" : "detached") << " CAdES-" << args->level
-                      << " signature (" << signature.size() << " bytes) to " << out << "\n";
+void add_sign_xml(CLI::App& sign, Cli& cli) {
+    auto* xml = sign.add_subcommand("xml", "Make XAdES signatures of XML documents (enveloped by default)");
+    auto args = std::make_shared<SignArguments>();
+    auto detached = std::make_shared<bool>(false);
+    // xmlsec1 and most XML-DSig verifiers have no RSA-PSS yet.
+    args->rsa_default = SignatureScheme::rsa_pkcs1v15;
+    add_sign_arguments(*xml, *args);
+    xml->add_flag("--detached", *detached,
+                  "Write a separate signature document naming the signed file, which may be any file");
+    xml->callback([&cli, args, detached] {
+        SigningSetup setup(cli.data(), *args);
+        sign_inputs(
+            *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}, {"packaging", *detached ? "detached" : "enveloped"}},
+            [&](const fs::path& file) {
+                return *detached ? file.filename().string().find(".xades.") == std::string::npos
+                                 : has_extension(file, ".xml") && file.stem().extension() != ".signed";
+            },
+            [&](const fs::path& file) {
+                if (*detached) return fs::path(file.string() + ".xades.xml");
+                return file.parent_path() / (file.stem().string() + ".signed.xml");
+            },
+            [&](const fs::path& file) {
+                XadesOptions options;
+                options.packaging = *detached ? XadesPackaging::detached : XadesPackaging::enveloped;
+                options.level = setup.level();
+                options.registry = &setup.registry();
+                // The verifier finds a detached file next to its signature, by this relative reference.
+                if (*detached) options.detached_uri = uri_reference_for(file.filename().string());
+                auto document = read_bytes(file);
+                return sign_xades(setup.signer(), bytes_of(document), options, setup.clock(), setup.timestamps());
+            });
     });
 }
 
 }  // namespace
 
 void add_sign_commands(CLI::App& app, Cli& cli) {
-    auto* sign = app.add_subcommand("sign", "Sign files with a key on the token");
+    auto* sign = app.add_subcommand("sign", "Sign files with a key on the token: CAdES, XAdES (and PAdES)");
     sign->require_subcommand(1);
     add_sign_cms(*sign, cli);
+    add_sign_xml(*sign, cli);
 }
 
 }  // namespace sign::signctl

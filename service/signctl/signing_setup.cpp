@@ -1,0 +1,167 @@
+#include "signing_setup.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
+
+#include "atomic_file.h"
+#include "sign/error.h"
+
+namespace sign::signctl {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+SignatureLevel parse_level(const std::string& text) {
+    if (text == "b-b") return SignatureLevel::b_b;
+    if (text == "b-t") return SignatureLevel::b_t;
+    throw Error(ErrorKind::invalid_input, "unknown_signature_level", "unknown signature level '" + text + "': use b-b or b-t");
+}
+
+// The TSA certificate of this data folder: the newest valid tsa-profile certificate whose key is
+// the token object labelled "tsa".
+Certificate local_tsa_certificate(DataFolder& data, std::chrono::system_clock::time_point now) {
+    std::optional<Certificate> found;
+    for (const auto& record : data.store().list(std::string("tsa"), false))
+        if (record.key_uri.find("object=tsa;") != std::string::npos && record.not_before <= now && now <= record.not_after)
+            found = Certificate::from_pem(record.pem);
+    if (!found)
+        throw Error(ErrorKind::not_found, "no_local_tsa",
+                    "this data folder has no valid TSA certificate with the token key 'tsa': issue one with "
+                    "`signctl cert issue --profile tsa --label tsa ...`");
+    return std::move(*found);
+}
+
+// The chain to send with a signer's certificate: our issuing CA when it issued it, else nothing.
+std::vector<Certificate> chain_for(DataFolder& data, const Certificate& certificate) {
+    std::vector<Certificate> chain;
+    Certificate issuing = Certificate::from_pem(data.ca().issuing_ca().pem);
+    if (X509_check_issued(issuing.native(), certificate.native()) == X509_V_OK) chain.push_back(std::move(issuing));
+    return chain;
+}
+
+// "[#######.............]  7/20  name" on one terminal line, or a plain line per file elsewhere.
+void show_progress(size_t done, size_t total, const std::string& name) {
+    constexpr size_t width = 30;
+    size_t filled = total ? done * width / total : width;
+    std::string bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] " + std::to_string(done) +
+                      "/" + std::to_string(total) + "  " + name;
+    if (isatty(STDERR_FILENO)) {
+        std::cerr << "\r\033[K" << bar << (done == total ? "\n" : "") << std::flush;
+    } else {
+        std::cerr << bar << "\n";
+    }
+}
+
+}  // namespace
+
+void add_sign_arguments(CLI::App& command, SignArguments& arguments) {
+    command.add_option("--key", arguments.key_uri, "PKCS#11 URI of the signing key, e.g. \"pkcs11:object=leader;type=private\"")
+        ->required();
+    command.add_option("--cert", arguments.certificate_file, "The signer's certificate (PEM or DER)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    command.add_option("--level", arguments.level, "b-b, or b-t to add a signature time-stamp (needs --tsa)")
+        ->check(CLI::IsMember({"b-b", "b-t"}))
+        ->capture_default_str();
+    command.add_option("--tsa", arguments.tsa, "Time-stamp source; only \"local\" (this folder's TSA key and certificate) so far")
+        ->check(CLI::IsMember({"local"}));
+    command.add_option("--scheme", arguments.scheme,
+                       "rsa-pkcs1, rsa-pss or ecdsa (default: ecdsa for EC keys; for RSA keys rsa-pss, or rsa-pkcs1 for XML)");
+    command.add_option("--digest", arguments.digest, "sha256, sha384, sha512 or sha3-256/384/512")->capture_default_str();
+    command.add_option("IN", arguments.input, "The file to sign, or a folder: every matching file in it is signed")
+        ->required()
+        ->check(CLI::ExistingPath);
+    command.add_option("--out", arguments.out, "Output file, or output folder when IN is a folder");
+    command.add_flag("--quiet", arguments.quiet, "No progress bar when signing a folder");
+}
+
+SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
+    : registry_(data.store()), level_(parse_level(arguments.level)) {
+    if (level_ == SignatureLevel::b_t && !arguments.tsa)
+        throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "--level b-t needs --tsa local");
+    key_.emplace(data.token().private_key(arguments.key_uri));
+    Certificate certificate = Certificate::load(arguments.certificate_file);
+    EvpPkeyPtr public_key = key_->public_key();
+    SignatureScheme scheme = default_scheme_for(public_key.get());
+    if (scheme == SignatureScheme::rsa_pss) scheme = arguments.rsa_default;
+    if (arguments.scheme) scheme = parse_signature_scheme(*arguments.scheme);
+    std::vector<Certificate> chain = chain_for(data, certificate);
+    signer_.emplace(Signer{*key_, std::move(certificate), std::move(chain), scheme, arguments.digest});
+
+    if (level_ != SignatureLevel::b_t) return;
+    // The folder's own TSA, reached in-process; its client trusts only our root.
+    tsa_key_.emplace(data.token().private_key("pkcs11:object=tsa;type=private"));
+    std::vector<Certificate> tsa_chain;
+    tsa_chain.push_back(Certificate::from_pem(data.ca().issuing_ca().pem));
+    authority_.emplace(local_tsa_certificate(data, clock_.now()), *tsa_key_, std::move(tsa_chain), clock_);
+    std::vector<Certificate> intermediates;
+    intermediates.push_back(Certificate::from_pem(data.ca().issuing_ca().pem));
+    client_.emplace(TimestampClient::local(*authority_, Certificate::from_pem(data.ca().root().pem), std::move(intermediates), clock_));
+}
+
+std::vector<uint8_t> read_bytes(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::not_found, "file_not_found", "cannot read " + path.string());
+    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void sign_inputs(const SignArguments& arguments, bool json, const nlohmann::json& details,
+                 const std::function<bool(const fs::path&)>& wanted,
+                 const std::function<fs::path(const fs::path&)>& output_name,
+                 const std::function<std::vector<uint8_t>(const fs::path&)>& sign_one) {
+    fs::path input(arguments.input);
+    auto write = [&](const fs::path& from, const fs::path& to) {
+        auto signed_bytes = sign_one(from);
+        write_file_atomically(to.string(), std::string(signed_bytes.begin(), signed_bytes.end()));
+        if (json) {
+            nlohmann::json line = details;
+            line.update({{"input", from.string()}, {"file", to.string()}, {"bytes", signed_bytes.size()}, {"level", arguments.level}});
+            std::cout << line.dump() << "\n";
+        }
+        return signed_bytes.size();
+    };
+
+    if (!fs::is_directory(input)) {
+        fs::path output = arguments.out ? fs::path(*arguments.out) : output_name(input);
+        auto size = write(input, output);
+        if (!json) std::cout << "Signed " << input.string() << " -> " << output.string() << " (" << size << " bytes)\n";
+        return;
+    }
+
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(input))
+        if (entry.is_regular_file() && wanted(entry.path())) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    fs::path output_folder = arguments.out ? fs::path(*arguments.out) : input;
+    fs::create_directories(output_folder);
+
+    size_t failures = 0;
+    for (size_t i = 0; i < files.size(); ++i) {
+        if (!json && !arguments.quiet) show_progress(i, files.size(), files[i].filename().string());
+        try {
+            write(files[i], output_folder / output_name(files[i]).filename());
+        } catch (const Error& error) {
+            ++failures;
+            std::cerr << (isatty(STDERR_FILENO) ? "\r\033[K" : "") << files[i].string() << ": " << error.what() << "\n";
+            if (json)
+                std::cout << nlohmann::json{{"input", files[i].string()}, {"error", {{"code", error.code()}, {"message", error.what()}}}}
+                                 .dump()
+                          << "\n";
+        }
+    }
+    if (!json && !arguments.quiet) show_progress(files.size(), files.size(), "");
+    if (!json) std::cout << "Signed " << files.size() - failures << " of " << files.size() << " files into " << output_folder.string() << "\n";
+    if (failures > 0)
+        throw Error(ErrorKind::invalid_input, "some_files_not_signed",
+                    std::to_string(failures) + " of " + std::to_string(files.size()) + " files could not be signed");
+}
+
+}  // namespace sign::signctl
