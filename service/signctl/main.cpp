@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     add_ocsp_commands(app, cli);
     add_profile_commands(app, cli);
     add_sign_commands(app, cli);
+    add_pdf_commands(app, cli);
 
     try {
         app.parse(argc, argv);

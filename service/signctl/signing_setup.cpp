@@ -107,6 +107,13 @@ SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
     client_.emplace(TimestampClient::local(*authority_, Certificate::from_pem(data.ca().root().pem), std::move(intermediates), clock_));
 }
 
+SignOne writing(std::function<std::vector<uint8_t>(const fs::path& input)> sign_bytes) {
+    return [sign_bytes = std::move(sign_bytes)](const fs::path& input, const fs::path& output) {
+        auto signed_bytes = sign_bytes(input);
+        write_file_atomically(output.string(), std::string(signed_bytes.begin(), signed_bytes.end()));
+    };
+}
+
 std::vector<uint8_t> read_bytes(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorKind::not_found, "file_not_found", "cannot read " + path.string());
@@ -115,18 +122,17 @@ std::vector<uint8_t> read_bytes(const fs::path& path) {
 
 void sign_inputs(const SignArguments& arguments, bool json, const nlohmann::json& details,
                  const std::function<bool(const fs::path&)>& wanted,
-                 const std::function<fs::path(const fs::path&)>& output_name,
-                 const std::function<std::vector<uint8_t>(const fs::path&)>& sign_one) {
+                 const std::function<fs::path(const fs::path&)>& output_name, const SignOne& sign_one) {
     fs::path input(arguments.input);
     auto write = [&](const fs::path& from, const fs::path& to) {
-        auto signed_bytes = sign_one(from);
-        write_file_atomically(to.string(), std::string(signed_bytes.begin(), signed_bytes.end()));
+        sign_one(from, to);
+        auto size = fs::file_size(to);
         if (json) {
             nlohmann::json line = details;
-            line.update({{"input", from.string()}, {"file", to.string()}, {"bytes", signed_bytes.size()}, {"level", arguments.level}});
+            line.update({{"input", from.string()}, {"file", to.string()}, {"bytes", size}, {"level", arguments.level}});
             std::cout << line.dump() << "\n";
         }
-        return signed_bytes.size();
+        return size;
     };
 
     if (!fs::is_directory(input)) {

@@ -66,15 +66,20 @@ private:
     std::optional<TimestampClient> client_;
 };
 
+/// Writes the signed form of `input` to `output`, through a temporary file and a rename.
+using SignOne = std::function<void(const std::filesystem::path& input, const std::filesystem::path& output)>;
+
+/// A SignOne for formats that produce the signed bytes in memory.
+SignOne writing(std::function<std::vector<uint8_t>(const std::filesystem::path& input)> sign_bytes);
+
 /// Signs `arguments.input`: one file, or every regular file in the folder that `wanted` accepts,
-/// in name order. `sign_one(input, output)` returns the output bytes; `output_name(input)` names
-/// the output when --out does not. A failure on one file of a folder is reported and the rest go
-/// on; the command then fails. Prints one JSON object per file with --json (with `details` merged
-/// in), else a progress bar.
+/// in name order. `output_name(input)` names the output when --out does not. A failure on one file
+/// of a folder is reported and the rest go on; the command then fails. Prints one JSON object per
+/// file with --json (with `details` merged in), else a progress bar.
 void sign_inputs(const SignArguments& arguments, bool json, const nlohmann::json& details,
                  const std::function<bool(const std::filesystem::path&)>& wanted,
                  const std::function<std::filesystem::path(const std::filesystem::path&)>& output_name,
-                 const std::function<std::vector<uint8_t>(const std::filesystem::path& input)>& sign_one);
+                 const SignOne& sign_one);
 
 /// The whole content of a file as bytes.
 std::vector<uint8_t> read_bytes(const std::filesystem::path& path);

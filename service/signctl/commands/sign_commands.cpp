@@ -1,9 +1,15 @@
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
 
 #include "../commands.h"
 #include "../signing_setup.h"
 #include "sign/cades.h"
+#include "sign/error.h"
+#include "sign/pades.h"
 #include "sign/xades.h"
 
 namespace sign::signctl {
@@ -45,10 +51,10 @@ void add_sign_cms(CLI::App& sign, Cli& cli) {
             *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}, {"packaging", *enveloping ? "enveloping" : "detached"}},
             [](const fs::path& file) { return !has_extension(file, ".p7s") && !has_extension(file, ".p7m"); },
             [&](const fs::path& file) { return fs::path(file.string() + (*enveloping ? ".p7m" : ".p7s")); },
-            [&](const fs::path& file) {
+            writing([&](const fs::path& file) {
                 auto content = read_bytes(file);
                 return sign_cades(setup.signer(), bytes_of(content), options, setup.clock(), setup.timestamps());
-            });
+            }));
     });
 }
 
@@ -73,7 +79,7 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
                 if (*detached) return fs::path(file.string() + ".xades.xml");
                 return file.parent_path() / (file.stem().string() + ".signed.xml");
             },
-            [&](const fs::path& file) {
+            writing([&](const fs::path& file) {
                 XadesOptions options;
                 options.packaging = *detached ? XadesPackaging::detached : XadesPackaging::enveloped;
                 options.level = setup.level();
@@ -82,17 +88,132 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
                 if (*detached) options.detached_uri = uri_reference_for(file.filename().string());
                 auto document = read_bytes(file);
                 return sign_xades(setup.signer(), bytes_of(document), options, setup.clock(), setup.timestamps());
+            }));
+    });
+}
+
+struct PdfArguments {
+    std::optional<std::string> image;
+    int page = 1;
+    std::optional<std::string> rect_mm;
+    std::optional<std::string> existing_field;
+    std::optional<std::string> seal_over;
+    double seal_mm = 36;
+    std::optional<std::string> stamp_number;
+    std::optional<std::string> copy_kind;
+    std::optional<std::string> copying_agency;
+    std::string field_name;
+    std::string reason;
+    std::string location;
+};
+
+// "LEFT,BOTTOM,WIDTH,HEIGHT" in millimetres from the page's bottom-left corner.
+PdfRect parse_rect_mm(const std::string& text) {
+    double numbers[4];
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%lf,%lf,%lf,%lf%c", &numbers[0], &numbers[1], &numbers[2], &numbers[3], &tail) != 4 ||
+        numbers[2] <= 0 || numbers[3] <= 0)
+        throw Error(ErrorKind::invalid_input, "invalid_rectangle",
+                    "--rect must be LEFT,BOTTOM,WIDTH,HEIGHT in millimetres with a positive size (got '" + text + "')");
+    return rect_from_mm(numbers[0], numbers[1], numbers[2], numbers[3]);
+}
+
+// The visible part of a PDF signature, from the command line.
+void apply_appearance(const PdfArguments& args, PadesOptions& options) {
+    bool placed = args.rect_mm || args.existing_field || args.seal_over;
+    if (args.stamp_number) {
+        if (placed || args.image)
+            throw Error(ErrorKind::invalid_input, "stamp_with_image", "a text stamp (--stamp-number) shows no image and takes no placement");
+        options.stamp = CopyStamp{*args.stamp_number, args.copy_kind.value_or(""), args.copying_agency.value_or("")};
+        return;
+    }
+    if (!placed) {
+        if (args.image) throw Error(ErrorKind::invalid_input, "image_without_place", "--image needs --rect, --field or --seal-over");
+        return;  // invisible
+    }
+    if (!args.image) throw Error(ErrorKind::invalid_input, "place_without_image", "a visible signature needs --image");
+    options.image = *args.image;
+    if (args.seal_over) options.placement = SealOverLeader{ExistingField{*args.seal_over}, args.seal_mm};
+    else if (args.existing_field) options.placement = ExistingField{*args.existing_field};
+    else options.placement = PageRect{args.page, parse_rect_mm(*args.rect_mm)};
+}
+
+void add_sign_pdf(CLI::App& sign, Cli& cli) {
+    auto* pdf = sign.add_subcommand("pdf", "Make PAdES signatures of PDFs, appended as incremental updates (Decree 30 appearances)");
+    auto args = std::make_shared<SignArguments>();
+    auto look = std::make_shared<PdfArguments>();
+    add_sign_arguments(*pdf, *args);
+    pdf->add_option("--image", look->image, "PNG to show: the leader's signature image, or with --seal-over the agency seal")
+        ->check(CLI::ExistingFile);
+    pdf->add_option("--page", look->page, "Page of --rect, from 1")->capture_default_str()->check(CLI::PositiveNumber);
+    auto* rect = pdf->add_option("--rect", look->rect_mm, "Image box LEFT,BOTTOM,WIDTH,HEIGHT in mm from the bottom-left corner");
+    auto* field = pdf->add_option("--field", look->existing_field, "An existing empty signature field to sign in");
+    auto* seal = pdf->add_option("--seal-over", look->seal_over,
+                                 "The leader's signature field: draw --image as the seal over its left third");
+    pdf->add_option("--seal-mm", look->seal_mm, "Real diameter of the seal in mm")->capture_default_str()->check(CLI::Range(10.0, 80.0));
+    auto* stamp = pdf->add_option("--stamp-number", look->stamp_number,
+                                  "Attachment or copy: the document number and symbol shown at the top right of page 1");
+    pdf->add_option("--copy-kind", look->copy_kind, "For a copy: SAO Y, SAO LỤC or TRÍCH SAO")->needs(stamp);
+    pdf->add_option("--copying-agency", look->copying_agency, "For a copy: the agency making it")->needs(stamp);
+    pdf->add_option("--field-name", look->field_name, "Name of the new signature field (default Signature<n>)");
+    pdf->add_option("--reason", look->reason, "/Reason of the signature");
+    pdf->add_option("--location", look->location, "/Location of the signature");
+    rect->excludes(field)->excludes(seal);
+    field->excludes(seal);
+    pdf->callback([&cli, args, look] {
+        PadesOptions options;
+        apply_appearance(*look, options);
+        SigningSetup setup(cli.data(), *args);
+        options.level = setup.level();
+        options.field_name = look->field_name;
+        options.reason = look->reason;
+        options.location = look->location;
+        options.registry = &setup.registry();
+        sign_inputs(
+            *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}},
+            [](const fs::path& file) { return has_extension(file, ".pdf") && file.stem().extension() != ".signed"; },
+            [](const fs::path& file) { return file.parent_path() / (file.stem().string() + ".signed.pdf"); },
+            [&](const fs::path& input, const fs::path& output) {
+                sign_pades(input, output, setup.signer(), setup.clock(), options, setup.timestamps());
             });
     });
 }
 
 }  // namespace
 
+void add_pdf_commands(CLI::App& app, Cli& cli) {
+    auto* pdf = app.add_subcommand("pdf", "Work on PDFs between signatures");
+    pdf->require_subcommand(1);
+    auto* fill = pdf->add_subcommand("fill", "Fill text fields (document number, date) in an incremental update; "
+                                             "earlier signatures stay valid");
+    auto input = std::make_shared<std::string>();
+    auto output = std::make_shared<std::optional<std::string>>();
+    auto assignments = std::make_shared<std::vector<std::string>>();
+    fill->add_option("IN", *input, "The PDF")->required()->check(CLI::ExistingFile);
+    fill->add_option("--set", *assignments, "NAME=VALUE for a text field (repeatable)")->required();
+    fill->add_option("--out", *output, "Where to write the result (default: IN with .filled.pdf)");
+    fill->callback([&cli, input, output, assignments] {
+        std::vector<std::pair<std::string, std::string>> values;
+        for (const auto& assignment : *assignments) {
+            auto equals = assignment.find('=');
+            if (equals == std::string::npos || equals == 0)
+                throw Error(ErrorKind::invalid_input, "invalid_assignment", "--set takes NAME=VALUE (got '" + assignment + "')");
+            values.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
+        }
+        fs::path in(*input);
+        fs::path out = output->has_value() ? fs::path(**output) : in.parent_path() / (in.stem().string() + ".filled.pdf");
+        fill_form_fields(in, out, values);
+        if (cli.json) std::cout << nlohmann::json{{"file", out.string()}, {"fields", values.size()}}.dump() << "\n";
+        else std::cout << "Filled " << values.size() << " field(s) into " << out.string() << "\n";
+    });
+}
+
 void add_sign_commands(CLI::App& app, Cli& cli) {
-    auto* sign = app.add_subcommand("sign", "Sign files with a key on the token: CAdES, XAdES (and PAdES)");
+    auto* sign = app.add_subcommand("sign", "Sign files with a key on the token: PAdES, XAdES, CAdES");
     sign->require_subcommand(1);
     add_sign_cms(*sign, cli);
     add_sign_xml(*sign, cli);
+    add_sign_pdf(*sign, cli);
 }
 
 }  // namespace sign::signctl
