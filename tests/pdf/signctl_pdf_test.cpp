@@ -1,0 +1,93 @@
+// The Decree 30 flow as an administrator's scripts run it, with the real signctl
+// binary on the test PKI's data folder: the leader signs into the prepared field,
+// the number and date are filled in, the agency seals last; pdfsig trusts both.
+
+#include <boost/test/unit_test.hpp>
+
+#include "pdf_fixtures.h"
+#include "temp_dir.h"
+#include "token_pki.h"
+
+using namespace sign::test;
+
+namespace {
+
+std::vector<std::string> signs_as(const std::string& label, std::vector<std::string> arguments) {
+    auto& pki = TokenPki::shared();
+    std::vector<std::string> argv = {"sign", "pdf", "--key", "pkcs11:object=" + label + ";type=private", "--cert",
+                                     pki.path("certs/" + label + ".pem"), "--level", "b-t", "--tsa", "local"};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    return argv;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(signctl_pdf)
+
+BOOST_AUTO_TEST_CASE(leader_then_number_then_agency_seal_from_the_command_line) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("signctl-pdf");
+    write_file(dir / "quyet-dinh.pdf", minimal_pdf({.text_fields = true, .signature_field = true}));
+
+    auto leader = pki.folder().signctl(signs_as("leader", {(dir / "quyet-dinh.pdf").string(), "--field", "chu_ky_lanh_dao",
+                                                           "--image", pki.path("images/leader-signature.png"), "--out",
+                                                           (dir / "1-leader.pdf").string()}));
+    BOOST_TEST_REQUIRE(leader.exit_code == 0, leader.output);
+    auto filled = pki.folder().signctl({"pdf", "fill", (dir / "1-leader.pdf").string(), "--set", "so_van_ban=Số: 15/QĐ-UBND",
+                                        "--set", "ngay_ban_hanh=Đà Nẵng, ngày 27 tháng 11 năm 2026", "--out",
+                                        (dir / "2-numbered.pdf").string()});
+    BOOST_TEST_REQUIRE(filled.exit_code == 0, filled.output);
+    auto sealed = pki.folder().signctl(signs_as("agency-seal", {(dir / "2-numbered.pdf").string(), "--seal-over", "chu_ky_lanh_dao",
+                                                                "--image", pki.path("images/agency-seal.png"), "--out",
+                                                                (dir / "3-sealed.pdf").string()}));
+    BOOST_TEST_REQUIRE(sealed.exit_code == 0, sealed.output);
+
+    BOOST_TEST(qpdf_check(dir / "3-sealed.pdf").exit_code == 0);
+    std::string report;
+    auto signatures = pdfsig(dir / "3-sealed.pdf", &report);
+    BOOST_TEST_REQUIRE(signatures.size() == 2u, report);
+    for (const auto& signature : signatures) {
+        BOOST_TEST(signature.valid, signature.block);
+        BOOST_TEST(signature.trusted, signature.block);
+    }
+    BOOST_TEST(signatures[1].total_document, signatures[1].block);
+    auto text = run_command({"pdftotext", (dir / "3-sealed.pdf").string(), "-"});
+    BOOST_TEST(text.output.find("Số: 15/QĐ-UBND") != std::string::npos, text.output);
+
+    // The seal is red over the left third of the leader's image, which stays blue to its right.
+    auto field = sign::signature_field_rect(dir / "3-sealed.pdf", "chu_ky_lanh_dao");
+    Raster page = render_page(dir / "3-sealed.pdf", 1, dir.path());
+    PixelBox box = to_pixels(field.rect, page.height);
+    int third = box.left + (box.right - box.left) / 3;
+    BOOST_TEST(count_pixels(page, {box.left, box.top, third, box.bottom}, [](auto p) { return p.red(); }) > 100);
+    BOOST_TEST(count_pixels(page, {third + 2, box.top, box.right, box.bottom}, [](auto p) { return p.red(); }) == 0);
+    BOOST_TEST(count_pixels(page, {third + 2, box.top, box.right, box.bottom}, [](auto p) { return p.blue(); }) > 100);
+}
+
+BOOST_AUTO_TEST_CASE(a_copy_stamp_and_bad_requests_from_the_command_line) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("signctl-pdf-copy");
+    write_file(dir / "ban-sao.pdf", minimal_pdf());
+    auto copy = pki.folder().signctl(signs_as("agency-seal", {(dir / "ban-sao.pdf").string(), "--stamp-number", "Số: 15/QĐ-UBND",
+                                                              "--copy-kind", "SAO Y", "--copying-agency", "Văn phòng UBND thành phố"}));
+    BOOST_TEST_REQUIRE(copy.exit_code == 0, copy.output);
+    auto text = run_command({"pdftotext", (dir / "ban-sao.signed.pdf").string(), "-"});
+    BOOST_TEST(text.output.find("SAO Y") != std::string::npos, text.output);
+    BOOST_TEST(text.output.find("+07:00") != std::string::npos, text.output);
+
+    // Each refused request writes nothing.
+    auto refuse = [&](std::vector<std::string> arguments, int exit_code, const std::string& words) {
+        auto result = pki.folder().signctl(signs_as("leader", arguments));
+        BOOST_TEST(result.exit_code == exit_code, result.output);
+        BOOST_TEST(result.output.find(words) != std::string::npos, result.output);
+        BOOST_TEST(!std::filesystem::exists(dir / "out.pdf"));
+    };
+    std::string in = (dir / "ban-sao.pdf").string(), out = (dir / "out.pdf").string();
+    refuse({in, "--out", out, "--rect", "500,20,60,25", "--image", pki.path("images/leader-signature.png")}, 3, "page");
+    refuse({in, "--out", out, "--rect", "10,20,60,25"}, 3, "--image");
+    refuse({in, "--out", out, "--rect", "10,20,-5,25", "--image", pki.path("images/leader-signature.png")}, 3, "positive");
+    write_file(dir / "broken.pdf", "%PDF-1.7\nthis is not a PDF body\n");
+    refuse({(dir / "broken.pdf").string(), "--out", out}, 3, "broken.pdf");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
