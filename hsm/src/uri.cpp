@@ -1,9 +1,8 @@
 #include "sign/hsm/uri.h"
 
-#include <cctype>
-#include <cstring>
 
 #include "sign/error.h"
+#include "sign/percent_encoding.h"
 
 namespace sign::hsm {
 
@@ -37,25 +36,8 @@ std::string percent_decode(std::string_view text, std::string_view attribute) {
     return out;
 }
 
-// RFC 7512 section 2.3: characters allowed unescaped in a path attribute value.
-bool allowed_unescaped(unsigned char c) {
-    return std::isalnum(c) || std::strchr("-._~:[]@!$'()*+,=&", c) != nullptr;
-}
-
-std::string percent_encode(std::string_view text) {
-    static const char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (c != 0 && allowed_unescaped(c)) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += digits[c >> 4];
-            out += digits[c & 15];
-        }
-    }
-    return out;
-}
+// RFC 7512 section 2.3: besides the unreserved characters, these stand unescaped in a path attribute value.
+constexpr std::string_view unescaped_in_path = ":[]@!$'()*+,=&";
 
 std::string encode_bytes(const std::vector<uint8_t>& bytes) {
     static const char digits[] = "0123456789ABCDEF";
@@ -137,9 +119,9 @@ std::string Uri::to_string() const {
         out += '=';
         out += encoded;
     };
-    if (token) append("token", percent_encode(*token));
-    if (serial) append("serial", percent_encode(*serial));
-    if (object) append("object", percent_encode(*object));
+    if (token) append("token", percent_encode(*token, unescaped_in_path));
+    if (serial) append("serial", percent_encode(*serial, unescaped_in_path));
+    if (object) append("object", percent_encode(*object, unescaped_in_path));
     if (id) append("id", encode_bytes(*id));
     if (type) append("type", type_name(*type));
     return out;

@@ -61,14 +61,7 @@ std::vector<std::uint8_t> hash(const EVP_MD* md, std::span<const std::uint8_t> d
     return out;
 }
 
-std::vector<std::uint8_t> encode_cms(CMS_ContentInfo* cms) {
-    int length = i2d_CMS_ContentInfo(cms, nullptr);
-    if (length <= 0) detail::throw_openssl("encode_failed", "cannot encode the CMS signature");
-    std::vector<std::uint8_t> der(static_cast<size_t>(length));
-    unsigned char* cursor = der.data();
-    i2d_CMS_ContentInfo(cms, &cursor);
-    return der;
-}
+std::vector<std::uint8_t> encode_cms(CMS_ContentInfo* cms) { return detail::to_der(cms, i2d_CMS_ContentInfo, "the CMS signature"); }
 
 CMS_SignerInfo* only_signer(CMS_ContentInfo* cms) {
     STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);

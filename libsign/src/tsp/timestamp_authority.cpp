@@ -42,14 +42,7 @@ int clock_time(TS_RESP_CTX*, void* data, long* seconds, long* microseconds) {
     return 1;
 }
 
-std::vector<std::uint8_t> encode(TS_RESP* response) {
-    int length = i2d_TS_RESP(response, nullptr);
-    if (length <= 0) detail::throw_openssl("encode_failed", "cannot encode the time-stamp response");
-    std::vector<std::uint8_t> der(static_cast<size_t>(length));
-    unsigned char* cursor = der.data();
-    i2d_TS_RESP(response, &cursor);
-    return der;
-}
+std::vector<std::uint8_t> encode(TS_RESP* response) { return detail::to_der(response, i2d_TS_RESP, "the time-stamp response"); }
 
 // True when OpenSSL's answer to a well-formed request reports a failure of ours (key, OpenSSL)
 // rather than of the request: every request fault carries a failure-info bit, our own

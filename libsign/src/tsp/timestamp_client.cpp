@@ -48,12 +48,7 @@ Asn1IntegerPtr random_nonce() {
 }
 
 std::vector<std::uint8_t> encode_request(TS_REQ* request) {
-    int length = i2d_TS_REQ(request, nullptr);
-    if (length <= 0) detail::throw_openssl("encode_failed", "cannot encode the time-stamp request");
-    std::vector<std::uint8_t> der(static_cast<size_t>(length));
-    unsigned char* cursor = der.data();
-    i2d_TS_REQ(request, &cursor);
-    return der;
+    return detail::to_der(request, i2d_TS_REQ, "the time-stamp request");
 }
 
 // The TimeStampToken as the TSA encoded it. Re-encoding OpenSSL's parsed copy could change

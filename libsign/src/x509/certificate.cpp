@@ -52,14 +52,7 @@ std::string Certificate::to_pem() const {
     return detail::bio_contents(bio.get());
 }
 
-std::vector<std::uint8_t> Certificate::to_der() const {
-    int length = i2d_X509(certificate_.get(), nullptr);
-    if (length <= 0) detail::throw_openssl("encode_failed", "cannot encode the certificate");
-    std::vector<std::uint8_t> der(static_cast<size_t>(length));
-    unsigned char* cursor = der.data();
-    i2d_X509(certificate_.get(), &cursor);
-    return der;
-}
+std::vector<std::uint8_t> Certificate::to_der() const { return detail::to_der(certificate_.get(), i2d_X509, "the certificate"); }
 
 DistinguishedName Certificate::subject() const {
     return DistinguishedName::from_x509(X509_get_subject_name(certificate_.get()));

@@ -104,13 +104,6 @@ std::string crl_to_pem(const X509_CRL* crl) {
     return detail::bio_contents(bio.get());
 }
 
-std::vector<std::uint8_t> crl_to_der(const X509_CRL* crl) {
-    int length = i2d_X509_CRL(crl, nullptr);
-    if (length <= 0) detail::throw_openssl("encode_failed", "cannot encode the CRL");
-    std::vector<std::uint8_t> der(static_cast<size_t>(length));
-    unsigned char* cursor = der.data();
-    i2d_X509_CRL(crl, &cursor);
-    return der;
-}
+std::vector<std::uint8_t> crl_to_der(const X509_CRL* crl) { return detail::to_der(crl, i2d_X509_CRL, "the CRL"); }
 
 }  // namespace sign

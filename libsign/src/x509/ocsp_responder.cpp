@@ -11,12 +11,7 @@ namespace {
 constexpr int max_single_requests = 64;
 
 std::vector<std::uint8_t> encode(const OCSP_RESPONSE* response) {
-    int length = i2d_OCSP_RESPONSE(response, nullptr);
-    if (length <= 0) detail::throw_openssl("encode_failed", "cannot encode the OCSP response");
-    std::vector<std::uint8_t> der(static_cast<size_t>(length));
-    unsigned char* cursor = der.data();
-    i2d_OCSP_RESPONSE(response, &cursor);
-    return der;
+    return detail::to_der(response, i2d_OCSP_RESPONSE, "the OCSP response");
 }
 
 std::vector<std::uint8_t> status_only(int status) {

@@ -39,6 +39,18 @@ bool looks_like_pem(std::span<const std::uint8_t> data);
 /// Whole file contents; throws not_found when it cannot be read.
 std::vector<std::uint8_t> read_file(const std::string& path);
 
+/// The DER encoding of `object` through its OpenSSL i2d function (i2d_X509, i2d_TS_RESP, ...);
+/// throws `encode_failed` naming `what` ("the CRL") when OpenSSL cannot encode it.
+template <typename Object, typename Encoder>
+std::vector<std::uint8_t> to_der(const Object* object, Encoder encode, std::string_view what) {
+    int length = encode(object, nullptr);
+    if (length <= 0) throw_openssl("encode_failed", "cannot encode " + std::string(what));
+    std::vector<std::uint8_t> der(static_cast<std::size_t>(length));
+    unsigned char* cursor = der.data();
+    encode(object, &cursor);
+    return der;
+}
+
 /// Lower-case hex of bytes.
 std::string to_hex(std::span<const std::uint8_t> bytes);
 

@@ -1,4 +1,3 @@
-#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +9,7 @@
 #include "sign/cades.h"
 #include "sign/error.h"
 #include "sign/pades.h"
+#include "sign/percent_encoding.h"
 #include "sign/xades.h"
 
 namespace sign::signctl {
@@ -21,22 +21,6 @@ namespace {
 std::span<const uint8_t> bytes_of(const std::vector<uint8_t>& data) { return {data.data(), data.size()}; }
 
 bool has_extension(const fs::path& path, const char* extension) { return path.extension() == extension; }
-
-// A file name as an RFC 3986 relative reference: everything but unreserved characters percent-encoded.
-std::string uri_reference_for(const std::string& name) {
-    static const char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : name) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += digits[c >> 4];
-            out += digits[c & 15];
-        }
-    }
-    return out;
-}
 
 void add_sign_cms(CLI::App& sign, Cli& cli) {
     auto* cms = sign.add_subcommand("cms", "Make CAdES signatures (CMS SignedData, detached by default) of any files");
@@ -85,7 +69,7 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
                 options.level = setup.level();
                 options.registry = &setup.registry();
                 // The verifier finds a detached file next to its signature, by this relative reference.
-                if (*detached) options.detached_uri = uri_reference_for(file.filename().string());
+                if (*detached) options.detached_uri = percent_encode(file.filename().string());
                 auto document = read_bytes(file);
                 return sign_xades(setup.signer(), bytes_of(document), options, setup.clock(), setup.timestamps());
             }));
