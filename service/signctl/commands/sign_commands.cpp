@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include "../signing_setup.h"
 #include "sign/cades.h"
 #include "sign/error.h"
+#include "sign/key_policy.h"
 #include "sign/pades.h"
 #include "sign/percent_encoding.h"
 #include "sign/xades.h"
@@ -21,6 +23,23 @@ namespace {
 std::span<const uint8_t> bytes_of(const std::vector<uint8_t>& data) { return {data.data(), data.size()}; }
 
 bool has_extension(const fs::path& path, const char* extension) { return path.extension() == extension; }
+
+// The digest of a file's bytes, read in blocks.
+std::vector<uint8_t> digest_file(const fs::path& path, const std::string& digest_name) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::not_found, "file_not_found", "cannot read " + path.string());
+    EvpMdCtxPtr context(EVP_MD_CTX_new());
+    if (!context || EVP_DigestInit_ex(context.get(), check_digest(digest_name), nullptr) != 1)
+        throw Error(ErrorKind::internal, "openssl_failure", "cannot start a digest: " + drain_openssl_errors());
+    std::vector<char> block(1 << 16);
+    while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0)
+        EVP_DigestUpdate(context.get(), block.data(), static_cast<size_t>(in.gcount()));
+    std::vector<uint8_t> digest(EVP_MAX_MD_SIZE);
+    unsigned length = 0;
+    EVP_DigestFinal_ex(context.get(), digest.data(), &length);
+    digest.resize(length);
+    return digest;
+}
 
 void add_sign_cms(CLI::App& sign, Cli& cli) {
     auto* cms = sign.add_subcommand("cms", "Make CAdES signatures (CMS SignedData, detached by default) of any files");
@@ -36,8 +55,13 @@ void add_sign_cms(CLI::App& sign, Cli& cli) {
             [](const fs::path& file) { return !has_extension(file, ".p7s") && !has_extension(file, ".p7m"); },
             [&](const fs::path& file) { return fs::path(file.string() + (*enveloping ? ".p7m" : ".p7s")); },
             writing([&](const fs::path& file) {
-                auto content = read_bytes(file);
-                return sign_cades(setup.signer(), bytes_of(content), options, setup.clock(), setup.timestamps());
+                if (*enveloping) {
+                    auto content = read_bytes(file);
+                    return sign_cades(setup.signer(), bytes_of(content), options, setup.clock(), setup.timestamps());
+                }
+                // Detached: hash the file as it streams by, so a large file is never held in memory.
+                auto digest = digest_file(file, setup.signer().digest);
+                return sign_cades_digest(setup.signer(), digest, options, setup.clock(), setup.timestamps());
             }));
     });
 }
