@@ -20,6 +20,8 @@ packages=(
   libqpdf-dev qpdf libpng-dev zlib1g-dev libharfbuzz-dev poppler-utils libnss3-tools
   # XML (XAdES): canonicalisation and XML-DSig; xmlsec1 checks the result
   libxml2-dev libxmlsec1-dev xmlsec1
+  # the signing benchmark's peers sign with the token key through the OpenSSL pkcs11 engine
+  libengine-pkcs11-openssl
 )
 
 missing=()
