@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <set>
+
 #include <openssl/bn.h>
 
 #include "command.h"
@@ -135,11 +137,11 @@ BOOST_AUTO_TEST_CASE(leaf_extensions_follow_their_profiles) {
             BOOST_TEST(present(cert, NID_subject_key_identifier));
             BOOST_TEST(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(cert.native()), X509_get0_subject_key_id(pki.sub.native())) == 0);
             BOOST_TEST(text.find("Policy: " + policies.at(profile)) != std::string::npos, text);
-            // 128-bit serials: at most 16 DER bytes, at least 65 significant bits.
+            // 128-bit serials: always 16 DER bytes, the top bit clear and the next one set.
             const ASN1_INTEGER* serial = X509_get0_serialNumber(cert.native());
-            BOOST_TEST(ASN1_STRING_length(serial) <= 16);
+            BOOST_TEST(ASN1_STRING_length(serial) == 16);
             sign::BignumPtr number(ASN1_INTEGER_to_BN(serial, nullptr));
-            BOOST_TEST(BN_num_bits(number.get()) > 64);
+            BOOST_TEST(BN_num_bits(number.get()) == 127);
             BOOST_TEST(!BN_is_negative(number.get()));
             BOOST_TEST(cert.serial_hex() == sign::normalize_serial_hex(cert.serial_hex()));
             BOOST_TEST(cert.fingerprint_sha256().size() == 64u);
@@ -193,6 +195,22 @@ BOOST_AUTO_TEST_CASE(certificate_io_round_trips) {
     std::string expected = "serial=" + leaf.serial_hex();
     std::transform(expected.begin() + 7, expected.end(), expected.begin() + 7, ::toupper);
     BOOST_TEST(printed.output.find(expected) == 0u, printed.output << " vs " << expected);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(serial_numbers)
+
+// With the top bit cleared and nothing else, one serial in 128 would come out a byte short;
+// two thousand draws would all but surely show it.
+BOOST_AUTO_TEST_CASE(every_random_serial_is_sixteen_bytes_and_unique) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 2000; ++i) {
+        auto serial = sign::random_serial();
+        BOOST_TEST_REQUIRE(ASN1_STRING_length(serial.get()) == 16);
+        BOOST_TEST_REQUIRE(sign::serial_to_hex(serial.get()).size() == 32u);
+        BOOST_TEST_REQUIRE(seen.insert(sign::serial_to_hex(serial.get())).second);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,7 +1,7 @@
 #pragma once
-// Certificate serial numbers. New serials are 127 random bits so they are
-// unpredictable (the defence RFC 5280 and CA/B ask for against chosen-prefix
-// collisions) and their DER INTEGER never needs more than 16 bytes.
+// Certificate serial numbers. New serials are 16 bytes, 126 of their bits random,
+// so they are unpredictable (the defence RFC 5280 and CA/B ask for against
+// chosen-prefix collisions) and their DER INTEGER is always exactly 16 bytes.
 //
 // Canonical text form, used as the registry key everywhere: lower-case hex of
 // the INTEGER's magnitude in whole bytes (an even number of digits, as OpenSSL's
@@ -16,7 +16,7 @@
 
 namespace sign {
 
-/// A fresh random positive serial below 2^127 and above 2^64 (so never short or zero).
+/// A fresh random serial in [2^126, 2^127): positive, and always 16 bytes (32 hex digits).
 Asn1IntegerPtr random_serial();
 
 /// The canonical text form of a serial (see above); negative legacy serials get a leading '-'.

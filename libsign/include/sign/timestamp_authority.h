@@ -41,7 +41,7 @@ public:
     /// Answers one DER TimeStampReq. Every answer is a TimeStampResp, never an exception, when the
     /// request is at fault: malformed DER gets rejection/badDataFormat, SHA-1 or other weak or
     /// unknown imprint algorithms rejection/badAlg, another policy rejection/unacceptedPolicy.
-    /// Granted tokens carry a fresh random 127-bit serial, genTime from the clock, the accuracy,
+    /// Granted tokens carry a fresh random 16-byte serial, genTime from the clock, the accuracy,
     /// the request's nonce, and the TSA certificate (plus chain) when certReq is set.
     /// Throws only when the key or OpenSSL fails (sign::Error of kind token or internal).
     /// Note: OpenSSL's PKCS#7 signer adds a signingTime attribute to the token from the system

@@ -26,13 +26,11 @@ Asn1IntegerPtr integer_from_bignum(const BIGNUM* number) {
 
 Asn1IntegerPtr random_serial() {
     std::array<unsigned char, serial_bytes> bytes{};
-    do {
-        if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
-            detail::throw_openssl("random_failed", "the random generator failed");
-        // Clearing the top bit keeps the INTEGER positive within 16 bytes; the loop rejects
-        // the rare short value so every serial has the same width and >= 64 bits of entropy.
-        bytes[0] &= 0x7f;
-    } while (std::all_of(bytes.begin(), bytes.begin() + 8, [](unsigned char b) { return b == 0; }));
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+        detail::throw_openssl("random_failed", "the random generator failed");
+    // Top bit clear keeps the INTEGER positive within 16 bytes; the next bit set keeps every
+    // serial exactly 16 bytes wide. 126 random bits remain, far above the 64 that CAs must use.
+    bytes[0] = static_cast<unsigned char>((bytes[0] & 0x7f) | 0x40);
     BignumPtr number(BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr));
     if (!number) detail::throw_openssl("out_of_memory", "cannot build a serial number");
     return integer_from_bignum(number.get());
