@@ -135,12 +135,11 @@ const std::filesystem::path& nss_database() {
 
 }  // namespace
 
-std::vector<PdfsigSignature> pdfsig(const std::filesystem::path& pdf, std::string* output) {
-    OcspServer::shared();
-    auto result = run_command({"pdfsig", "-nssdir", "sql:" + nss_database().string(), pdf.string()});
-    if (output) *output = result.output;
+namespace {
+
+std::vector<PdfsigSignature> parse_pdfsig(const std::string& output) {
     std::vector<PdfsigSignature> signatures;
-    std::istringstream in(result.output);
+    std::istringstream in(output);
     std::string line;
     while (std::getline(in, line)) {
         if (line.rfind("Signature #", 0) == 0) {
@@ -155,6 +154,25 @@ std::vector<PdfsigSignature> pdfsig(const std::filesystem::path& pdf, std::strin
         if (line.find("- Total document signed") != std::string::npos) s.total_document = true;
     }
     return signatures;
+}
+
+}  // namespace
+
+std::vector<PdfsigSignature> pdfsig(const std::filesystem::path& pdf, std::string* output) {
+    OcspServer::shared();
+    // poppler 22.12 reads NSS's last error code even after a successful certificate check, and
+    // now and then finds a stale one there: it then prints its catch-all "Unknown issue with
+    // Certificate or corrupted data." for a chain it has just validated (fixed in later poppler).
+    // Only that catch-all is asked again, at most twice; any definite verdict (revoked, untrusted,
+    // expired, invalid signature) is final.
+    constexpr const char* catch_all = "Unknown issue with Certificate or corrupted data.";
+    CommandResult result;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        result = run_command({"pdfsig", "-nssdir", "sql:" + nss_database().string(), pdf.string()});
+        if (result.output.find(catch_all) == std::string::npos) break;
+    }
+    if (output) *output = result.output;
+    return parse_pdfsig(result.output);
 }
 
 std::uint64_t startxref(const std::string& bytes) {
