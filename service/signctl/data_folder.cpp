@@ -185,7 +185,8 @@ ca::CaService& DataFolder::ca() {
     if (!ca_) {
         ca::PublicationUrls urls;
         urls.base_url = settings().base_url;
-        ca_ = std::make_unique<ca::CaService>(token(), store(), profiles(), urls, settings().digest);
+        ca_ = std::make_unique<ca::CaService>([this]() -> hsm::Token& { return token(); }, store(), profiles(), urls,
+                                              settings().digest);
     }
     return *ca_;
 }

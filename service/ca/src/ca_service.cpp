@@ -69,9 +69,9 @@ CaEndpoints PublicationUrls::endpoints_for(const std::string& ca_name) const {
     return {base + "/crl/" + ca_name + ".crl", base + "/ocsp", base + "/ca/" + ca_name + ".crt"};
 }
 
-CaService::CaService(hsm::Token& token, store::CertificateStore& store, const ProfileCatalog& profiles,
+CaService::CaService(TokenSource token, store::CertificateStore& store, const ProfileCatalog& profiles,
                      PublicationUrls urls, std::string digest)
-    : token_(token), store_(store), profiles_(profiles), urls_(std::move(urls)), digest_(std::move(digest)) {}
+    : token_(std::move(token)), store_(store), profiles_(profiles), urls_(std::move(urls)), digest_(std::move(digest)) {}
 
 bool CaService::initialized() const { return store_.setting(issuing_setting).has_value(); }
 
@@ -115,13 +115,13 @@ std::pair<store::CertificateRecord, store::CertificateRecord> CaService::init(co
     check_validity_request(issuing_profile, options.issuing_validity_days);
     auto spec = hsm::KeySpec::parse(options.key_type);
 
-    TokenRollback rollback(token_);
-    hsm::PrivateKey root_key = token_.generate_key_pair(spec, root_label);
+    TokenRollback rollback(token_());
+    hsm::PrivateKey root_key = token_().generate_key_pair(spec, root_label);
     rollback.track(root_label);
     Certificate root_certificate = CertificateAuthority::create_root(
         options.root_subject, root_key, root_profile, options.root_validity_days, digest_, now);
 
-    hsm::PrivateKey issuing_key = token_.generate_key_pair(spec, issuing_label);
+    hsm::PrivateKey issuing_key = token_().generate_key_pair(spec, issuing_label);
     rollback.track(issuing_label);
     CertificateAuthority root_ca(root_certificate.copy(), root_key, urls_.endpoints_for(root_label), store_, profiles_);
     IssuanceRequest request;
@@ -132,8 +132,8 @@ std::pair<store::CertificateRecord, store::CertificateRecord> CaService::init(co
     request.digest = digest_;
     Certificate issuing_certificate = root_ca.issue(request, now);
 
-    token_.store_certificate(root_certificate.native(), root_label, *root_key.parsed_uri().id);
-    token_.store_certificate(issuing_certificate.native(), issuing_label, *issuing_key.parsed_uri().id);
+    token_().store_certificate(root_certificate.native(), root_label, *root_key.parsed_uri().id);
+    token_().store_certificate(issuing_certificate.native(), issuing_label, *issuing_key.parsed_uri().id);
 
     auto root_record = record_for(root_certificate, "", root_profile.name, root_key.uri(), now);
     auto issuing_record = record_for(issuing_certificate, root_record.serial_hex, issuing_profile.name, issuing_key.uri(), now);
@@ -163,16 +163,16 @@ store::CertificateRecord CaService::issue(const IssueOptions& options, std::chro
     if (profile.requires_dns_names && options.dns_names.empty())
         throw Error(ErrorKind::invalid_input, "dns_names_required", "profile '" + profile.name + "' needs at least one DNS name (--dns)");
 
-    TokenRollback rollback(token_);
+    TokenRollback rollback(token_());
     std::optional<hsm::PrivateKey> subject_key;
     if (!csr) {
         auto spec = hsm::KeySpec::parse(options.key_type.value_or(profile.default_key_algorithm));
         std::string label = options.key_label.value_or(profile.name + "-" + random_suffix());
-        subject_key = token_.generate_key_pair(spec, label);
+        subject_key = token_().generate_key_pair(spec, label);
         rollback.track(label);
     }
 
-    hsm::PrivateKey issuer_key = token_.private_key(issuer.key_uri);
+    hsm::PrivateKey issuer_key = token_().private_key(issuer.key_uri);
     CertificateAuthority authority(Certificate::from_pem(issuer.pem), issuer_key,
                                    urls_.endpoints_for(profile.is_ca ? root_label : issuing_label), store_, profiles_);
     IssuanceRequest request;
@@ -187,7 +187,7 @@ store::CertificateRecord CaService::issue(const IssueOptions& options, std::chro
     std::string key_uri;
     if (subject_key) {
         const auto& uri = subject_key->parsed_uri();
-        token_.store_certificate(certificate.native(), *uri.object, *uri.id);
+        token_().store_certificate(certificate.native(), *uri.object, *uri.id);
         key_uri = subject_key->uri();
     }
     auto record = record_for(certificate, issuer.serial_hex, profile.name, key_uri, now);
@@ -213,7 +213,7 @@ X509CrlPtr CaService::generate_crl(const std::string& ca_name, std::chrono::syst
     else if (ca_name == root_label) issuer = root();
     else throw Error(ErrorKind::invalid_input, "unknown_ca", "unknown CA '" + ca_name + "': use issuing-ca or root-ca");
 
-    hsm::PrivateKey key = token_.private_key(issuer.key_uri);
+    hsm::PrivateKey key = token_().private_key(issuer.key_uri);
     auto revoked = store_.revoked_issued_by(issuer.serial_hex);
     uint64_t number = store_.next_crl_number(issuer.serial_hex);
     return build_crl(Certificate::from_pem(issuer.pem), key, revoked, number, now, now + validity, digest_,
@@ -231,7 +231,7 @@ std::vector<uint8_t> CaService::respond_ocsp(const std::vector<uint8_t>& der_req
     if (!responder)
         throw Error(ErrorKind::not_found, "no_ocsp_responder",
                     "no valid OCSP responder certificate: issue one with `signctl cert issue --profile ocsp`");
-    hsm::PrivateKey key = token_.private_key(responder->key_uri);
+    hsm::PrivateKey key = token_().private_key(responder->key_uri);
     OcspResponder ocsp(Certificate::from_pem(issuer.pem), Certificate::from_pem(responder->pem), key, store_);
     return ocsp.respond(der_request, now);
 }

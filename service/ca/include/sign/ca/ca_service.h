@@ -6,6 +6,7 @@
 // certificate. signctl is a thin command line over this; signd serves it.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,8 +48,12 @@ struct IssueOptions {
 
 class CaService {
 public:
-    /// All arguments are borrowed and must outlive the service.
-    CaService(hsm::Token& token, store::CertificateStore& store, const ProfileCatalog& profiles,
+    /// Hands out the logged-in token when an operation first needs a key, so that reading the
+    /// hierarchy (root(), issuing_ca(), chain_pem()) needs no PIN.
+    using TokenSource = std::function<hsm::Token&()>;
+
+    /// `store` and `profiles` are borrowed and must outlive the service.
+    CaService(TokenSource token, store::CertificateStore& store, const ProfileCatalog& profiles,
               PublicationUrls urls, std::string digest = "sha256");
 
     /// True once init() has created the hierarchy in this store.
@@ -88,7 +93,7 @@ private:
                                         const std::string& profile, const std::string& key_uri,
                                         std::chrono::system_clock::time_point now) const;
 
-    hsm::Token& token_;
+    TokenSource token_;
     store::CertificateStore& store_;
     const ProfileCatalog& profiles_;
     PublicationUrls urls_;
