@@ -19,11 +19,6 @@ using namespace sign::test;
 
 namespace {
 
-struct CmsFree {
-    void operator()(CMS_ContentInfo* cms) const { CMS_ContentInfo_free(cms); }
-};
-using CmsPtr = std::unique_ptr<CMS_ContentInfo, CmsFree>;
-
 CmsPtr parse_cms(const std::vector<std::uint8_t>& der) {
     const unsigned char* cursor = der.data();
     CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &cursor, static_cast<long>(der.size())));

@@ -18,15 +18,6 @@ using namespace sign::test;
 
 namespace {
 
-struct TsRespFree {
-    void operator()(TS_RESP* response) const { TS_RESP_free(response); }
-};
-using TsRespPtr = std::unique_ptr<TS_RESP, TsRespFree>;
-struct TsReqFree {
-    void operator()(TS_REQ* request) const { TS_REQ_free(request); }
-};
-using TsReqPtr = std::unique_ptr<TS_REQ, TsReqFree>;
-
 TsRespPtr parse_response(const std::vector<std::uint8_t>& der) {
     const unsigned char* cursor = der.data();
     TsRespPtr response(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(der.size())));

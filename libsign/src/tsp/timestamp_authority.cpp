@@ -13,14 +13,7 @@
 namespace sign {
 namespace {
 
-using TsReqPtr = std::unique_ptr<TS_REQ, OpenSslDeleter<TS_REQ_free>>;
-using TsRespPtr = std::unique_ptr<TS_RESP, OpenSslDeleter<TS_RESP_free>>;
 using TsRespCtxPtr = std::unique_ptr<TS_RESP_CTX, OpenSslDeleter<TS_RESP_CTX_free>>;
-// sk_X509_free is a macro, so it cannot be a template argument; the stack only borrows its certificates.
-struct X509StackFree {
-    void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_free(stack); }
-};
-using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
 // The digests a client may time-stamp with: SHA-256 or stronger, as key_policy.h allows.
 const EVP_MD* const accepted_imprint_digests[] = {EVP_sha256(), EVP_sha384(), EVP_sha512(),

@@ -14,16 +14,8 @@
 namespace sign {
 namespace {
 
-using TsReqPtr = std::unique_ptr<TS_REQ, OpenSslDeleter<TS_REQ_free>>;
-using TsRespPtr = std::unique_ptr<TS_RESP, OpenSslDeleter<TS_RESP_free>>;
 using TsMsgImprintPtr = std::unique_ptr<TS_MSG_IMPRINT, OpenSslDeleter<TS_MSG_IMPRINT_free>>;
-using X509AlgorPtr = std::unique_ptr<X509_ALGOR, OpenSslDeleter<X509_ALGOR_free>>;
 using X509StorePtr = std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE_free>>;
-// sk_X509_free is a macro, so it cannot be a template argument; the stack only borrows its certificates.
-struct X509StackFree {
-    void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_free(stack); }
-};
-using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
 // An answer that is not a time-stamp response at all.
 [[noreturn]] void bad_response(const std::string& message) {
