@@ -19,6 +19,7 @@
 #include "image.h"
 #include "pdf_document.h"
 #include "sign/error.h"
+#include "sign/hex.h"
 
 namespace sign {
 
@@ -406,15 +407,6 @@ struct State {
     PreparedSignature cades;
 };
 
-std::string hex(std::span<const std::uint8_t> bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (auto b : bytes) {
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 15]);
-    }
-    return out;
-}
 
 std::vector<std::uint8_t> unhex(const std::string& text) {
     std::vector<std::uint8_t> out;
@@ -432,18 +424,18 @@ std::vector<std::uint8_t> unhex(const std::string& text) {
 std::vector<std::uint8_t> encode(const State& s) {
     std::ostringstream out;
     out << "pades-state 1\n"
-        << "prepared " << hex(std::span(reinterpret_cast<const std::uint8_t*>(s.prepared.data()), s.prepared.size())) << "\n"
+        << "prepared " << to_hex(std::span(reinterpret_cast<const std::uint8_t*>(s.prepared.data()), s.prepared.size())) << "\n"
         << "file-size " << s.layout.file_size << "\n"
         << "byte-range " << s.layout.byte_range[0] << " " << s.layout.byte_range[1] << " " << s.layout.byte_range[2]
         << " " << s.layout.byte_range[3] << "\n"
         << "contents-size " << s.layout.contents_size << "\n"
         << "digest " << s.digest_name << "\n"
-        << "content-digest " << hex(s.content_digest) << "\n"
+        << "content-digest " << to_hex(s.content_digest) << "\n"
         << "level " << (s.level == SignatureLevel::b_t ? "b-t" : "b-b") << "\n"
-        << "cades-digest " << hex(s.cades.digest) << "\n"
+        << "cades-digest " << to_hex(s.cades.digest) << "\n"
         << "cades-digest-name " << s.cades.digest_name << "\n"
         << "cades-scheme " << to_string(s.cades.scheme) << "\n"
-        << "cades-state " << hex(s.cades.state) << "\n";
+        << "cades-state " << to_hex(s.cades.state) << "\n";
     std::string text = out.str();
     return {text.begin(), text.end()};
 }
@@ -540,7 +532,7 @@ std::size_t finalize_into(const State& state, std::span<const std::uint8_t> sign
     std::vector<std::uint8_t> cms =
         cades_finalize(state.cades, signature_value, state.level == SignatureLevel::b_t ? tsa : nullptr);
     if (cms.size() > state.layout.contents_size) return cms.size();
-    std::string text = hex(cms);
+    std::string text = to_hex(cms);
     text.resize(state.layout.contents_size * 2, '0');
 
     bool in_place = std::filesystem::equivalent(state.prepared, output, ec) && !ec;

@@ -85,7 +85,7 @@ std::string Certificate::fingerprint_sha256() const {
     unsigned int length = 0;
     if (!X509_digest(certificate_.get(), EVP_sha256(), digest, &length))
         detail::throw_openssl("digest_failed", "cannot hash the certificate");
-    return detail::to_hex(std::span(digest, length));
+    return to_hex(std::span(digest, length));
 }
 
 }  // namespace sign

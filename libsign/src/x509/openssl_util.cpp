@@ -59,16 +59,6 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::string to_hex(std::span<const std::uint8_t> bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(bytes.size() * 2);
-    for (std::uint8_t byte : bytes) {
-        hex += digits[byte >> 4];
-        hex += digits[byte & 0x0f];
-    }
-    return hex;
-}
 
 void sign_with(const SigningKey& key, const EVP_MD* digest, bool rsa_pss,
                const std::function<int(EVP_MD_CTX*)>& sign_call, std::string_view what) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sign/error.h"
+#include "sign/hex.h"
 #include "sign/openssl_ptr.h"
 #include "sign/signing_key.h"
 
@@ -51,8 +52,6 @@ std::vector<std::uint8_t> to_der(const Object* object, Encoder encode, std::stri
     return der;
 }
 
-/// Lower-case hex of bytes.
-std::string to_hex(std::span<const std::uint8_t> bytes);
 
 /// Signs with `key` through a digest-sign context prepared for `digest` (and RSA-PSS when asked);
 /// `sign_call` does the object-specific part (X509_sign_ctx, X509_CRL_sign_ctx, ...).

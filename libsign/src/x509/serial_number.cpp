@@ -41,7 +41,7 @@ std::string serial_to_hex(const ASN1_INTEGER* serial) {
     if (!number) throw Error(ErrorKind::invalid_input, "invalid_serial", "unreadable serial number");
     std::vector<unsigned char> bytes(static_cast<size_t>(BN_num_bytes(number.get())));
     BN_bn2bin(number.get(), bytes.data());
-    std::string hex = bytes.empty() ? "00" : detail::to_hex(bytes);
+    std::string hex = bytes.empty() ? "00" : to_hex(bytes);
     return BN_is_negative(number.get()) ? "-" + hex : hex;
 }
 

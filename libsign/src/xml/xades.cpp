@@ -17,6 +17,7 @@
 #include <openssl/x509.h>
 
 #include "sign/error.h"
+#include "sign/hex.h"
 #include "sign/key_policy.h"
 #include "sign/signer_checks.h"
 #include "sign/utc_time.h"
@@ -95,15 +96,6 @@ std::vector<uint8_t> unbase64(std::string_view text) {
     return out;
 }
 
-std::string hex(std::span<const uint8_t> bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (uint8_t byte : bytes) {
-        out += digits[byte >> 4];
-        out += digits[byte & 0x0f];
-    }
-    return out;
-}
 
 // DER tag-length-value with definite length.
 std::vector<uint8_t> der(uint8_t tag, std::span<const uint8_t> content) {
@@ -282,7 +274,7 @@ PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> d
     if (id.empty()) {
         std::string seed(as_text(document));
         seed += format_utc(signing_time) + signer.certificate.fingerprint_sha256() + options.detached_uri;
-        id = "xades-" + hex(hash(EVP_sha256(), seed)).substr(0, 16);
+        id = "xades-" + to_hex(hash(EVP_sha256(), seed)).substr(0, 16);
     }
     if (!valid_id(id))
         throw Error(ErrorKind::invalid_input, "invalid_signature_id",

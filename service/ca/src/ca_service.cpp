@@ -5,6 +5,7 @@
 #include "sign/certificate_request.h"
 #include "sign/crl_builder.h"
 #include "sign/error.h"
+#include "sign/hex.h"
 #include "sign/ocsp_responder.h"
 #include "sign/subject_checks.h"
 
@@ -18,15 +19,9 @@ constexpr const char* root_setting = "root_serial";
 constexpr const char* issuing_setting = "issuing_serial";
 
 std::string random_suffix() {
-    unsigned char bytes[4];
+    uint8_t bytes[4];
     RAND_bytes(bytes, sizeof bytes);
-    static const char digits[] = "0123456789abcdef";
-    std::string text;
-    for (unsigned char b : bytes) {
-        text += digits[b >> 4];
-        text += digits[b & 15];
-    }
-    return text;
+    return to_hex(bytes);
 }
 
 // Removes keys generated for an operation that then failed, so the token is as it was.

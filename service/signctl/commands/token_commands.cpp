@@ -4,20 +4,12 @@
 
 #include "../commands.h"
 #include "../output.h"
+#include "sign/hex.h"
 
 namespace sign::signctl {
 
 namespace {
 
-std::string hex(const std::vector<uint8_t>& bytes) {
-    static const char digits[] = "0123456789abcdef";
-    std::string text;
-    for (uint8_t b : bytes) {
-        text += digits[b >> 4];
-        text += digits[b & 15];
-    }
-    return text;
-}
 
 const char* type_name(hsm::ObjectType type) {
     switch (type) {
@@ -60,7 +52,7 @@ void add_token_commands(CLI::App& app, Cli& cli) {
         if (cli.json) {
             auto list = nlohmann::json::array();
             for (const auto& object : objects)
-                list.push_back({{"type", type_name(object.type)}, {"label", object.label}, {"id", hex(object.id)},
+                list.push_back({{"type", type_name(object.type)}, {"label", object.label}, {"id", to_hex(object.id)},
                                 {"key_type", object.key_type}, {"uri", object.uri}});
             std::cout << list.dump(2) << "\n";
             return;
