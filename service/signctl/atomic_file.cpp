@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include "sign/error.h"
 
@@ -56,12 +56,10 @@ void write_file_atomically(const std::string& path, const std::string& content, 
     }
 }
 
-std::string read_file(const std::string& path) {
+std::vector<uint8_t> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorKind::not_found, "file_not_found", "cannot read " + path);
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
+    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace sign::signctl

@@ -40,11 +40,16 @@ Certificate local_tsa_certificate(DataFolder& data, std::chrono::system_clock::t
 }
 
 // The chain to send with a signer's certificate: our issuing CA when it issued it, else nothing.
-std::vector<Certificate> chain_for(DataFolder& data, const Certificate& certificate) {
+std::vector<Certificate> chain_for(const Certificate& issuing, const Certificate& certificate) {
     std::vector<Certificate> chain;
-    Certificate issuing = Certificate::from_pem(data.ca().issuing_ca().pem);
-    if (X509_check_issued(issuing.native(), certificate.native()) == X509_V_OK) chain.push_back(std::move(issuing));
+    if (X509_check_issued(issuing.native(), certificate.native()) == X509_V_OK) chain.push_back(issuing.copy());
     return chain;
+}
+
+std::vector<Certificate> just(Certificate certificate) {
+    std::vector<Certificate> one;
+    one.push_back(std::move(certificate));
+    return one;
 }
 
 // "[#######.............]  7/20  name" on one terminal line, or a plain line per file elsewhere.
@@ -93,18 +98,15 @@ SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
     SignatureScheme scheme = default_scheme_for(public_key.get());
     if (scheme == SignatureScheme::rsa_pss) scheme = arguments.rsa_default;
     if (arguments.scheme) scheme = parse_signature_scheme(*arguments.scheme);
-    std::vector<Certificate> chain = chain_for(data, certificate);
+    Certificate issuing = Certificate::from_pem(data.ca().issuing_ca().pem);
+    std::vector<Certificate> chain = chain_for(issuing, certificate);
     signer_.emplace(Signer{*key_, std::move(certificate), std::move(chain), scheme, arguments.digest});
 
     if (level_ != SignatureLevel::b_t) return;
     // The folder's own TSA, reached in-process; its client trusts only our root.
     tsa_key_.emplace(data.token().private_key("pkcs11:object=tsa;type=private"));
-    std::vector<Certificate> tsa_chain;
-    tsa_chain.push_back(Certificate::from_pem(data.ca().issuing_ca().pem));
-    authority_.emplace(local_tsa_certificate(data, clock_.now()), *tsa_key_, std::move(tsa_chain), clock_);
-    std::vector<Certificate> intermediates;
-    intermediates.push_back(Certificate::from_pem(data.ca().issuing_ca().pem));
-    client_.emplace(TimestampClient::local(*authority_, Certificate::from_pem(data.ca().root().pem), std::move(intermediates), clock_));
+    authority_.emplace(local_tsa_certificate(data, clock_.now()), *tsa_key_, just(issuing.copy()), clock_);
+    client_.emplace(TimestampClient::local(*authority_, Certificate::from_pem(data.ca().root().pem), just(std::move(issuing)), clock_));
 }
 
 SignOne writing(std::function<std::vector<uint8_t>(const fs::path& input)> sign_bytes) {
@@ -112,12 +114,6 @@ SignOne writing(std::function<std::vector<uint8_t>(const fs::path& input)> sign_
         auto signed_bytes = sign_bytes(input);
         write_file_atomically(output.string(), std::string(signed_bytes.begin(), signed_bytes.end()));
     };
-}
-
-std::vector<uint8_t> read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::not_found, "file_not_found", "cannot read " + path.string());
-    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 void sign_inputs(const SignArguments& arguments, bool json, const nlohmann::json& details,

@@ -81,7 +81,4 @@ void sign_inputs(const SignArguments& arguments, bool json, const nlohmann::json
                  const std::function<std::filesystem::path(const std::filesystem::path&)>& output_name,
                  const SignOne& sign_one);
 
-/// The whole content of a file as bytes.
-std::vector<uint8_t> read_bytes(const std::filesystem::path& path);
-
 }  // namespace sign::signctl

@@ -53,8 +53,7 @@ void add_issue(CLI::App& cert, Cli& cli) {
         options.key_type = args->key_type;
         options.key_label = args->label;
         if (args->csr_file) {
-            std::string content = read_file(*args->csr_file);
-            options.csr = std::vector<uint8_t>(content.begin(), content.end());
+            options.csr = read_file(*args->csr_file);
         }
         auto record = data.ca().issue(options, std::chrono::system_clock::now());
         if (args->out_file) write_file_atomically(*args->out_file, record.pem);

@@ -17,9 +17,7 @@ void add_ocsp_commands(CLI::App& app, Cli& cli) {
         ->check(CLI::ExistingFile);
     respond->add_option("--out", *out_file, "Where to write the DER response")->required();
     respond->callback([&cli, request_file, out_file] {
-        std::string request = read_file(*request_file);
-        auto response = cli.data().ca().respond_ocsp(std::vector<uint8_t>(request.begin(), request.end()),
-                                                     std::chrono::system_clock::now());
+        auto response = cli.data().ca().respond_ocsp(read_file(*request_file), std::chrono::system_clock::now());
         write_file_atomically(*out_file, std::string(response.begin(), response.end()));
         if (!cli.json) std::cout << "Wrote " << response.size() << " bytes to " << *out_file << "\n";
         else std::cout << "{\"file\": \"" << *out_file << "\", \"bytes\": " << response.size() << "}\n";

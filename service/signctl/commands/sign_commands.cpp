@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../atomic_file.h"
 #include "../commands.h"
 #include "../signing_setup.h"
 #include "sign/cades.h"
@@ -56,7 +57,7 @@ void add_sign_cms(CLI::App& sign, Cli& cli) {
             [&](const fs::path& file) { return fs::path(file.string() + (*enveloping ? ".p7m" : ".p7s")); },
             writing([&](const fs::path& file) {
                 if (*enveloping) {
-                    auto content = read_bytes(file);
+                    auto content = read_file(file.string());
                     return sign_cades(setup.signer(), bytes_of(content), options, setup.clock(), setup.timestamps());
                 }
                 // Detached: hash the file as it streams by, so a large file is never held in memory.
@@ -94,7 +95,7 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
                 options.registry = &setup.registry();
                 // The verifier finds a detached file next to its signature, by this relative reference.
                 if (*detached) options.detached_uri = percent_encode(file.filename().string());
-                auto document = read_bytes(file);
+                auto document = read_file(file.string());
                 return sign_xades(setup.signer(), bytes_of(document), options, setup.clock(), setup.timestamps());
             }));
     });
