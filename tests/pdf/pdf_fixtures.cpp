@@ -175,6 +175,19 @@ std::vector<PdfsigSignature> pdfsig(const std::filesystem::path& pdf, std::strin
     return parse_pdfsig(result.output);
 }
 
+std::vector<PdfsigSignature> require_valid_signatures(const std::filesystem::path& pdf, std::size_t count) {
+    std::string report;
+    auto signatures = pdfsig(pdf, &report);
+    BOOST_REQUIRE_MESSAGE(signatures.size() == count, report);
+    for (const auto& signature : signatures) {
+        BOOST_TEST(signature.valid, report);
+        BOOST_TEST(signature.trusted, report);
+    }
+    auto check = qpdf_check(pdf);
+    BOOST_TEST(check.exit_code == 0, check.output);
+    return signatures;
+}
+
 std::uint64_t startxref(const std::string& bytes) {
     auto at = bytes.rfind("startxref");
     BOOST_REQUIRE(at != std::string::npos);

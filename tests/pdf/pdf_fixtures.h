@@ -47,6 +47,10 @@ struct PdfsigSignature {
 /// pdfsig with the test root trusted (an NSS database made once per program).
 std::vector<PdfsigSignature> pdfsig(const std::filesystem::path& pdf, std::string* output = nullptr);
 
+/// Requires exactly `count` signatures in `pdf`, each "Signature is Valid." and "Certificate is
+/// Trusted." for pdfsig, and a clean `qpdf --check`; returns them for further checks.
+std::vector<PdfsigSignature> require_valid_signatures(const std::filesystem::path& pdf, std::size_t count);
+
 /// The last "startxref" offset of a file, and whether the section there is an xref stream.
 std::uint64_t startxref(const std::string& bytes);
 

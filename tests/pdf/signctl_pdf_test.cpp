@@ -42,14 +42,7 @@ BOOST_AUTO_TEST_CASE(leader_then_number_then_agency_seal_from_the_command_line) 
                                                                 (dir / "3-sealed.pdf").string()}));
     BOOST_TEST_REQUIRE(sealed.exit_code == 0, sealed.output);
 
-    BOOST_TEST(qpdf_check(dir / "3-sealed.pdf").exit_code == 0);
-    std::string report;
-    auto signatures = pdfsig(dir / "3-sealed.pdf", &report);
-    BOOST_TEST_REQUIRE(signatures.size() == 2u, report);
-    for (const auto& signature : signatures) {
-        BOOST_TEST(signature.valid, signature.block);
-        BOOST_TEST(signature.trusted, signature.block);
-    }
+    auto signatures = require_valid_signatures(dir / "3-sealed.pdf", 2);
     BOOST_TEST(signatures[1].total_document, signatures[1].block);
     auto text = run_command({"pdftotext", (dir / "3-sealed.pdf").string(), "-"});
     BOOST_TEST(text.output.find("Số: 15/QĐ-UBND") != std::string::npos, text.output);
