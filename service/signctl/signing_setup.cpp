@@ -10,12 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.h"
+#include "sign/data_folder/atomic_file.h"
 #include "sign/error.h"
 
 namespace sign::signctl {
 
 namespace fs = std::filesystem;
+using data_folder::write_file_atomically;
 
 namespace {
 
@@ -25,31 +26,11 @@ SignatureLevel parse_level(const std::string& text) {
     throw Error(ErrorKind::invalid_input, "unknown_signature_level", "unknown signature level '" + text + "': use b-b or b-t");
 }
 
-// The TSA certificate of this data folder: the newest valid tsa-profile certificate whose key is
-// the token object labelled "tsa".
-Certificate local_tsa_certificate(DataFolder& data, std::chrono::system_clock::time_point now) {
-    std::optional<Certificate> found;
-    for (const auto& record : data.store().list(std::string("tsa"), false))
-        if (record.key_uri.find("object=tsa;") != std::string::npos && record.not_before <= now && now <= record.not_after)
-            found = Certificate::from_pem(record.pem);
-    if (!found)
-        throw Error(ErrorKind::not_found, "no_local_tsa",
-                    "this data folder has no valid TSA certificate with the token key 'tsa': issue one with "
-                    "`signctl cert issue --profile tsa --label tsa ...`");
-    return std::move(*found);
-}
-
 // The chain to send with a signer's certificate: our issuing CA when it issued it, else nothing.
 std::vector<Certificate> chain_for(const Certificate& issuing, const Certificate& certificate) {
     std::vector<Certificate> chain;
     if (X509_check_issued(issuing.native(), certificate.native()) == X509_V_OK) chain.push_back(issuing.copy());
     return chain;
-}
-
-std::vector<Certificate> just(Certificate certificate) {
-    std::vector<Certificate> one;
-    one.push_back(std::move(certificate));
-    return one;
 }
 
 // "[#######.............]  7/20  name" on one terminal line, or a plain line per file elsewhere.
@@ -102,11 +83,8 @@ SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
     std::vector<Certificate> chain = chain_for(issuing, certificate);
     signer_.emplace(Signer{*key_, std::move(certificate), std::move(chain), scheme, arguments.digest});
 
-    if (level_ != SignatureLevel::b_t) return;
     // The folder's own TSA, reached in-process; its client trusts only our root.
-    tsa_key_.emplace(data.token().private_key("pkcs11:object=tsa;type=private"));
-    authority_.emplace(local_tsa_certificate(data, clock_.now()), *tsa_key_, just(issuing.copy()), clock_);
-    client_.emplace(TimestampClient::local(*authority_, Certificate::from_pem(data.ca().root().pem), just(std::move(issuing)), clock_));
+    if (level_ == SignatureLevel::b_t) timestamps_.emplace(data, clock_);
 }
 
 SignOne writing(std::function<std::vector<uint8_t>(const fs::path& input)> sign_bytes) {

@@ -12,14 +12,15 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "data_folder.h"
+#include "sign/data_folder/data_folder.h"
+#include "sign/data_folder/local_timestamps.h"
 #include "sign/clock.h"
 #include "sign/signature_level.h"
 #include "sign/signer.h"
-#include "sign/timestamp_authority.h"
-#include "sign/timestamp_client.h"
 
 namespace sign::signctl {
+
+using data_folder::DataFolder;
 
 /// The options common to every format.
 struct SignArguments {
@@ -50,7 +51,7 @@ public:
     const Signer& signer() const { return *signer_; }
     SignatureLevel level() const { return level_; }
     /// The TSA client for B-T, null for B-B.
-    TimestampSource* timestamps() { return client_ ? &*client_ : nullptr; }
+    TimestampSource* timestamps() { return timestamps_ ? &timestamps_->client() : nullptr; }
     const Clock& clock() const { return clock_; }
     /// Our CA database, to refuse revoked signers.
     const CertificateRegistry& registry() const { return registry_; }
@@ -61,9 +62,7 @@ private:
     SystemClock clock_;
     std::optional<hsm::PrivateKey> key_;
     std::optional<Signer> signer_;
-    std::optional<hsm::PrivateKey> tsa_key_;
-    std::optional<TimestampAuthority> authority_;
-    std::optional<TimestampClient> client_;
+    std::optional<data_folder::LocalTimestamps> timestamps_;
 };
 
 /// Writes the signed form of `input` to `output`, through a temporary file and a rename.

@@ -1,7 +1,7 @@
 #include <chrono>
 #include <iostream>
 
-#include "../atomic_file.h"
+#include "sign/data_folder/atomic_file.h"
 #include "../commands.h"
 
 namespace sign::signctl {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../atomic_file.h"
+#include "sign/data_folder/atomic_file.h"
 #include "../commands.h"
 #include "../signing_setup.h"
 #include "sign/cades.h"

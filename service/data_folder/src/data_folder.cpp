@@ -1,4 +1,4 @@
-#include "data_folder.h"
+#include "sign/data_folder/data_folder.h"
 
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -12,11 +12,11 @@
 
 #include <toml++/toml.h>
 
-#include "atomic_file.h"
-#include "default_profiles.h"
+#include "sign/data_folder/atomic_file.h"
+#include "sign/data_folder/default_profiles.h"
 #include "sign/error.h"
 
-namespace sign::signctl {
+namespace sign::data_folder {
 
 namespace fs = std::filesystem;
 
@@ -200,4 +200,4 @@ void DataFolder::publish_ca_certificates() {
     write_file_atomically(path("ca/chain.pem"), ca().chain_pem());
 }
 
-}  // namespace sign::signctl
+}  // namespace sign::data_folder

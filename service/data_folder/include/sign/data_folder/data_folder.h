@@ -14,7 +14,7 @@
 #include "sign/hsm/token.h"
 #include "sign/store/certificate_store.h"
 
-namespace sign::signctl {
+namespace sign::data_folder {
 
 /// The settings in <data>/signctl.toml.
 struct Settings {
@@ -78,4 +78,4 @@ private:
     std::unique_ptr<ca::CaService> ca_;
 };
 
-}  // namespace sign::signctl
+}  // namespace sign::data_folder
