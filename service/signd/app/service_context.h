@@ -1,0 +1,44 @@
+#pragma once
+// Everything signd's handlers share, built once at start-up: the data folder
+// (token, CA database, profiles), the durable stores, the audit log, the local
+// TSA, the signing services and the metrics. Handlers borrow it; it outlives
+// the server.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/metrics.h"
+#include "sign/audit/audit_log.h"
+#include "sign/clock.h"
+#include "sign/data_folder/data_folder.h"
+#include "sign/data_folder/local_timestamps.h"
+#include "sign/signing/hash_signer.h"
+#include "sign/signing/seal_service.h"
+#include "sign/store/authorization_store.h"
+#include "sign/store/client_store.h"
+#include "sign/store/signer_store.h"
+#include "sign/store/write_queue.h"
+
+namespace sign::signd {
+
+struct ServiceContext {
+    data_folder::DataFolder& data;
+    const Clock& clock;
+    store::WriteQueue& queue;
+    store::ClientStore& clients;
+    store::SignerStore& signers;
+    store::AuthorizationStore& authorizations;
+    audit::AuditLog& audit;
+    data_folder::LocalTimestamps& timestamps;
+    signing::SealService& seals;
+    signing::HashSigner& hash_signer;
+    Metrics& metrics;
+    /// 32 random bytes from <data>/secrets/signd-token.key: signs CSC bearer tokens, so they
+    /// survive a restart and need no table.
+    std::vector<unsigned char> token_secret;
+    /// Largest document accepted as base64 inside JSON (bytes after decoding).
+    size_t max_base64_document = 1 << 20;
+};
+
+}  // namespace sign::signd

@@ -1,0 +1,36 @@
+#pragma once
+// One HTTP response, and the two JSON shapes signd answers in: plain JSON and
+// RFC 9457 problem details with a stable `code`.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sign {
+class Error;
+}
+
+namespace sign::signd {
+
+struct HttpResponse {
+    int status = 200;
+    std::string content_type;
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
+
+    /// `value` serialised as application/json.
+    static HttpResponse json(int status, const nlohmann::json& value);
+    /// Raw bytes of a content type.
+    static HttpResponse bytes(int status, std::string content_type, std::string body);
+    /// application/problem+json: {"type","title","status","detail","code"}; `type` is
+    /// "https://city-sign.invalid/problems/<code>".
+    static HttpResponse problem(int status, const std::string& code, const std::string& detail);
+};
+
+/// The HTTP status for a sign::Error: invalid_input 400, authentication 401, not_found 404,
+/// conflict 409, policy 422, token 503, internal 500.
+int status_for(const Error& error);
+
+}  // namespace sign::signd

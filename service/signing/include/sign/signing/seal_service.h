@@ -1,0 +1,65 @@
+#pragma once
+// The agency's seal applied on behalf of a document system: a PDF gets a PAdES
+// B-T signature with the Decree 30 appearance (the red seal at real size over
+// the left third of the leader's signature image), an XML document an enveloped
+// XAdES B-T signature, any other file a detached CAdES B-T signature. The seal
+// certificate is checked before the token is asked, as for every signature.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sign/clock.h"
+#include "sign/data_folder/data_folder.h"
+#include "sign/data_folder/local_timestamps.h"
+#include "sign/signing/key_cache.h"
+
+namespace sign::signing {
+
+/// An agency seal: a certificate of profile "agency" whose key is on the token, valid now.
+struct SealInfo {
+    std::string id;  ///< the token key's label, e.g. "agency-seal"
+    std::string subject;
+    std::string certificate_serial;
+    std::string key_type;  ///< "rsa-2048", "p-256", ...
+};
+
+/// Where a PDF's seal goes.
+struct PdfSealPlacement {
+    /// The leader's signature field to cover; empty picks the last signed signature field, and
+    /// a PDF with no signature gets the seal at `page`/`x_mm`/`y_mm`, or invisible without them.
+    std::string leader_field;
+    std::optional<int> page;
+    std::optional<double> x_mm, y_mm;  ///< the seal's lower-left corner
+    bool invisible = false;            ///< no appearance at all
+};
+
+class SealService {
+public:
+    /// All borrowed; they must outlive the service. The seal image is <data>/images/seal.png.
+    SealService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps, KeyCache& keys,
+                const Clock& clock);
+
+    /// The seals this folder can apply, newest certificate per key label.
+    std::vector<SealInfo> seals() const;
+    /// One seal; throws not_found `unknown_seal`.
+    SealInfo seal(const std::string& id) const;
+
+    /// The signed PDF (the input plus one incremental update). Throws invalid_input `not_a_pdf`,
+    /// `leader_field_not_found`.
+    std::vector<uint8_t> seal_pdf(const std::string& seal_id, std::span<const uint8_t> pdf, const PdfSealPlacement& placement);
+    /// The XML document with an enveloped XAdES B-T signature. Throws invalid_input `not_xml`.
+    std::vector<uint8_t> seal_xml(const std::string& seal_id, std::span<const uint8_t> xml);
+    /// A DER CMS (CAdES B-T) detached signature over `content`.
+    std::vector<uint8_t> seal_file(const std::string& seal_id, std::span<const uint8_t> content);
+
+private:
+    data_folder::DataFolder& data_;
+    data_folder::LocalTimestamps& timestamps_;
+    KeyCache& keys_;
+    const Clock& clock_;
+};
+
+}  // namespace sign::signing

@@ -1,0 +1,14 @@
+#pragma once
+// The one schema of the data folder's database (sign.db): every table of every
+// store, as numbered migrations, so that each connection brings the file to
+// the same version whichever store opens it first.
+
+#include <string>
+#include <vector>
+
+namespace sign::store {
+
+/// Migration i takes the schema from version i to i + 1. Only ever append.
+const std::vector<std::string>& schema_migrations();
+
+}  // namespace sign::store

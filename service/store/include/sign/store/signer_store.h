@@ -1,0 +1,56 @@
+#pragma once
+// The people who sign remotely (leaders, citizens): each is a CSC credential,
+// a key on the token with its certificate, activated by the signer's PIN. Only
+// a scrypt verifier of the PIN is kept. Wrong PINs are counted durably; the
+// fifth in a row locks the signer until an administrator unlocks it.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sign/store/write_queue.h"
+
+namespace sign::store {
+
+struct SignerRecord {
+    std::string id;                  ///< [a-z0-9-]{1,64}; the CSC credentialID
+    std::string display_name;        ///< UTF-8, for lists
+    std::string certificate_serial;  ///< canonical hex, a certificate in our CA database
+    std::string key_uri;             ///< PKCS#11 URI of its private key
+    int failed_pins = 0;             ///< consecutive wrong PINs
+    std::optional<std::chrono::system_clock::time_point> locked_at;
+    std::chrono::system_clock::time_point created_at;
+
+    bool locked() const { return locked_at.has_value(); }
+};
+
+class SignerStore {
+public:
+    /// Wrong PINs in a row that lock a signer.
+    static constexpr int max_failed_pins = 5;
+
+    explicit SignerStore(WriteQueue& queue) : queue_(queue) {}
+
+    /// Adds a signer. PINs are 4 to 64 characters. Throws invalid_input `invalid_signer_id`,
+    /// `pin_too_short`/`pin_too_long`, conflict `signer_exists`.
+    SignerRecord add(const std::string& id, const std::string& display_name, const std::string& certificate_serial,
+                     const std::string& key_uri, const std::string& pin, std::chrono::system_clock::time_point now);
+    std::optional<SignerRecord> find(const std::string& id) const;
+    std::vector<SignerRecord> list() const;
+
+    /// Checks `pin`. A wrong one is counted on disk before this throws authentication `wrong_pin`
+    /// (the message says how many attempts remain); the fifth locks the signer. A locked signer
+    /// gets authentication `signer_locked` without the PIN being looked at. A right PIN resets the
+    /// count. Throws not_found `unknown_signer`.
+    void verify_pin(const std::string& id, const std::string& pin, std::chrono::system_clock::time_point now);
+    /// Clears the lock and the count.
+    void unlock(const std::string& id);
+    /// Replaces the PIN verifier (same rules as add).
+    void set_pin(const std::string& id, const std::string& pin);
+
+private:
+    WriteQueue& queue_;
+};
+
+}  // namespace sign::store
