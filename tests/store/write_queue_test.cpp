@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(kill_9_loses_no_acknowledged_audit_record) {
         dup2(pipe_ends[1], STDOUT_FILENO);
         close(pipe_ends[0]);
         close(pipe_ends[1]);
-        execl(AUDIT_APPEND_HELPER, AUDIT_APPEND_HELPER, path.c_str(), static_cast<char*>(nullptr));
+        execl(AUDIT_APPENDER, AUDIT_APPENDER, path.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     close(pipe_ends[1]);
