@@ -178,6 +178,26 @@ BOOST_AUTO_TEST_CASE(paths_with_dot_dot_segments_are_refused_also_when_percent_e
     BOOST_TEST(status_of(connection.read_response()) == 200);
 }
 
+BOOST_AUTO_TEST_CASE(connection_close_is_honoured_after_a_body_was_read) {
+    InProcessServer s;
+    RawConnection connection(s.server->port());
+    connection.send("POST /open HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello");
+    auto response = connection.read_response();
+    BOOST_TEST(status_of(response) == 200);
+    BOOST_TEST(nlohmann::json::parse(body_of(response))["bytes"] == 5);
+    BOOST_TEST(header_of(response, "Connection").value_or("") == "close");
+    std::string rest;
+    BOOST_TEST(connection.wait_for_close(rest));
+}
+
+BOOST_AUTO_TEST_CASE(an_oversized_body_is_refused_and_reported_to_the_rejection_hook) {
+    InProcessServer s;
+    RawConnection connection(s.server->port());
+    connection.send("POST /open HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999\r\n\r\n");
+    BOOST_TEST(status_of(connection.read_response()) == 413);
+    BOOST_TEST(s.rejected("body_too_large"));
+}
+
 BOOST_AUTO_TEST_CASE(malformed_requests_get_400) {
     InProcessServer s;
     for (std::string request : {"GARBAGE\r\n\r\n", "GET /open%zz HTTP/1.1\r\nHost: x\r\n\r\n",
