@@ -91,6 +91,19 @@ BOOST_AUTO_TEST_CASE(a_client_sending_its_header_slowly_is_disconnected) {
     BOOST_TEST(got.empty(), got);
 }
 
+BOOST_AUTO_TEST_CASE(a_body_that_stops_arriving_is_cut_off_and_its_slot_freed) {
+    SigndServer server{"--body-timeout-ms", "500", "--max-concurrent", "1"};
+    RawConnection stalled(server.port());
+    stalled.send(tsa_header(100) + "0123456789");
+    std::string got;
+    BOOST_TEST(stalled.wait_for_close(got));
+    BOOST_TEST(got.empty(), got);
+    // The only slot is free again.
+    RawConnection next(server.port());
+    next.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    BOOST_TEST(status_of(next.read_response()) == 200);
+}
+
 BOOST_AUTO_TEST_CASE(an_idle_kept_alive_connection_is_closed) {
     SigndServer server{"--idle-timeout-ms", "500"};
     RawConnection connection(server.port());
