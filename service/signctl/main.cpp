@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     add_client_commands(app, cli);
     add_signer_commands(app, cli);
     add_audit_commands(app, cli);
+    add_demo_commands(app, cli);
 
     try {
         app.parse(argc, argv);
