@@ -338,7 +338,8 @@ private:
         socket().expires_after(state_.options.idle_timeout);
         http::async_write(stream_, response, [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
             self->finish(n, ec);
-            if (ec || !keep_alive) return self->close();
+            if (ec) return self->close();
+            if (!keep_alive) return self->body_unread() ? self->linger_then_close() : self->close();
             self->read_header(false);
         });
     }
@@ -384,6 +385,27 @@ private:
         close();
     }
 
+    // True when the request's body has not been read: a refusal answered from the header alone.
+    bool body_unread() const { return parser_ && !parser_->is_done(); }
+
+    // Closing a socket whose receive buffer still holds unread bytes makes the kernel send a reset,
+    // which can destroy the answer before a client that is still uploading has read it. So stop
+    // sending, then read and discard what the client still sends, for a bounded time, and close.
+    // (TLS ends here without close_notify: the answer's Content-Length already delimits it.)
+    void linger_then_close() {
+        beast::error_code ignored;
+        socket().socket().shutdown(tcp::socket::shutdown_send, ignored);
+        socket().expires_after(std::chrono::seconds(2));
+        discard_rest();
+    }
+
+    void discard_rest() {
+        socket().async_read_some(net::buffer(discard_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->socket().close();
+            self->discard_rest();
+        });
+    }
+
     void close() {
         if (exchange_.admitted || exchange_.busy) return abandon();
         beast::error_code ignored;
@@ -408,6 +430,7 @@ private:
     std::optional<std::string> client_serial_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::string_body>> response_;
+    std::array<char, 16384> discard_;
     Exchange exchange_;
     std::string client_id_;
     std::string internal_error_;
