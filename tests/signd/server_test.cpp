@@ -130,6 +130,19 @@ BOOST_AUTO_TEST_CASE(a_tls_only_route_over_plain_http_is_refused_with_https_requ
     BOOST_TEST(body["secure"] == true);
 }
 
+BOOST_AUTO_TEST_CASE(a_refused_client_certificate_reaches_the_rejection_hook) {
+    InProcessServer s;
+    TempDir work("refused-client");
+    std::string key = (work / "self.key").string();
+    std::string certificate = (work / "self.pem").string();
+    auto made = run_command({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                             "-keyout", key, "-out", certificate, "-subj", "/CN=intruder", "-days", "2"});
+    BOOST_TEST_REQUIRE(made.exit_code == 0, made.output);
+    auto refused = curl({"--cacert", s.signd.root_ca_pem(), "--cert", certificate, "--key", key, s.https_url() + "/api/v1/probe"});
+    BOOST_TEST(refused.exit_code != 0, refused.output);
+    BOOST_TEST(s.rejected("client_certificate_refused"));
+}
+
 BOOST_AUTO_TEST_CASE(handler_errors_become_problems_without_internal_details) {
     InProcessServer s;
     TempDir work("errors");
@@ -176,6 +189,26 @@ BOOST_AUTO_TEST_CASE(paths_with_dot_dot_segments_are_refused_also_when_percent_e
     RawConnection connection(s.server->port());
     connection.send("GET /open?file=a..b HTTP/1.1\r\nHost: localhost\r\n\r\n");
     BOOST_TEST(status_of(connection.read_response()) == 200);
+}
+
+BOOST_AUTO_TEST_CASE(connection_close_is_honoured_after_a_body_was_read) {
+    InProcessServer s;
+    RawConnection connection(s.server->port());
+    connection.send("POST /open HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello");
+    auto response = connection.read_response();
+    BOOST_TEST(status_of(response) == 200);
+    BOOST_TEST(nlohmann::json::parse(body_of(response))["bytes"] == 5);
+    BOOST_TEST(header_of(response, "Connection").value_or("") == "close");
+    std::string rest;
+    BOOST_TEST(connection.wait_for_close(rest));
+}
+
+BOOST_AUTO_TEST_CASE(an_oversized_body_is_refused_and_reported_to_the_rejection_hook) {
+    InProcessServer s;
+    RawConnection connection(s.server->port());
+    connection.send("POST /open HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999\r\n\r\n");
+    BOOST_TEST(status_of(connection.read_response()) == 413);
+    BOOST_TEST(s.rejected("body_too_large"));
 }
 
 BOOST_AUTO_TEST_CASE(malformed_requests_get_400) {

@@ -32,7 +32,7 @@ BOOST_AUTO_TEST_SUITE(profiles)
 
 BOOST_AUTO_TEST_CASE(shipped_profiles_load) {
     auto catalog = sign::ProfileCatalog::load(sign::test::source_profiles_path().string());
-    std::vector<std::string> expected{"agency", "citizen", "leader", "ocsp", "root", "sub-ca", "tls-server", "tsa"};
+    std::vector<std::string> expected{"agency", "citizen", "leader", "ocsp", "root", "sub-ca", "tls-client", "tls-server", "tsa"};
     BOOST_TEST(catalog.names() == expected, boost::test_tools::per_element());
     const auto& root = catalog.get("root");
     BOOST_TEST(root.self_signed);
@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(shipped_profiles_load) {
         BOOST_TEST(error.code() == "unknown_profile");
         BOOST_TEST((error.kind() == sign::ErrorKind::not_found));
         BOOST_TEST(std::string(error.what()) ==
-                   "unknown profile 'notary'; known: agency, citizen, leader, ocsp, root, sub-ca, tls-server, tsa");
+                   "unknown profile 'notary'; known: agency, citizen, leader, ocsp, root, sub-ca, tls-client, tls-server, tsa");
     }
 }
 

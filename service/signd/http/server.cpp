@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -48,7 +49,8 @@ struct Server::State {
     Metrics& metrics;
     RejectionHook on_rejection;
 
-    std::atomic<long> in_flight{0};
+    std::atomic<long> in_flight{0};  ///< requests holding a slot: from header to handler's answer
+    std::atomic<long> busy{0};       ///< the same until their answer is written; the drain waits for these
     std::atomic<bool> stopping{false};
 
     net::ssl::context tls{net::ssl::context::tls_server};
@@ -80,10 +82,18 @@ struct Server::State {
             --in_flight;
             return false;
         }
+        ++busy;
         metrics.set_in_flight(now);
         return true;
     }
+    /// Gives the slot back. Done before the answer is written, so that a client that has its
+    /// answer never finds its own slot still taken.
     void release() { metrics.set_in_flight(--in_flight); }
+    /// The answer is written (or will never be): the drain need not wait for it any more.
+    void done() {
+        --busy;
+        if (stopping) net::post(control, [this] { check_drained(); });
+    }
 
     void reject(const HttpRequest& request, const std::string& code) {
         if (!on_rejection) return;
@@ -112,7 +122,10 @@ struct Exchange {
     const Router::Route* route = nullptr;
     Clock::time_point started = Clock::now();
     std::size_t bytes_in = 0;
-    bool admitted = false;
+    bool admitted = false;     ///< holds a slot (State::release pending)
+    bool busy = false;         ///< counted by the drain (State::done pending)
+    unsigned version = 11;     ///< of the request, answered in kind
+    bool keep_alive = false;   ///< what the client asked for; the parser forgets it once the body is taken
 };
 
 /// One connection, plain or TLS, from its first request to its close.
@@ -183,6 +196,8 @@ private:
             return refuse(400, "malformed_request", "the request is not valid HTTP/1.1", true);
         }
         auto& header = parser_->get();
+        exchange_.version = header.version();
+        exchange_.keep_alive = header.keep_alive();
         HttpRequest& request = exchange_.request;
         request = partial_request();
         request.method = std::string(header.method_string());
@@ -232,6 +247,7 @@ private:
             return respond(std::move(response), true);
         }
         exchange_.admitted = true;
+        exchange_.busy = true;
         parser_->body_limit(state_.options.body_limit);
 
         if (!has_body || parser_->is_done()) return dispatch();
@@ -300,9 +316,8 @@ private:
     }
 
     void respond(HttpResponse answer, bool close_after) {
-        unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
-        bool keep_alive = !close_after && !state_.stopping && parser_ && parser_->is_header_done() &&
-                          parser_->get().keep_alive();
+        unsigned version = exchange_.version;
+        bool keep_alive = !close_after && !state_.stopping && exchange_.keep_alive;
         response_.emplace();
         auto& response = *response_;
         response.version(version);
@@ -315,11 +330,16 @@ private:
         response.keep_alive(keep_alive);
         response.prepare_payload();
         client_id_ = std::move(answer.client_id);
+        if (exchange_.admitted) {
+            exchange_.admitted = false;
+            state_.release();
+        }
 
         socket().expires_after(state_.options.idle_timeout);
         http::async_write(stream_, response, [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
             self->finish(n, ec);
-            if (ec || !keep_alive) return self->close();
+            if (ec) return self->close();
+            if (!keep_alive) return self->body_unread() ? self->linger_then_close() : self->close();
             self->read_header(false);
         });
     }
@@ -346,10 +366,9 @@ private:
         if (write_error) line.error += (line.error.empty() ? "" : "; ") + ("response not delivered: " + write_error.message());
         write_request_log(line);
         internal_error_.clear();
-        if (exchange_.admitted) {
-            exchange_.admitted = false;
-            state_.release();
-            if (state_.stopping) net::post(state_.control, [&state = state_] { state.check_drained(); });
+        if (exchange_.busy) {
+            exchange_.busy = false;
+            state_.done();
         }
     }
 
@@ -359,11 +378,36 @@ private:
             exchange_.admitted = false;
             state_.release();
         }
+        if (exchange_.busy) {
+            exchange_.busy = false;
+            state_.done();
+        }
         close();
     }
 
+    // True when the request's body has not been read: a refusal answered from the header alone.
+    bool body_unread() const { return parser_ && !parser_->is_done(); }
+
+    // Closing a socket whose receive buffer still holds unread bytes makes the kernel send a reset,
+    // which can destroy the answer before a client that is still uploading has read it. So stop
+    // sending, then read and discard what the client still sends, for a bounded time, and close.
+    // (TLS ends here without close_notify: the answer's Content-Length already delimits it.)
+    void linger_then_close() {
+        beast::error_code ignored;
+        socket().socket().shutdown(tcp::socket::shutdown_send, ignored);
+        socket().expires_after(std::chrono::seconds(2));
+        discard_rest();
+    }
+
+    void discard_rest() {
+        socket().async_read_some(net::buffer(discard_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->socket().close();
+            self->discard_rest();
+        });
+    }
+
     void close() {
-        if (exchange_.admitted) abandon();
+        if (exchange_.admitted || exchange_.busy) return abandon();
         beast::error_code ignored;
         if constexpr (secure) {
             // A bounded close_notify; a peer that does not answer must not hold the connection.
@@ -386,6 +430,7 @@ private:
     std::optional<std::string> client_serial_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::string_body>> response_;
+    std::array<char, 16384> discard_;
     Exchange exchange_;
     std::string client_id_;
     std::string internal_error_;
@@ -418,13 +463,32 @@ private:
         auto tls = std::make_shared<beast::ssl_stream<beast::tcp_stream>>(std::move(stream_), state_.tls);
         tls->async_handshake(net::ssl::stream_base::server, buffer_.data(),
                              [self = shared_from_this(), tls](beast::error_code ec, std::size_t used) {
-                                 if (ec) return;  // includes client certificates our CA does not vouch for
+                                 if (ec) return self->handshake_failed(tls->native_handle(), ec);
                                  self->buffer_.consume(used);
                                  std::make_shared<HttpConnection<beast::ssl_stream<beast::tcp_stream>>>(
                                      self->state_, std::move(*tls), std::move(self->buffer_), self->remote_,
                                      verified_client_serial(tls->native_handle()))
                                      ->start();
                              });
+    }
+
+    // A client certificate our CA does not vouch for is a failed authentication: the audit log
+    // hears of it. Other failed handshakes (scanners, old TLS versions) only reach the log.
+    void handshake_failed(SSL* ssl, const beast::error_code& ec) {
+        // On the server side, a failed certificate verification can only be the client's.
+        bool refused_certificate = ec.category() == net::error::get_ssl_category() &&
+                                   ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED;
+        nlohmann::json line{{"event", "tls_handshake_failed"}, {"remote", remote_}, {"error", ec.message()}};
+        if (refused_certificate) {
+            line["client_certificate"] = X509_verify_cert_error_string(SSL_get_verify_result(ssl));
+            HttpRequest request;
+            request.client_address = remote_;
+            request.secure = true;
+            request.request_id = new_request_id();
+            state_.reject(request, "client_certificate_refused");
+        }
+        std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        std::fwrite(text.data(), 1, text.size(), stderr);
     }
 
     static std::optional<std::string> verified_client_serial(SSL* ssl) {
@@ -503,7 +567,7 @@ void Server::State::begin_drain() {
 }
 
 void Server::State::check_drained() {
-    if (in_flight == 0 || Clock::now() >= drain_deadline) {
+    if (busy == 0 || Clock::now() >= drain_deadline) {
         io.stop();
         return;
     }

@@ -1,0 +1,40 @@
+#include "secret_token.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "sign/error.h"
+
+namespace sign::store {
+
+std::string new_secret_token() {
+    unsigned char random[32];
+    if (RAND_bytes(random, sizeof random) != 1)
+        throw Error(ErrorKind::internal, "random_failed", "the system random generator failed");
+    unsigned char encoded[48];
+    int length = EVP_EncodeBlock(encoded, random, sizeof random);
+    OPENSSL_cleanse(random, sizeof random);
+    std::string token(reinterpret_cast<const char*>(encoded), static_cast<size_t>(length));
+    OPENSSL_cleanse(encoded, sizeof encoded);
+    // base64 to base64url (RFC 4648 section 5), padding dropped.
+    for (char& c : token) {
+        if (c == '+') c = '-';
+        if (c == '/') c = '_';
+    }
+    while (!token.empty() && token.back() == '=') token.pop_back();
+    return token;
+}
+
+std::vector<uint8_t> sha256_of(const std::string& text) {
+    std::vector<uint8_t> digest(SHA256_DIGEST_LENGTH);
+    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+    return digest;
+}
+
+bool equal_in_constant_time(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace sign::store
