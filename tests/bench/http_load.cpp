@@ -67,12 +67,13 @@ LoadResult run_load(const HttpTarget& target, int connections, std::chrono::dura
                 http::response_parser<http::string_body> parser;
                 parser.body_limit(256u << 20);
                 http::read(stream, buffer, parser);
-                mine.push_back(std::chrono::duration<double, std::milli>(Steady::now() - sent).count());
                 if (parser.get().result_int() != 200) {
+                    // A failing client stops: its fast errors would pass for throughput.
                     ++failures;
-                    if (first_failure.empty())
-                        first_failure = std::to_string(parser.get().result_int()) + " " + parser.get().body().substr(0, 300);
+                    first_failure = std::to_string(parser.get().result_int()) + " " + parser.get().body().substr(0, 300);
+                    break;
                 }
+                mine.push_back(std::chrono::duration<double, std::milli>(Steady::now() - sent).count());
             }
         } catch (const std::exception& error) {
             ++failures;
@@ -80,7 +81,7 @@ LoadResult run_load(const HttpTarget& target, int connections, std::chrono::dura
         }
         ++finished;
         std::lock_guard lock(mutex);
-        result.requests += static_cast<long>(mine.size()) - failures;
+        result.requests += static_cast<long>(mine.size());
         result.failures += failures;
         if (result.first_failure.empty()) result.first_failure = first_failure;
         latencies.insert(latencies.end(), mine.begin(), mine.end());

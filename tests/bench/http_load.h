@@ -25,10 +25,10 @@ struct LoadRequest {
 };
 
 struct LoadResult {
-    long requests = 0;
-    long failures = 0;        ///< answers other than 200, and connection errors
+    long requests = 0;        ///< answered 200
+    long failures = 0;        ///< clients stopped by an answer other than 200 or a connection error
     double seconds = 0;
-    double p50_ms = 0, p99_ms = 0;
+    double p50_ms = 0, p99_ms = 0;  ///< of the requests answered 200
     std::string first_failure;  ///< status and body of the first failure, for the report
 
     double per_second() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
