@@ -191,6 +191,34 @@ ca::CaService& DataFolder::ca() {
     return *ca_;
 }
 
+store::WriteQueue& DataFolder::write_queue() {
+    if (!write_queue_) {
+        settings();
+        write_queue_ = std::make_unique<store::WriteQueue>(path("sign.db"));
+    }
+    return *write_queue_;
+}
+
+store::ClientStore& DataFolder::clients() {
+    if (!clients_) clients_ = std::make_unique<store::ClientStore>(write_queue());
+    return *clients_;
+}
+
+store::SignerStore& DataFolder::signers() {
+    if (!signers_) signers_ = std::make_unique<store::SignerStore>(write_queue());
+    return *signers_;
+}
+
+store::AuthorizationStore& DataFolder::authorizations() {
+    if (!authorizations_) authorizations_ = std::make_unique<store::AuthorizationStore>(write_queue());
+    return *authorizations_;
+}
+
+audit::AuditLog& DataFolder::audit() {
+    if (!audit_) audit_ = std::make_unique<audit::AuditLog>(write_queue());
+    return *audit_;
+}
+
 void DataFolder::publish_ca_certificates() {
     fs::create_directories(path("ca"));
     auto root = ca().root();

@@ -2,39 +2,12 @@
 
 #include "sign/error.h"
 #include "sign/serial_number.h"
+#include "sign/store/schema.h"
 #include "sign/utc_time.h"
 
 namespace sign::store {
 
 namespace {
-
-// Schema versions, applied in order; never edit one that has shipped, add the next instead.
-const std::vector<std::string> migrations = {
-    R"sql(
-    CREATE TABLE certificates (
-        serial        TEXT PRIMARY KEY,
-        issuer_serial TEXT NOT NULL,
-        profile       TEXT NOT NULL,
-        subject       TEXT NOT NULL,
-        key_uri       TEXT NOT NULL DEFAULT '',
-        not_before    TEXT NOT NULL,
-        not_after     TEXT NOT NULL,
-        issued_at     TEXT NOT NULL,
-        pem           TEXT NOT NULL,
-        revoked_at    TEXT,
-        reason        INTEGER
-    );
-    CREATE INDEX certificates_by_issuer ON certificates(issuer_serial);
-    CREATE TABLE crl_numbers (
-        issuer_serial TEXT PRIMARY KEY,
-        last_number   INTEGER NOT NULL
-    );
-    CREATE TABLE settings (
-        name  TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    );
-    )sql",
-};
 
 const char* const columns =
     "serial, issuer_serial, profile, subject, key_uri, not_before, not_after, issued_at, pem, revoked_at, reason";
@@ -57,7 +30,7 @@ CertificateRecord read_record(const Statement& row) {
 
 }  // namespace
 
-CertificateStore::CertificateStore(const std::string& path) : database_(path) { database_.migrate(migrations); }
+CertificateStore::CertificateStore(const std::string& path) : database_(path) { database_.migrate(schema_migrations()); }
 
 void CertificateStore::add(const CertificateRecord& record) {
     std::string serial = normalize_serial_hex(record.serial_hex);

@@ -9,10 +9,15 @@
 #include <optional>
 #include <string>
 
+#include "sign/audit/audit_log.h"
 #include "sign/ca/ca_service.h"
 #include "sign/certificate_profile.h"
 #include "sign/hsm/token.h"
+#include "sign/store/authorization_store.h"
 #include "sign/store/certificate_store.h"
+#include "sign/store/client_store.h"
+#include "sign/store/signer_store.h"
+#include "sign/store/write_queue.h"
 
 namespace sign::data_folder {
 
@@ -60,6 +65,17 @@ public:
     /// The CA workflows over the three above.
     ca::CaService& ca();
 
+    /// The durable writer of sign.db that the stores below share (started on first use).
+    store::WriteQueue& write_queue();
+    /// The API clients of signd.
+    store::ClientStore& clients();
+    /// The remote signers and their PIN verifiers.
+    store::SignerStore& signers();
+    /// Signature activation data.
+    store::AuthorizationStore& authorizations();
+    /// The hash-chained audit log.
+    audit::AuditLog& audit();
+
     /// Writes the CA certificates and chain to <data>/ca/ for relying parties.
     void publish_ca_certificates();
 
@@ -76,6 +92,12 @@ private:
     std::unique_ptr<store::CertificateStore> store_;
     std::unique_ptr<ProfileCatalog> profiles_;
     std::unique_ptr<ca::CaService> ca_;
+    // Declared before the stores that borrow it, so it is destroyed after them.
+    std::unique_ptr<store::WriteQueue> write_queue_;
+    std::unique_ptr<store::ClientStore> clients_;
+    std::unique_ptr<store::SignerStore> signers_;
+    std::unique_ptr<store::AuthorizationStore> authorizations_;
+    std::unique_ptr<audit::AuditLog> audit_;
 };
 
 }  // namespace sign::data_folder

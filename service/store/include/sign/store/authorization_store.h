@@ -30,13 +30,17 @@ public:
     explicit AuthorizationStore(WriteQueue& queue) : queue_(queue) {}
 
     /// Records an authorization and returns its SAD (43 base64url characters). Throws invalid_input
-    /// `no_hashes` or `sad_lifetime_too_long`.
-    std::string issue(const Authorization& authorization);
+    /// `no_hashes`, `invalid_hash` (empty or longer than 64 bytes), `sad_lifetime_too_long` (expiry
+    /// more than max_lifetime after `now`) or `sad_already_expired`.
+    std::string issue(const Authorization& authorization,
+                      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
     /// Uses a SAD once. It must exist (`sad_unknown`), not be used (`sad_used`), not be expired
     /// (`sad_expired`), belong to `client_id` and `credential_id` (`sad_unknown`, not revealing
     /// that it exists), and every one of `hashes` must be among the bound ones (`hash_not_authorized`);
-    /// all invalid_input. On success it is marked used durably before this returns.
+    /// all invalid_input. On success it is marked used durably before this returns. A refused
+    /// attempt leaves the SAD as it was: only its rightful client can try it, and it still signs
+    /// nothing but the bound hashes, so an honest mistake does not cost the signer a new PIN entry.
     Authorization consume(const std::string& sad, const std::string& client_id, const std::string& credential_id,
                           const std::vector<std::vector<uint8_t>>& hashes, std::chrono::system_clock::time_point now);
 

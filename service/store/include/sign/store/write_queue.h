@@ -6,6 +6,7 @@
 // therefore lose only writes that were never acknowledged.
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -34,6 +35,9 @@ public:
 
     /// A read-only connection of the calling thread's own, for queries outside the queue.
     const SqliteDatabase& reader() const;
+    /// How many works wait for the next group transaction (for metrics, and for tests that need a
+    /// known group).
+    size_t pending() const;
 
     const std::string& path() const { return path_; }
 
@@ -42,8 +46,10 @@ private:
     void write_loop();
 
     std::string path_;
+    uint64_t id_;  ///< unique per queue in the process, keys the per-thread readers
+    std::shared_ptr<const int> lifetime_;  ///< readers of a destroyed queue see it expired and close
     SqliteDatabase writer_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::shared_ptr<Job>> pending_;
     bool stopping_ = false;

@@ -1,0 +1,100 @@
+#include "sign/store/authorization_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include "secret_token.h"
+#include "sign/error.h"
+#include "sign/hex.h"
+
+namespace sign::store {
+
+namespace {
+
+std::string join_hex(const std::vector<std::vector<uint8_t>>& hashes) {
+    std::string joined;
+    for (const auto& hash : hashes) {
+        if (!joined.empty()) joined += ',';
+        joined += to_hex(hash);
+    }
+    return joined;
+}
+
+std::vector<std::vector<uint8_t>> split_hex(const std::string& joined) {
+    std::vector<std::vector<uint8_t>> hashes;
+    size_t start = 0;
+    while (start < joined.size()) {
+        size_t end = joined.find(',', start);
+        if (end == std::string::npos) end = joined.size();
+        std::vector<uint8_t> hash;
+        for (size_t i = start; i + 1 < end; i += 2) hash.push_back(static_cast<uint8_t>(std::stoi(joined.substr(i, 2), nullptr, 16)));
+        hashes.push_back(std::move(hash));
+        start = end + 1;
+    }
+    return hashes;
+}
+
+Error unknown_sad() {
+    return Error(ErrorKind::invalid_input, "sad_unknown", "the signature activation data is not valid for this credential");
+}
+
+}  // namespace
+
+std::string AuthorizationStore::issue(const Authorization& authorization, std::chrono::system_clock::time_point now) {
+    if (authorization.hashes.empty())
+        throw Error(ErrorKind::invalid_input, "no_hashes", "an authorization needs at least one hash to bind");
+    for (const auto& hash : authorization.hashes)
+        if (hash.empty() || hash.size() > 64)
+            throw Error(ErrorKind::invalid_input, "invalid_hash", "a bound hash is 1 to 64 bytes long");
+    if (authorization.expires_at <= now)
+        throw Error(ErrorKind::invalid_input, "sad_already_expired", "the authorization would be expired when issued");
+    if (authorization.expires_at - now > max_lifetime)
+        throw Error(ErrorKind::invalid_input, "sad_lifetime_too_long", "an authorization lives at most 5 minutes");
+    std::string sad = new_secret_token();
+    queue_.run([&](const SqliteDatabase& database) {
+        database
+            .prepare("INSERT INTO authorizations (sad_sha256, credential_id, client_id, hashes, expires_at_us) "
+                     "VALUES (?,?,?,?,?)")
+            .bind(1, sha256_of(sad))
+            .bind(2, authorization.credential_id)
+            .bind(3, authorization.client_id)
+            .bind(4, join_hex(authorization.hashes))
+            .bind(5, to_microseconds(authorization.expires_at))
+            .run();
+    });
+    return sad;
+}
+
+Authorization AuthorizationStore::consume(const std::string& sad, const std::string& client_id,
+                                          const std::string& credential_id,
+                                          const std::vector<std::vector<uint8_t>>& hashes,
+                                          std::chrono::system_clock::time_point now) {
+    Authorization found;
+    // Check and mark in one write job, so two concurrent uses of one SAD cannot both pass.
+    queue_.run([&](const SqliteDatabase& database) {
+        auto query = database.prepare(
+            "SELECT credential_id, client_id, hashes, expires_at_us, used_at_us FROM authorizations WHERE sad_sha256 = ?");
+        query.bind(1, sha256_of(sad));
+        if (!query.step()) throw unknown_sad();
+        found.credential_id = query.text(0);
+        found.client_id = query.text(1);
+        if (found.client_id != client_id || found.credential_id != credential_id) throw unknown_sad();
+        found.hashes = split_hex(query.text(2));
+        found.expires_at = from_microseconds(query.integer(3));
+        if (!query.is_null(4))
+            throw Error(ErrorKind::invalid_input, "sad_used", "this signature activation data was used already");
+        if (now >= found.expires_at)
+            throw Error(ErrorKind::invalid_input, "sad_expired", "this signature activation data has expired");
+        std::set<std::vector<uint8_t>> bound(found.hashes.begin(), found.hashes.end());
+        if (hashes.empty() || !std::all_of(hashes.begin(), hashes.end(), [&](const auto& hash) { return bound.count(hash) > 0; }))
+            throw Error(ErrorKind::invalid_input, "hash_not_authorized",
+                        "a hash to sign is not among those the signer authorised");
+        database.prepare("UPDATE authorizations SET used_at_us = ? WHERE sad_sha256 = ?")
+            .bind(1, to_microseconds(now))
+            .bind(2, sha256_of(sad))
+            .run();
+    });
+    return found;
+}
+
+}  // namespace sign::store
