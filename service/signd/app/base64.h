@@ -24,8 +24,7 @@ std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view text);
 /// The bytes of URL-safe, unpadded base64; nullopt when `text` is not exactly that.
 std::optional<std::vector<std::uint8_t>> decode_base64url(std::string_view text);
 
-/// How many bytes standard base64 of this length decodes to at most, to refuse large input
-/// before decoding it.
-constexpr std::size_t decoded_base64_size_bound(std::size_t text_length) { return text_length / 4 * 3 + 3; }
+/// The length of the standard base64 of `byte_count` bytes, to refuse large input before decoding it.
+constexpr std::size_t base64_length_of(std::size_t byte_count) { return 4 * ((byte_count + 2) / 3); }
 
 }  // namespace sign::signd

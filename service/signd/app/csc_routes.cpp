@@ -219,7 +219,7 @@ public:
             context_.signers.verify_pin(signer.id, pin, now);
             auto lifetime = std::min<std::chrono::seconds>(context_.sad_lifetime, store::AuthorizationStore::max_lifetime);
             std::string sad = context_.authorizations.issue(
-                {.credential_id = signer.id, .client_id = caller.client.id, .hashes = hashes, .expires_at = now + lifetime});
+                {.credential_id = signer.id, .client_id = caller.client.id, .hashes = hashes, .expires_at = now + lifetime}, now);
             context_.audit.append(event, now);
             return HttpResponse::json(200, {{"SAD", sad}, {"expiresIn", lifetime.count()}});
         });

@@ -36,7 +36,7 @@ std::vector<std::uint8_t> read_document(const HttpRequest& request, std::size_t 
         if (!json.is_object() || !json.contains("document") || !json["document"].is_string())
             throw Error(ErrorKind::invalid_input, "missing_document", "the JSON body needs a string member 'document' (base64)");
         const auto& text = json["document"].get_ref<const std::string&>();
-        if (decoded_base64_size_bound(text.size()) > max_base64_document + 3)
+        if (text.size() > base64_length_of(max_base64_document))
             throw Error(ErrorKind::invalid_input, "base64_document_too_large",
                         "documents over " + std::to_string(max_base64_document) +
                             " bytes must be sent as the raw body or as multipart/form-data, not as base64");
