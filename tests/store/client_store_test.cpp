@@ -1,0 +1,106 @@
+// API clients: the key is shown once and works, a wrong or revoked key does
+// not, and the database holds only the key's hash.
+
+#include <boost/test/unit_test.hpp>
+
+#include <sqlite3.h>
+
+#include <chrono>
+
+#include "error_code.h"
+#include "sign/store/client_store.h"
+#include "temp_dir.h"
+
+using sign::store::ClientScopes;
+using sign::store::ClientStore;
+using sign::store::WriteQueue;
+using sign::test::error_code_of;
+using sign::test::TempDir;
+
+namespace {
+
+const auto now = std::chrono::sys_days{std::chrono::year{2026} / 11 / 27} + std::chrono::hours{3};
+
+// Every byte of every row of the table, as the file holds it.
+std::string table_bytes(const std::string& path, const std::string& table) {
+    sqlite3* db = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* row = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_prepare_v2(db, ("SELECT * FROM " + table).c_str(), -1, &row, nullptr) == SQLITE_OK);
+    std::string bytes;
+    while (sqlite3_step(row) == SQLITE_ROW)
+        for (int column = 0; column < sqlite3_column_count(row); ++column) {
+            const void* value = sqlite3_column_blob(row, column);
+            if (value) bytes.append(static_cast<const char*>(value), static_cast<size_t>(sqlite3_column_bytes(row, column)));
+            bytes += '|';
+        }
+    sqlite3_finalize(row);
+    sqlite3_close(db);
+    return bytes;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(client_store)
+
+BOOST_AUTO_TEST_CASE(the_key_shown_once_authenticates_and_only_its_hash_is_kept) {
+    TempDir dir("clients");
+    std::string path = (dir / "sign.db").string();
+    WriteQueue queue(path);
+    ClientStore clients(queue);
+    ClientScopes scopes{{"agency-seal"}, {"nguyen-van-an"}, false};
+    auto added = clients.add("dms-so-tttt", "Hệ thống quản lý văn bản Sở TT&TT", scopes, std::nullopt, now);
+    BOOST_TEST(added.api_key.size() == std::string("dms-so-tttt.").size() + 43);
+    BOOST_TEST(added.api_key.rfind("dms-so-tttt.", 0) == 0u);
+
+    auto found = clients.authenticate(added.api_key);
+    BOOST_TEST_REQUIRE(found.has_value());
+    BOOST_TEST(found->name == "Hệ thống quản lý văn bản Sở TT&TT");
+    BOOST_TEST(found->scopes.may_seal("agency-seal"));
+    BOOST_TEST(!found->scopes.may_seal("other-seal"));
+    BOOST_TEST(found->scopes.may_ask("nguyen-van-an"));
+    BOOST_TEST(!found->scopes.may_ask("tran-thi-ngoc"));
+
+    std::string wrong = added.api_key;
+    wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+    BOOST_TEST(!clients.authenticate(wrong).has_value());
+    BOOST_TEST(!clients.authenticate("dms-so-tttt").has_value());
+    BOOST_TEST(!clients.authenticate("").has_value());
+    BOOST_TEST(!clients.authenticate("nobody." + added.api_key.substr(12)).has_value());
+
+    std::string stored = table_bytes(path, "clients");
+    BOOST_TEST(stored.find("dms-so-tttt|") != std::string::npos);  // the row is there
+    BOOST_TEST(stored.find(added.api_key.substr(12)) == std::string::npos);
+
+    auto revoked = clients.revoke("dms-so-tttt", now + std::chrono::hours(1));
+    BOOST_TEST(revoked.revoked());
+    BOOST_TEST(!clients.authenticate(added.api_key).has_value());
+    BOOST_TEST(error_code_of([&] { clients.revoke("dms-so-tttt", now); }) == "client_already_revoked");
+    BOOST_TEST(error_code_of([&] { clients.revoke("nobody", now); }) == "unknown_client");
+}
+
+BOOST_AUTO_TEST_CASE(scopes_certificates_and_bad_clients) {
+    TempDir dir("clients");
+    WriteQueue queue((dir / "sign.db").string());
+    ClientStore clients(queue);
+    clients.add("verifier", "Cổng dịch vụ công", {{"*"}, {"*"}, true}, std::string("7E01"), now);
+    auto verifier = clients.find_by_certificate("7e01");
+    BOOST_TEST_REQUIRE(verifier.has_value());
+    BOOST_TEST(verifier->id == "verifier");
+    BOOST_TEST(!verifier->scopes.may_seal("agency-seal"));  // verify-only outweighs the wildcard
+    clients.add("sealer", "Một cửa", {{"*"}, {}, false}, std::nullopt, now);
+    BOOST_TEST(clients.find("sealer")->scopes.may_seal("any-seal"));
+    BOOST_TEST(!clients.find("sealer")->scopes.may_ask("nguyen-van-an"));
+
+    BOOST_TEST(error_code_of([&] { clients.add("Bad_Id", "x", {}, std::nullopt, now); }) == "invalid_client_id");
+    BOOST_TEST(error_code_of([&] { clients.add(std::string(65, 'a'), "x", {}, std::nullopt, now); }) == "invalid_client_id");
+    BOOST_TEST(error_code_of([&] { clients.add("nameless", "", {}, std::nullopt, now); }) == "invalid_client_name");
+    BOOST_TEST(error_code_of([&] { clients.add("sealer", "again", {}, std::nullopt, now); }) == "client_exists");
+    BOOST_TEST(error_code_of([&] { clients.add("second", "x", {}, std::string("7e01"), now); }) == "certificate_in_use");
+    BOOST_TEST(clients.list().size() == 2u);
+
+    clients.revoke("verifier", now);
+    BOOST_TEST(!clients.find_by_certificate("7e01").has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
