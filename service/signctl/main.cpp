@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     add_profile_commands(app, cli);
     add_sign_commands(app, cli);
     add_pdf_commands(app, cli);
+    add_demo_commands(app, cli);
 
     try {
         app.parse(argc, argv);

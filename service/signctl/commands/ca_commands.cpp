@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sign/data_folder/demo_pki.h"
 #include "../commands.h"
 #include "../output.h"
 
@@ -11,9 +12,8 @@ namespace sign::signctl {
 namespace {
 
 struct CaInitArguments {
-    std::string root_subject = "CN=Cơ quan chứng thực gốc thành phố Đà Nẵng,O=Ủy ban nhân dân thành phố Đà Nẵng,L=Đà Nẵng,C=VN";
-    std::string issuing_subject =
-        "CN=Cơ quan chứng thực chính quyền thành phố Đà Nẵng,O=Ủy ban nhân dân thành phố Đà Nẵng,L=Đà Nẵng,C=VN";
+    std::string root_subject = data_folder::default_root_subject;
+    std::string issuing_subject = data_folder::default_issuing_subject;
     std::string key_type = "rsa-3072";
     std::optional<int> root_days;
     std::optional<int> issuing_days;

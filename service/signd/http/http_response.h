@@ -19,6 +19,9 @@ struct HttpResponse {
     std::string content_type;
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
+    /// Who the handler found the caller to be (API client id, CSC user); written to the request
+    /// log line only, never sent.
+    std::string client_id;
 
     /// `value` serialised as application/json.
     static HttpResponse json(int status, const nlohmann::json& value);

@@ -1,6 +1,8 @@
 #pragma once
 // Maps method and path to a handler. Patterns are literal segments and
-// "{name}" segments that match one non-empty segment. Each route has a name
+// "{name}" segments that match one non-empty segment; a last "{name*}" segment
+// matches the rest of the path, slashes included (OCSP GET carries base64 with
+// '/' in it). Each route has a name
 // for metrics and logs, and says whether it may be reached over plain HTTP:
 // only the trust-service endpoints (CRL, OCSP, TSA, CA certificates, health)
 // may, because relying parties fetch them from the http:// URLs in our
@@ -37,6 +39,9 @@ public:
     /// `path_matched` is set when the path matches with another method (for 405).
     const Route* match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params,
                        bool& path_matched) const;
+
+    /// The methods of every route whose pattern matches `path`, for the Allow header of a 405.
+    std::vector<std::string> allowed_methods(const std::string& path) const;
 
     const std::vector<Route>& routes() const { return routes_; }
 

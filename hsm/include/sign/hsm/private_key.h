@@ -27,6 +27,13 @@ public:
     EvpPkeyPtr public_key() const override;
     std::string uri() const override { return uri_text_; }
 
+    /// An EVP_PKEY for a holder that keeps it for the life of the process, such as a TLS context.
+    /// The EVP_PKEYs that use() lends are only valid inside use(): a token reset frees them. This
+    /// one carries the public key and a copy of this handle, and runs each private operation
+    /// through use(), so after a reset the next operation reconnects like any signature. RSA and
+    /// EC keys only; the private key never leaves the token.
+    EvpPkeyPtr long_lived_evp_pkey() const;
+
     /// The parsed URI (token, label, id, type=private).
     const Uri& parsed_uri() const { return uri_; }
     /// "rsa-2048", "ec-p256", ...

@@ -1,0 +1,71 @@
+#include "app/signd_config.h"
+
+#include <set>
+
+#include <toml++/toml.h>
+
+#include "sign/error.h"
+
+namespace sign::signd {
+
+namespace {
+
+[[noreturn]] void invalid(const std::string& path, const std::string& what) {
+    throw Error(ErrorKind::invalid_input, "invalid_config", path + ": " + what);
+}
+
+template <class Number>
+void read_number(const toml::table& table, const std::string& path, const char* key, Number& into, long long min,
+                 long long max) {
+    auto node = table[key];
+    if (!node) return;
+    auto value = node.value<long long>();
+    if (!value || !node.is_integer()) invalid(path, std::string(key) + " must be an integer");
+    if (*value < min || *value > max)
+        invalid(path, std::string(key) + " must be between " + std::to_string(min) + " and " + std::to_string(max));
+    into = static_cast<Number>(*value);
+}
+
+void read_millis(const toml::table& table, const std::string& path, const char* key, std::chrono::milliseconds& into) {
+    long long millis = into.count();
+    read_number(table, path, key, millis, 1, 24LL * 3600 * 1000);
+    into = std::chrono::milliseconds(millis);
+}
+
+}  // namespace
+
+void apply_config_file(SigndConfig& config, const std::string& path) {
+    toml::table table;
+    try {
+        table = toml::parse_file(path);
+    } catch (const toml::parse_error& error) {
+        invalid(path, std::string(error.description()));
+    }
+    static const std::set<std::string> known{"data",           "listen",           "port",          "threads",
+                                             "workers",        "body_limit",       "header_limit",  "max_concurrent",
+                                             "header_timeout_ms", "idle_timeout_ms", "body_timeout_ms",
+                                             "shutdown_grace_ms"};
+    for (const auto& [key, value] : table)
+        if (!known.contains(std::string(key.str()))) invalid(path, "unknown key '" + std::string(key.str()) + "'");
+    if (auto data = table["data"]) {
+        if (!data.is_string()) invalid(path, "data must be a string");
+        config.data = *data.value<std::string>();
+    }
+    if (auto listen = table["listen"]) {
+        if (!listen.is_string()) invalid(path, "listen must be a string");
+        config.server.address = *listen.value<std::string>();
+    }
+    auto& server = config.server;
+    read_number(table, path, "port", server.port, 0, 65535);
+    read_number(table, path, "threads", server.threads, 1, 256);
+    read_number(table, path, "workers", server.worker_threads, 1, 1024);
+    read_number(table, path, "body_limit", server.body_limit, 1, 1LL << 34);
+    read_number(table, path, "header_limit", server.header_limit, 1024, 1 << 20);
+    read_number(table, path, "max_concurrent", server.max_concurrent_requests, 1, 100000);
+    read_millis(table, path, "header_timeout_ms", server.header_timeout);
+    read_millis(table, path, "idle_timeout_ms", server.idle_timeout);
+    read_millis(table, path, "body_timeout_ms", server.body_timeout);
+    read_millis(table, path, "shutdown_grace_ms", server.shutdown_grace);
+}
+
+}  // namespace sign::signd

@@ -1,0 +1,34 @@
+#pragma once
+// signd's settings: built-in defaults, then the TOML config file
+// (<data>/signd.toml unless --config names another), then command-line flags.
+//
+//   data = "/var/lib/city-sign"        # data folder
+//   listen = "127.0.0.1"
+//   port = 8443
+//   threads = 2                        # I/O threads
+//   workers = 16                       # handler threads
+//   body_limit = 67108864              # bytes
+//   header_limit = 16384               # bytes
+//   max_concurrent = 64
+//   header_timeout_ms = 10000
+//   idle_timeout_ms = 30000
+//   body_timeout_ms = 60000
+//   shutdown_grace_ms = 30000
+
+#include <optional>
+#include <string>
+
+#include "http/server.h"
+
+namespace sign::signd {
+
+struct SigndConfig {
+    std::string data = "var";
+    ServerOptions server;
+};
+
+/// Overlays the keys of the TOML file at `path` onto `config`. Unknown keys and values of the
+/// wrong type or range are refused (invalid_input `invalid_config`), so a typo fails at start.
+void apply_config_file(SigndConfig& config, const std::string& path);
+
+}  // namespace sign::signd

@@ -1,0 +1,63 @@
+#include "http/http_response.h"
+
+#include "sign/error.h"
+
+namespace sign::signd {
+
+HttpResponse HttpResponse::json(int status, const nlohmann::json& value) {
+    return bytes(status, "application/json", value.dump());
+}
+
+HttpResponse HttpResponse::bytes(int status, std::string content_type, std::string body) {
+    HttpResponse response;
+    response.status = status;
+    response.content_type = std::move(content_type);
+    response.body = std::move(body);
+    return response;
+}
+
+namespace {
+
+std::string reason_phrase(int status) {
+    switch (status) {
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 409: return "Conflict";
+        case 413: return "Content Too Large";
+        case 415: return "Unsupported Media Type";
+        case 422: return "Unprocessable Content";
+        case 431: return "Request Header Fields Too Large";
+        case 500: return "Internal Server Error";
+        case 503: return "Service Unavailable";
+        default: return "Error";
+    }
+}
+
+}  // namespace
+
+HttpResponse HttpResponse::problem(int status, const std::string& code, const std::string& detail) {
+    nlohmann::json body{{"type", "https://city-sign.invalid/problems/" + code},
+                        {"title", reason_phrase(status)},
+                        {"status", status},
+                        {"detail", detail},
+                        {"code", code}};
+    return bytes(status, "application/problem+json", body.dump());
+}
+
+int status_for(const Error& error) {
+    switch (error.kind()) {
+        case ErrorKind::invalid_input: return 400;
+        case ErrorKind::authentication: return 401;
+        case ErrorKind::not_found: return 404;
+        case ErrorKind::conflict: return 409;
+        case ErrorKind::policy: return 422;
+        case ErrorKind::token: return 503;
+        case ErrorKind::internal: return 500;
+    }
+    return 500;
+}
+
+}  // namespace sign::signd

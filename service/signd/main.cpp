@@ -1,0 +1,151 @@
+// signd: the city's HTTPS signing service. Serves the trust-service endpoints
+// (CRL, CA certificates, OCSP, TSA), operations (/healthz, /metrics) and the
+// document-system and CSC APIs from one port. docs/architecture.md describes it.
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include <CLI/CLI.hpp>
+
+#include "app/operations_routes.h"
+#include "app/signd_config.h"
+#include "app/tls_material.h"
+#include "app/trust_routes.h"
+#include "http/server.h"
+#include "sign/clock.h"
+#include "sign/data_folder/data_folder.h"
+#include "sign/data_folder/demo_pki.h"
+#include "sign/data_folder/local_timestamps.h"
+#include "sign/error.h"
+
+using namespace sign;
+using namespace sign::signd;
+
+namespace {
+
+struct Flags {
+    std::optional<std::string> data;
+    std::optional<std::string> config;
+    std::optional<std::string> listen;
+    std::optional<unsigned short> port;
+    std::optional<unsigned> threads;
+    std::optional<std::size_t> body_limit;
+    std::optional<unsigned> max_concurrent;
+    std::optional<long> header_timeout_ms;
+    std::optional<long> idle_timeout_ms;
+    std::optional<long> body_timeout_ms;
+    std::optional<long> shutdown_grace_ms;
+    bool demo = false;
+};
+
+// Defaults, then the config file, then flags; --demo changes the defaults only.
+SigndConfig resolve_config(const Flags& flags) {
+    SigndConfig config;
+    if (flags.demo) {
+        config.data = "var";
+        config.server.address = "127.0.0.1";
+        config.server.port = 8443;
+    }
+    if (flags.data) config.data = *flags.data;
+    std::string file = flags.config.value_or(config.data + "/signd.toml");
+    if (flags.config || std::filesystem::exists(file)) {
+        apply_config_file(config, file);
+        if (flags.data) config.data = *flags.data;
+    }
+    auto& server = config.server;
+    if (flags.listen) server.address = *flags.listen;
+    if (flags.port) server.port = *flags.port;
+    if (flags.threads) server.threads = *flags.threads;
+    if (flags.body_limit) server.body_limit = *flags.body_limit;
+    if (flags.max_concurrent) server.max_concurrent_requests = *flags.max_concurrent;
+    if (flags.header_timeout_ms) server.header_timeout = std::chrono::milliseconds(*flags.header_timeout_ms);
+    if (flags.idle_timeout_ms) server.idle_timeout = std::chrono::milliseconds(*flags.idle_timeout_ms);
+    if (flags.body_timeout_ms) server.body_timeout = std::chrono::milliseconds(*flags.body_timeout_ms);
+    if (flags.shutdown_grace_ms) server.shutdown_grace = std::chrono::milliseconds(*flags.shutdown_grace_ms);
+    return config;
+}
+
+int serve(const Flags& flags) {
+    SigndConfig config = resolve_config(flags);
+    data_folder::DataFolder data(config.data);
+    if (flags.demo) {
+        data_folder::ensure_demo_pki(data, {}, [](const std::string& step) { std::cerr << "signd demo: " << step << "\n"; });
+    } else if (!data.initialized()) {
+        throw Error(ErrorKind::not_found, "no_data_folder",
+                    "no data folder at " + config.data + ": create one with `signctl init` (or run `signd --demo`)");
+    }
+    // Open the token and the database now, on one thread: handlers then share them.
+    data.token();
+    data.store();
+    SystemClock clock;
+    data_folder::LocalTimestamps timestamps(data, clock);
+    config.server.tls = find_tls_material(data, clock.now());
+
+    Metrics metrics;
+    Router router;
+    std::mutex ca_mutex;
+    add_trust_routes(router, data, timestamps, clock, ca_mutex);
+    add_operations_routes(router, data, metrics, ca_mutex);
+    // ---- API routes ----------------------------------------------------------------------
+    // The document-system API (/api/v1) and the CSC API v2 (/csc/v2) are registered here,
+    // with the ServiceContext built above them:
+    //   add_api_v1_routes(router, context);
+    //   add_csc_routes(router, context);
+    // ---------------------------------------------------------------------------------------
+
+    // Refusals before any handler. The audit log records them once it is wired here; until
+    // then the request log line carries them.
+    RejectionHook on_rejection = [](const HttpRequest&, const std::string&) {};
+
+    Server server(config.server, router, metrics, on_rejection);
+    std::cout << "signd listening on https://" << config.server.address << ":" << server.port() << std::endl;
+    server.run();
+    std::cerr << "signd: stopped" << std::endl;
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // A client that hangs up mid-response must cost an error code, not the process.
+    signal(SIGPIPE, SIG_IGN);
+
+    CLI::App app{"signd: the city's HTTPS signing service (trust-service endpoints, document-system and CSC APIs)"};
+    Flags flags;
+    app.add_option("--data", flags.data, "Data folder (default: ./var)");
+    app.add_option("--config", flags.config, "TOML settings (default: <data>/signd.toml when present)");
+    app.add_option("--listen", flags.listen, "Address to listen on (default: 127.0.0.1)");
+    app.add_option("--port", flags.port, "Port for HTTPS and plain HTTP (default: 8443; 0 picks a free one)");
+    app.add_option("--threads", flags.threads, "I/O threads (default: 2)")->check(CLI::Range(1, 256));
+    app.add_option("--body-limit", flags.body_limit, "Largest request body in bytes (default: 64 MiB)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 34));
+    app.add_option("--max-concurrent", flags.max_concurrent, "Requests in progress before 503 (default: 64)")
+        ->check(CLI::Range(1, 100000));
+    app.add_option("--header-timeout-ms", flags.header_timeout_ms, "Time allowed for a request header (default: 10000)")
+        ->check(CLI::Range(1L, 86400000L));
+    app.add_option("--idle-timeout-ms", flags.idle_timeout_ms, "Idle kept-alive connections close after (default: 30000)")
+        ->check(CLI::Range(1L, 86400000L));
+    app.add_option("--body-timeout-ms", flags.body_timeout_ms, "Time allowed for a request body (default: 60000)")
+        ->check(CLI::Range(1L, 86400000L));
+    app.add_option("--shutdown-grace-ms", flags.shutdown_grace_ms, "How long SIGTERM waits for requests in flight "
+                                                                   "(default: 30000)")
+        ->check(CLI::Range(0L, 86400000L));
+    app.add_flag("--demo", flags.demo, "Demo mode: data folder ./var, 127.0.0.1:8443, demo PKI created when missing");
+
+    try {
+        app.parse(argc, argv);
+        return serve(flags);
+    } catch (const CLI::ParseError& error) {
+        return app.exit(error) == 0 ? 0 : 2;
+    } catch (const Error& error) {
+        std::cerr << "signd: " << error.what() << " (" << error.code() << ")\n";
+        return 1;
+    } catch (const std::exception& error) {
+        std::cerr << "signd: unexpected failure: " << error.what() << "\n";
+        return 1;
+    }
+}
