@@ -23,6 +23,9 @@ struct Cli {
     std::string data_dir;
     std::optional<std::string> pin_file;
     bool json = false;
+    /// What main() returns after a command that ran to the end but has a verdict to report
+    /// (e.g. `audit verify` on a broken chain).
+    int exit_code = 0;
 
     /// The data folder, created on first use from the options above.
     DataFolder& data() {
@@ -44,5 +47,8 @@ void add_profile_commands(CLI::App& app, Cli& cli);
 void add_sign_commands(CLI::App& app, Cli& cli);
 void add_pdf_commands(CLI::App& app, Cli& cli);
 void add_demo_commands(CLI::App& app, Cli& cli);
+void add_client_commands(CLI::App& app, Cli& cli);
+void add_signer_commands(CLI::App& app, Cli& cli);
+void add_audit_commands(CLI::App& app, Cli& cli);
 
 }  // namespace sign::signctl

@@ -15,6 +15,7 @@ enum ExitCode : int {
     exit_conflict = 6,        ///< it exists already: serial, label, token, CA
     exit_authentication = 7,  ///< wrong or locked PIN
     exit_token = 8,           ///< the token failed or is unreachable
+    exit_audit_broken = 9,    ///< `audit verify` found edited, removed or reordered records
 };
 
 /// The exit code for a failure of this kind.

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
     app.add_option("--pin-file", cli.pin_file, "File holding the token's user PIN (overrides signctl.toml)");
     app.add_flag("--json", cli.json, "Print JSON for scripts instead of tables");
     app.footer("Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 refused by policy,\n"
-               "5 not found, 6 already exists, 7 wrong or locked PIN, 8 token failure.");
+               "5 not found, 6 already exists, 7 wrong or locked PIN, 8 token failure, 9 audit log broken.");
 
     add_init_command(app, cli);
     add_token_commands(app, cli);
@@ -36,10 +36,13 @@ int main(int argc, char** argv) {
     add_sign_commands(app, cli);
     add_pdf_commands(app, cli);
     add_demo_commands(app, cli);
+    add_client_commands(app, cli);
+    add_signer_commands(app, cli);
+    add_audit_commands(app, cli);
 
     try {
         app.parse(argc, argv);
-        return exit_ok;
+        return cli.exit_code;
     } catch (const CLI::ParseError& error) {
         int code = app.exit(error);
         return code == 0 ? exit_ok : exit_usage;

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "sign/data_folder/atomic_file.h"
+#include "../audit_trail.h"
 #include "../commands.h"
 #include "../output.h"
 #include "sign/error.h"
@@ -45,17 +46,20 @@ void add_issue(CLI::App& cert, Cli& cli) {
     issue->get_option("--csr")->excludes("--key-type")->excludes("--label");
     issue->callback([&cli, args] {
         DataFolder& data = cli.data();
-        ca::IssueOptions options;
-        options.profile = args->profile;
-        if (args->subject) options.subject = DistinguishedName::parse(*args->subject);
-        options.dns_names = args->dns_names;
-        options.validity_days = args->days;
-        options.key_type = args->key_type;
-        options.key_label = args->label;
-        if (args->csr_file) {
-            options.csr = read_file(*args->csr_file);
-        }
-        auto record = data.ca().issue(options, std::chrono::system_clock::now());
+        store::CertificateRecord record;
+        std::string requested = "profile " + args->profile + ": " + args->subject.value_or("subject of the CSR");
+        audited(cli, "certificate.issue", requested, [&] {
+            ca::IssueOptions options;
+            options.profile = args->profile;
+            if (args->subject) options.subject = DistinguishedName::parse(*args->subject);
+            options.dns_names = args->dns_names;
+            options.validity_days = args->days;
+            options.key_type = args->key_type;
+            options.key_label = args->label;
+            if (args->csr_file) options.csr = read_file(*args->csr_file);
+            record = data.ca().issue(options, std::chrono::system_clock::now());
+            return record.serial_hex;
+        });
         if (args->out_file) write_file_atomically(*args->out_file, record.pem);
         print_certificate(std::cout, record, cli.json, false);
     });
@@ -100,8 +104,12 @@ void add_cert_commands(CLI::App& app, Cli& cli) {
                        "cessationOfOperation|certificateHold|privilegeWithdrawn")
         ->capture_default_str();
     revoke->callback([&cli, revoke_serial, reason] {
-        auto parsed_reason = parse_revocation_reason(*reason);
-        auto record = cli.data().ca().revoke(*revoke_serial, parsed_reason, std::chrono::system_clock::now());
+        store::CertificateRecord record;
+        audited(cli, "certificate.revoke", *revoke_serial, [&] {
+            auto parsed_reason = parse_revocation_reason(*reason);
+            record = cli.data().ca().revoke(*revoke_serial, parsed_reason, std::chrono::system_clock::now());
+            return record.serial_hex;
+        });
         print_certificate(std::cout, record, cli.json, false);
     });
 }

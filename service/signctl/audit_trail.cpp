@@ -1,0 +1,44 @@
+#include "audit_trail.h"
+
+#include <chrono>
+#include <iostream>
+
+#include "sign/error.h"
+
+namespace sign::signctl {
+
+namespace {
+
+audit::AuditEvent event(const std::string& action, const std::string& subject, const std::string& result) {
+    return {action, "signctl", "", subject, "", result};
+}
+
+void record_refusal(Cli& cli, const std::string& action, const std::string& subject, const Error& refusal) {
+    DataFolder& data = cli.data();
+    if (!data.initialized()) return;  // no folder, no log to write to
+    try {
+        auto now = std::chrono::system_clock::now();
+        data.audit().append(event(action, subject, refusal.code()), now);
+        if (refusal.kind() == ErrorKind::authentication)
+            data.audit().append(event("authentication", "token:" + data.settings().token_label, refusal.code()), now);
+    } catch (const std::exception& error) {
+        // The refusal is what the operator must see; a log that cannot be written is reported beside it.
+        std::cerr << "signctl: the refusal could not be recorded in the audit log: " << error.what() << "\n";
+    }
+}
+
+}  // namespace
+
+void audited(Cli& cli, const std::string& action, const std::string& subject, const std::function<std::string()>& change) {
+    std::string recorded_subject;
+    try {
+        recorded_subject = change();
+    } catch (const Error& refusal) {
+        record_refusal(cli, action, subject, refusal);
+        throw;
+    }
+    if (recorded_subject.empty()) recorded_subject = subject;
+    cli.data().audit().append(event(action, recorded_subject, "ok"), std::chrono::system_clock::now());
+}
+
+}  // namespace sign::signctl
