@@ -26,13 +26,6 @@ SignatureLevel parse_level(const std::string& text) {
     throw Error(ErrorKind::invalid_input, "unknown_signature_level", "unknown signature level '" + text + "': use b-b or b-t");
 }
 
-// The chain to send with a signer's certificate: our issuing CA when it issued it, else nothing.
-std::vector<Certificate> chain_for(const Certificate& issuing, const Certificate& certificate) {
-    std::vector<Certificate> chain;
-    if (X509_check_issued(issuing.native(), certificate.native()) == X509_V_OK) chain.push_back(issuing.copy());
-    return chain;
-}
-
 // "[#######.............]  7/20  name" on one terminal line, or a plain line per file elsewhere.
 void show_progress(size_t done, size_t total, const std::string& name) {
     constexpr size_t width = 30;
@@ -79,8 +72,7 @@ SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
     SignatureScheme scheme = default_scheme_for(public_key.get());
     if (scheme == SignatureScheme::rsa_pss) scheme = arguments.rsa_default;
     if (arguments.scheme) scheme = parse_signature_scheme(*arguments.scheme);
-    Certificate issuing = Certificate::from_pem(data.ca().issuing_ca().pem);
-    std::vector<Certificate> chain = chain_for(issuing, certificate);
+    std::vector<Certificate> chain = data.ca().chain_for(certificate);
     signer_.emplace(Signer{*key_, std::move(certificate), std::move(chain), scheme, arguments.digest});
 
     // The folder's own TSA, reached in-process; its client trusts only our root.

@@ -138,6 +138,10 @@ void finalize_pades(const PreparedSignature& prepared, std::span<const std::uint
 void fill_form_fields(const std::filesystem::path& input, const std::filesystem::path& output,
                       const std::vector<std::pair<std::string, std::string>>& values);
 
+/// The fully qualified names of the signed signature fields (/FT /Sig with a /V), in the form's
+/// field order, which for signatures appended by incremental updates is the signing order.
+std::vector<std::string> signed_signature_fields(const std::filesystem::path& pdf);
+
 /// A signature field's widget: its page (from 1) and rectangle. Throws not_found.
 PageRect signature_field_rect(const std::filesystem::path& pdf, const std::string& field_name);
 

@@ -610,4 +610,16 @@ PageRect signature_field_rect(const std::filesystem::path& pdf_path, const std::
     return pdf::with_clear_errors(pdf_path, [&] { return signature_field_rect_unguarded(pdf_path, field_name); });
 }
 
+std::vector<std::string> signed_signature_fields(const std::filesystem::path& pdf_path) {
+    return pdf::with_clear_errors(pdf_path, [&] {
+        pdf::Document document(pdf_path);
+        QPDFAcroFormDocumentHelper forms(document.qpdf());
+        std::vector<std::string> names;
+        for (auto& field : forms.getFormFields())
+            if (field.getFieldType() == "/Sig" && field.getObjectHandle().getKey("/V").isDictionary())
+                names.push_back(field.getFullyQualifiedName());
+        return names;
+    });
+}
+
 }  // namespace sign

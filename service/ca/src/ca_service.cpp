@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <openssl/x509v3.h>
+
 #include "sign/certificate_request.h"
 #include "sign/crl_builder.h"
 #include "sign/error.h"
@@ -232,5 +234,12 @@ std::vector<uint8_t> CaService::respond_ocsp(const std::vector<uint8_t>& der_req
 }
 
 std::string CaService::chain_pem() const { return issuing_ca().pem + root().pem; }
+
+std::vector<Certificate> CaService::chain_for(const Certificate& certificate) const {
+    std::vector<Certificate> chain;
+    Certificate issuing = Certificate::from_pem(issuing_ca().pem);
+    if (X509_check_issued(issuing.native(), certificate.native()) == X509_V_OK) chain.push_back(std::move(issuing));
+    return chain;
+}
 
 }  // namespace sign::ca

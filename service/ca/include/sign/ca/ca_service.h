@@ -86,6 +86,9 @@ public:
 
     /// The PEM chain from the issuing CA up to and including the root.
     std::string chain_pem() const;
+    /// The CA certificates a signature should carry beside `certificate`: the issuing CA when it
+    /// issued it, else none (the root is the verifier's trust anchor and is never sent).
+    std::vector<Certificate> chain_for(const Certificate& certificate) const;
 
 private:
     store::CertificateRecord record_by_setting(const std::string& setting) const;

@@ -3,6 +3,7 @@
 // the signer's certificate is checked first (validity, revocation, key policy),
 // then each hash is signed with the scheme the signAlgo OID names.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>

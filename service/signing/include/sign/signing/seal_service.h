@@ -14,6 +14,7 @@
 #include "sign/clock.h"
 #include "sign/data_folder/data_folder.h"
 #include "sign/data_folder/local_timestamps.h"
+#include "sign/signer.h"
 #include "sign/signing/key_cache.h"
 
 namespace sign::signing {
@@ -28,11 +29,12 @@ struct SealInfo {
 
 /// Where a PDF's seal goes.
 struct PdfSealPlacement {
-    /// The leader's signature field to cover; empty picks the last signed signature field, and
-    /// a PDF with no signature gets the seal at `page`/`x_mm`/`y_mm`, or invisible without them.
-    std::string leader_field;
-    std::optional<int> page;
-    std::optional<double> x_mm, y_mm;  ///< the seal's lower-left corner
+    /// The leader's signature field to cover. Empty: the last signed signature field, or, when
+    /// `page`, `x_mm` and `y_mm` are given, that spot; a PDF with neither is refused
+    /// (invalid_input `seal_position_required`). The seal image is <data>/images/<seal id>.png.
+    std::string leader_field{};
+    std::optional<int> page{};
+    std::optional<double> x_mm{}, y_mm{};  ///< the seal's lower-left corner
     bool invisible = false;            ///< no appearance at all
 };
 
@@ -48,7 +50,7 @@ public:
     SealInfo seal(const std::string& id) const;
 
     /// The signed PDF (the input plus one incremental update). Throws invalid_input `not_a_pdf`,
-    /// `leader_field_not_found`.
+    /// `seal_position_required`, not_found `field_not_found`, `seal_image_missing`.
     std::vector<uint8_t> seal_pdf(const std::string& seal_id, std::span<const uint8_t> pdf, const PdfSealPlacement& placement);
     /// The XML document with an enveloped XAdES B-T signature. Throws invalid_input `not_xml`.
     std::vector<uint8_t> seal_xml(const std::string& seal_id, std::span<const uint8_t> xml);
@@ -56,6 +58,13 @@ public:
     std::vector<uint8_t> seal_file(const std::string& seal_id, std::span<const uint8_t> content);
 
 private:
+    struct Prepared {
+        SealInfo info;
+        Signer signer;
+    };
+    /// The seal's signer: its key, certificate and chain; the scheme XML verifiers accept when `xml`.
+    Prepared signer_for(const std::string& seal_id, bool xml) const;
+
     data_folder::DataFolder& data_;
     data_folder::LocalTimestamps& timestamps_;
     KeyCache& keys_;

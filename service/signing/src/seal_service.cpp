@@ -1,0 +1,135 @@
+#include "sign/signing/seal_service.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "scratch_file.h"
+#include "sign/cades.h"
+#include "sign/error.h"
+#include "sign/hsm/uri.h"
+#include "sign/pades.h"
+#include "sign/signer.h"
+#include "sign/xades.h"
+
+namespace sign::signing {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double default_seal_diameter_mm = 36;
+
+// The seal's real diameter, from the images.json that describes the folder's images (PNG files
+// carry no physical size); 36 mm, the common size, when it says nothing about this image.
+double seal_diameter_mm(const fs::path& images, const std::string& image_file) {
+    std::ifstream in(images / "images.json");
+    if (!in) return default_seal_diameter_mm;
+    auto description = nlohmann::json::parse(in, nullptr, false);
+    if (description.is_discarded()) return default_seal_diameter_mm;
+    for (const auto& [name, entry] : description.items())
+        if (entry.is_object() && entry.value("file", "") == image_file && entry.contains("diameter_mm"))
+            return entry["diameter_mm"].get<double>();
+    return default_seal_diameter_mm;
+}
+
+bool starts_with(std::span<const uint8_t> bytes, std::string_view prefix) {
+    return bytes.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes.begin());
+}
+
+}  // namespace
+
+SealService::SealService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps, KeyCache& keys,
+                         const Clock& clock)
+    : data_(data), timestamps_(timestamps), keys_(keys), clock_(clock) {}
+
+std::vector<SealInfo> SealService::seals() const {
+    auto now = clock_.now();
+    std::vector<SealInfo> found;
+    for (const auto& record : data_.store().list(std::string("agency"), false)) {
+        if (record.key_uri.empty() || now < record.not_before || record.not_after < now) continue;
+        auto label = hsm::Uri::parse(record.key_uri).object;
+        if (!label) continue;
+        SealInfo info{*label, record.subject, record.serial_hex, keys_.key(record.key_uri).key_type()};
+        // Issue order: a renewed certificate for the same key label replaces the older one.
+        auto same = std::find_if(found.begin(), found.end(), [&](const SealInfo& seal) { return seal.id == info.id; });
+        if (same != found.end()) *same = std::move(info);
+        else found.push_back(std::move(info));
+    }
+    return found;
+}
+
+SealInfo SealService::seal(const std::string& id) const {
+    for (auto& info : seals())
+        if (info.id == id) return info;
+    throw Error(ErrorKind::not_found, "unknown_seal", "there is no valid agency seal '" + id + "' with its key on the token");
+}
+
+SealService::Prepared SealService::signer_for(const std::string& seal_id, bool xml) const {
+    SealInfo info = seal(seal_id);
+    auto record = data_.store().find(info.certificate_serial);
+    const hsm::PrivateKey& key = keys_.key(record->key_uri);
+    Certificate certificate = Certificate::from_pem(record->pem);
+    SignatureScheme scheme = default_scheme_for(key.public_key().get());
+    // XML-DSig verifiers (xmlsec1 among them) have no RSA-PSS yet.
+    if (xml && scheme == SignatureScheme::rsa_pss) scheme = SignatureScheme::rsa_pkcs1v15;
+    std::vector<Certificate> chain = data_.ca().chain_for(certificate);
+    return Prepared{info, Signer{key, std::move(certificate), std::move(chain), scheme, data_.settings().digest}};
+}
+
+std::vector<uint8_t> SealService::seal_pdf(const std::string& seal_id, std::span<const uint8_t> pdf,
+                                           const PdfSealPlacement& placement) {
+    if (!starts_with(pdf, "%PDF-")) throw Error(ErrorKind::invalid_input, "not_a_pdf", "the document is not a PDF (no %PDF- header)");
+    auto prepared = signer_for(seal_id, false);
+    ScratchFile input("seal-in", ".pdf");
+    ScratchFile output("seal-out", ".pdf");
+    input.write(pdf);
+
+    PadesOptions options;
+    options.level = SignatureLevel::b_t;
+    options.registry = &data_.store();
+    if (!placement.invisible) {
+        fs::path images = data_.path("images");
+        std::string image_file = seal_id + ".png";
+        options.image = images / image_file;
+        if (!fs::exists(options.image))
+            throw Error(ErrorKind::not_found, "seal_image_missing",
+                        "the seal image " + options.image.string() + " is missing; add it or ask for an invisible seal");
+        double diameter = seal_diameter_mm(images, image_file);
+        std::string leader = placement.leader_field;
+        if (leader.empty() && !placement.page) {
+            auto signed_fields = signed_signature_fields(input.path());
+            if (!signed_fields.empty()) leader = signed_fields.back();
+        }
+        if (!leader.empty()) {
+            options.placement = SealOverLeader{ExistingField{leader}, diameter};
+        } else if (placement.page && placement.x_mm && placement.y_mm) {
+            options.placement = PageRect{*placement.page, rect_from_mm(*placement.x_mm, *placement.y_mm, diameter, diameter)};
+        } else {
+            throw Error(ErrorKind::invalid_input, "seal_position_required",
+                        "the PDF has no leader signature to seal over: give the leader's field, or page, x and y in mm, "
+                        "or ask for an invisible seal");
+        }
+    }
+    sign_pades(input.path(), output.path(), prepared.signer, clock_, options, &timestamps_.client());
+    return output.read();
+}
+
+std::vector<uint8_t> SealService::seal_xml(const std::string& seal_id, std::span<const uint8_t> xml) {
+    auto prepared = signer_for(seal_id, true);
+    XadesOptions options;
+    options.packaging = XadesPackaging::enveloped;
+    options.level = SignatureLevel::b_t;
+    options.registry = &data_.store();
+    return sign_xades(prepared.signer, xml, options, clock_, &timestamps_.client());
+}
+
+std::vector<uint8_t> SealService::seal_file(const std::string& seal_id, std::span<const uint8_t> content) {
+    auto prepared = signer_for(seal_id, false);
+    CadesOptions options{.detached = true, .level = SignatureLevel::b_t, .registry = &data_.store()};
+    return sign_cades(prepared.signer, content, options, clock_, &timestamps_.client());
+}
+
+}  // namespace sign::signing
