@@ -22,6 +22,9 @@ std::size_t digest_length_of(const std::string& hash_algorithm_oid) {
     if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.1") return 32;
     if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.2") return 48;
     if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.3") return 64;
+    if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.8") return 32;  // SHA3-256
+    if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.9") return 48;  // SHA3-384
+    if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.10") return 64;  // SHA3-512
     return 0;
 }
 

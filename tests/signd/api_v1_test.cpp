@@ -1,0 +1,256 @@
+// The document-system API against a real signd: each sealed output is checked
+// by an independent tool (pdfsig and qpdf, xmlsec1, openssl cms and ts), each
+// refusal by its status, its problem code and its audit record.
+
+#include <boost/test/unit_test.hpp>
+
+#include "api_support.h"
+#include "signctl_folder.h"
+#include "signd_tools.h"
+#include "temp_dir.h"
+
+using namespace sign::test;
+
+namespace {
+
+std::string base64_of(const std::string& bytes) {
+    auto result = run_command({"openssl", "base64", "-A"}, {}, bytes);
+    BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
+    return result.output;
+}
+
+void require_problem(const Reply& reply, int status, const std::string& code) {
+    BOOST_TEST(reply.status == status, reply.body);
+    BOOST_TEST(reply.content_type == "application/problem+json", reply.content_type);
+    if (reply.content_type == "application/problem+json") BOOST_TEST(reply.json().value("code", "") == code, reply.body);
+}
+
+// openssl cms -verify of a detached signature over `content`, trusting only the test root.
+CommandResult verify_cms(const SigndServer& server, const TempDir& dir, const std::string& signature, const std::string& content) {
+    write_text_file((dir / "content.bin").string(), content);
+    write_text_file((dir / "signature.p7s").string(), signature);
+    return openssl({"cms", "-verify", "-binary", "-inform", "DER", "-in", (dir / "signature.p7s").string(), "-content",
+                    (dir / "content.bin").string(), "-CAfile", server.root_ca_pem(), "-purpose", "any", "-out", "/dev/null"});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(api_v1)
+
+BOOST_AUTO_TEST_CASE(lists_only_the_seals_in_scope) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    auto dms = https(server, "GET", "/api/v1/seals", bearer(clients.dms));
+    BOOST_TEST_REQUIRE(dms.status == 200, dms.body);
+    BOOST_TEST(dms.content_type == "application/json");
+    auto seals = dms.json().at("seals");
+    BOOST_TEST_REQUIRE(seals.size() == 1u, dms.body);
+    BOOST_TEST(seals[0].at("id") == "agency-seal");
+    BOOST_TEST(seals[0].at("keyType").get<std::string>().rfind("rsa-", 0) == 0u, dms.body);
+
+    for (const auto& key : {clients.verifier, clients.outsider}) {
+        auto none = https(server, "GET", "/api/v1/seals", bearer(key));
+        BOOST_TEST(none.status == 200, none.body);
+        BOOST_TEST(none.json().at("seals").empty(), none.body);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(seals_a_pdf_raw_and_pdfsig_trusts_it) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    TempDir dir("api-pdf");
+    int64_t before = last_audit_sequence(server);
+    std::string pdf = small_pdf();
+    auto sealed = https(server, "POST", "/api/v1/seals/agency-seal/pdf?page=1&xMm=20&yMm=30", bearer(clients.dms), pdf,
+                        "application/pdf");
+    BOOST_TEST_REQUIRE(sealed.status == 200, sealed.body);
+    BOOST_TEST(sealed.content_type == "application/pdf");
+    BOOST_TEST(sealed.body.compare(0, pdf.size(), pdf) == 0, "the seal is an incremental update of the input");
+    write_text_file((dir / "sealed.pdf").string(), sealed.body);
+    require_valid_pdf(server, (dir / "sealed.pdf").string(), 1);
+
+    auto records = audit_after(server, before);
+    BOOST_TEST_REQUIRE(audited(records, "seal.pdf", "ok", std::string("agency-seal")));
+    BOOST_TEST_REQUIRE(audited(records, "seal.pdf", "ok"));
+    auto record = std::find_if(records.begin(), records.end(), [](const auto& r) { return r.value("action", "") == "seal.pdf"; });
+    BOOST_TEST(record->value("document_hash", "") == sha256_hex(pdf));
+    BOOST_TEST(record->value("actor", "") == "dms");
+}
+
+BOOST_AUTO_TEST_CASE(seals_over_the_leaders_signature_and_both_stay_valid) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    TempDir dir("api-leader");
+    write_text_file((dir / "draft.pdf").string(), small_pdf());
+    auto leader = server.signctl({"sign", "pdf", "--key", "pkcs11:object=leader;type=private", "--cert", server.certificate("leader"),
+                                  "--level", "b-t", "--tsa", "local", "--rect", "110,40,60,25", "--field-name", "chu_ky_lanh_dao",
+                                  "--image", server.data_dir() + "/images/leader-signature.png", (dir / "draft.pdf").string(),
+                                  "--out", (dir / "signed.pdf").string()});
+    BOOST_TEST_REQUIRE(leader.exit_code == 0, leader.output);
+    std::string signed_pdf = read_text_file((dir / "signed.pdf").string());
+
+    auto sealed = https(server, "POST", "/api/v1/seals/agency-seal/pdf?leaderField=chu_ky_lanh_dao", bearer(clients.portal),
+                        signed_pdf, "application/pdf");
+    BOOST_TEST_REQUIRE(sealed.status == 200, sealed.body);
+    write_text_file((dir / "sealed.pdf").string(), sealed.body);
+    require_valid_pdf(server, (dir / "sealed.pdf").string(), 2);
+
+    auto missing = https(server, "POST", "/api/v1/seals/agency-seal/pdf?leaderField=no_such_field", bearer(clients.portal),
+                         signed_pdf, "application/pdf");
+    require_problem(missing, 404, "field_not_found");
+}
+
+BOOST_AUTO_TEST_CASE(seals_xml_and_xmlsec1_verifies_it) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    TempDir dir("api-xml");
+    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HoSo><SoHoSo>2026-0001</SoHoSo><NguoiNop>Trần Thị B</NguoiNop></HoSo>\n";
+    auto sealed = https(server, "POST", "/api/v1/seals/agency-seal/xml", bearer(clients.dms), xml, "application/xml");
+    BOOST_TEST_REQUIRE(sealed.status == 200, sealed.body);
+    BOOST_TEST(sealed.content_type == "application/xml");
+    write_text_file((dir / "sealed.xml").string(), sealed.body);
+    auto verified = run_command({"xmlsec1", "--verify", "--trusted-pem", server.root_ca_pem(), "--untrusted-pem",
+                                 server.issuing_ca_pem(), "--id-attr:Id", "SignedProperties", (dir / "sealed.xml").string()});
+    BOOST_TEST(verified.exit_code == 0, verified.output);
+    BOOST_TEST(verified.output.find("OK") != std::string::npos, verified.output);
+
+    auto not_xml = https(server, "POST", "/api/v1/seals/agency-seal/xml", bearer(clients.dms), "<unclosed>", "application/xml");
+    require_problem(not_xml, 400, "not_xml");
+}
+
+BOOST_AUTO_TEST_CASE(seals_any_file_as_detached_cades_with_a_timestamp) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    TempDir dir("api-cms");
+    std::string content = "Biên bản họp ngày 27/11/2026\x00\x01\x02 binary tail";
+    auto sealed = https(server, "POST", "/api/v1/seals/agency-seal/cms", bearer(clients.dms), content, "application/octet-stream");
+    BOOST_TEST_REQUIRE(sealed.status == 200, sealed.body);
+    BOOST_TEST(sealed.content_type == "application/pkcs7-signature");
+    auto verified = verify_cms(server, dir, sealed.body, content);
+    BOOST_TEST(verified.exit_code == 0, verified.output);
+    BOOST_TEST(verified.output.find("Verification successful") != std::string::npos, verified.output);
+    auto tampered = verify_cms(server, dir, sealed.body, content + "!");
+    BOOST_TEST(tampered.exit_code != 0, tampered.output);
+
+    // The signature time-stamp (id-aa-timeStampToken) holds a token our TSA signed over the signature.
+    auto dump = openssl({"cms", "-cmsout", "-print", "-inform", "DER", "-in", (dir / "signature.p7s").string()});
+    BOOST_TEST_REQUIRE(dump.exit_code == 0, dump.output);
+    BOOST_TEST(dump.output.find("id-smime-aa-timeStampToken") != std::string::npos, dump.output);
+}
+
+BOOST_AUTO_TEST_CASE(accepts_multipart_and_base64_forms) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    TempDir dir("api-forms");
+    std::string content = "Đơn đề nghị cấp giấy phép xây dựng";
+    write_text_file((dir / "don.txt").string(), content);
+    // curl builds the multipart body, with the API key as a bearer credential.
+    auto multipart = curl({"--cacert", server.root_ca_pem(), "-H", "Authorization: Bearer " + clients.dms, "-F",
+                           "document=@" + (dir / "don.txt").string() + ";type=text/plain", "-F", "note=kèm theo",
+                           "-o", (dir / "multipart.p7s").string(), "-w", "%{http_code} %{content_type}",
+                           server.https_url() + "/api/v1/seals/agency-seal/cms"});
+    BOOST_TEST_REQUIRE(multipart.exit_code == 0, multipart.output);
+    BOOST_TEST(multipart.output == "200 application/pkcs7-signature");
+    auto verified = verify_cms(server, dir, read_text_file((dir / "multipart.p7s").string()), content);
+    BOOST_TEST(verified.exit_code == 0, verified.output);
+
+    nlohmann::json body = {{"document", base64_of(content)}};
+    auto json = https(server, "POST", "/api/v1/seals/agency-seal/cms", bearer(clients.dms), body.dump(), "application/json");
+    BOOST_TEST_REQUIRE(json.status == 200, json.body);
+    verified = verify_cms(server, dir, json.body, content);
+    BOOST_TEST(verified.exit_code == 0, verified.output);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_callers_without_the_right_credential_or_scope) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    int64_t before = last_audit_sequence(server);
+    const std::string path = "/api/v1/seals/agency-seal/cms";
+
+    auto anonymous = https(server, "POST", path, {}, "abc", "application/octet-stream");
+    require_problem(anonymous, 401, "missing_credential");
+    BOOST_TEST(anonymous.headers.count("www-authenticate") == 1u);
+
+    std::string forged = "dms." + std::string(43, 'A');
+    require_problem(https(server, "POST", path, bearer(forged), "abc", "application/octet-stream"), 401, "invalid_credential");
+    require_problem(https(server, "POST", path, {{"Authorization", "Basic ZG1zOnNlY3JldA=="}}, "abc", "application/octet-stream"),
+                    401, "invalid_credential");
+
+    require_problem(https(server, "POST", path, bearer(clients.verifier), "abc", "application/octet-stream"), 403,
+                    "verify_only_client");
+    require_problem(https(server, "POST", path, bearer(clients.outsider), "abc", "application/octet-stream"), 403,
+                    "seal_not_granted");
+    require_problem(https(server, "POST", "/api/v1/seals/other-seal/cms", bearer(clients.dms), "abc", "application/octet-stream"),
+                    403, "seal_not_granted");
+
+    // A revoked client's key stops working at once, without restarting signd.
+    std::string key = add_client(server, "revoked-soon", {"--seal", "agency-seal"});
+    BOOST_TEST(https(server, "POST", path, bearer(key), "abc", "application/octet-stream").status == 200);
+    auto revoked = server.signctl({"client", "revoke", "revoked-soon"});
+    BOOST_TEST_REQUIRE(revoked.exit_code == 0, revoked.output);
+    require_problem(https(server, "POST", path, bearer(key), "abc", "application/octet-stream"), 401, "invalid_credential");
+
+    auto records = audit_after(server, before);
+    BOOST_TEST(audited(records, "authentication", "missing_credential"));
+    BOOST_TEST(audited(records, "authentication", "invalid_credential"));
+    BOOST_TEST(audited(records, "seal.cms", "verify_only_client"));
+    BOOST_TEST(audited(records, "seal.cms", "seal_not_granted", std::string("other-seal")));
+    auto forged_attempt = std::find_if(records.begin(), records.end(), [](const auto& r) {
+        return r.value("action", "") == "authentication" && r.value("actor", "") == "dms";
+    });
+    BOOST_TEST((forged_attempt != records.end()), "the forged key's claimed client is the actor");
+}
+
+BOOST_AUTO_TEST_CASE(bad_documents_get_their_codes_and_nothing_is_signed) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    int64_t before = last_audit_sequence(server);
+    const std::string path = "/api/v1/seals/agency-seal/cms";
+    require_problem(https(server, "POST", path, bearer(clients.dms), "{\"document\": ", "application/json"), 400, "malformed_json");
+    require_problem(https(server, "POST", path, bearer(clients.dms), "{\"document\": \"not*base64\"}", "application/json"), 400,
+                    "invalid_base64");
+    std::string big = "{\"document\": \"" + std::string(4 * ((2 << 20) / 3), 'A') + "\"}";
+    require_problem(https(server, "POST", path, bearer(clients.dms), big, "application/json"), 413, "base64_document_too_large");
+    require_problem(https(server, "POST", path, bearer(clients.dms), "abc", "text/plain"), 415, "unsupported_media_type");
+    require_problem(https(server, "POST", path, bearer(clients.dms), "--x\r\nbroken", "multipart/form-data; boundary=x"), 400,
+                    "invalid_multipart");
+    require_problem(https(server, "POST", "/api/v1/seals/agency-seal/pdf", bearer(clients.dms), "not a pdf", "application/pdf"),
+                    400, "not_a_pdf");
+    require_problem(https(server, "POST", "/api/v1/seals/agency-seal/pdf?xMm=10", bearer(clients.dms), small_pdf(),
+                          "application/pdf"),
+                    400, "invalid_parameter");
+
+    auto records = audit_after(server, before);
+    for (const char* code : {"malformed_json", "invalid_base64", "base64_document_too_large", "unsupported_media_type",
+                             "invalid_multipart"})
+        BOOST_TEST(audited(records, "seal.cms", code), code);
+    BOOST_TEST(audited(records, "seal.pdf", "not_a_pdf"));
+    BOOST_TEST(!audited(records, "seal.cms", "ok"), "nothing was signed");
+    BOOST_TEST(!audited(records, "seal.pdf", "ok"), "nothing was signed");
+}
+
+BOOST_AUTO_TEST_CASE(an_oversized_body_and_a_dotdot_path_are_refused_and_audited) {
+    SigndServer::Options options;
+    options.flags = {"--body-limit", "4096"};
+    SigndServer server(options);
+    const auto& clients = api_clients(server);
+    int64_t before = last_audit_sequence(server);
+    auto oversized = curl({"--cacert", server.root_ca_pem(), "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                           "Authorization: Bearer " + clients.dms, "-H", "Content-Type: application/octet-stream",
+                           "--data-binary", std::string(8192, 'x'), server.https_url() + "/api/v1/seals/agency-seal/cms"});
+    BOOST_TEST(oversized.output == "413", oversized.output);
+    auto dotdot = curl({"--cacert", server.root_ca_pem(), "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                        "Authorization: Bearer " + clients.dms, "--data-binary", "abc",
+                        server.https_url() + "/api/v1/seals/../../secrets/cms"});
+    BOOST_TEST(dotdot.output == "400", dotdot.output);
+    auto encoded = curl({"--cacert", server.root_ca_pem(), "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                         "Authorization: Bearer " + clients.dms, "--data-binary", "abc",
+                         server.https_url() + "/api/v1/seals/%2e%2e/cms"});
+    BOOST_TEST(encoded.output == "400", encoded.output);
+    auto records = audit_after(server, before);
+    BOOST_TEST(audited(records, "request.rejected", "body_too_large"));
+    BOOST_TEST(audited(records, "request.rejected", "path_traversal"));
+    BOOST_TEST(!audited(records, "seal.cms", "ok"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
