@@ -10,8 +10,9 @@ packages=(
   openssl libssl-dev libp11-dev libp11-kit-dev softhsm2 opensc
   # the independent second opinion in tests
   libbotan-2-dev botan
-  # HTTP(S) server and JSON, CLI parsing, configuration
-  libcpprest-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  # HTTP(S): signd's server (Boost.Beast/Asio), the HTTP client (cpprestsdk), curl for
+  # tests and the demo; JSON, CLI parsing, configuration
+  libboost1.74-dev libboost-system-dev libcpprest-dev curl nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   # tests and the certificate store
   libboost-test-dev libsqlite3-dev sqlite3
   # generated signature and seal images

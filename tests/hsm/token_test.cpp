@@ -3,8 +3,11 @@
 #include <atomic>
 #include <barrier>
 #include <thread>
+#include <tuple>
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 
 #include "command.h"
 #include "sign/hsm/errors.h"
@@ -258,3 +261,44 @@ BOOST_AUTO_TEST_CASE(threads_signing_at_once_all_recover_from_a_reset) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+// Signs `message` with a plain OpenSSL key, as a TLS stack would: EVP_DigestSign, PSS for RSA.
+std::vector<uint8_t> openssl_sign(EVP_PKEY* key, bool pss) {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_PKEY_CTX* key_context = nullptr;
+    BOOST_REQUIRE(EVP_DigestSignInit(context.get(), &key_context, EVP_sha256(), nullptr, key) == 1);
+    if (pss) {
+        BOOST_REQUIRE(EVP_PKEY_CTX_set_rsa_padding(key_context, RSA_PKCS1_PSS_PADDING) == 1);
+        BOOST_REQUIRE(EVP_PKEY_CTX_set_rsa_pss_saltlen(key_context, RSA_PSS_SALTLEN_DIGEST) == 1);
+    }
+    size_t length = 0;
+    BOOST_REQUIRE(EVP_DigestSign(context.get(), nullptr, &length, message.data(), message.size()) == 1);
+    std::vector<uint8_t> signature(length);
+    BOOST_REQUIRE(EVP_DigestSign(context.get(), signature.data(), &length, message.data(), message.size()) == 1);
+    signature.resize(length);
+    return signature;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_long_lived_openssl_key_signs_on_the_token_and_outlives_a_reset) {
+    SoftHsmToken softhsm;
+    Token token = softhsm.open();
+    for (auto [type, scheme, pss] : {std::tuple{"rsa-2048", SignatureScheme::rsa_pss, true},
+                                     std::tuple{"rsa-2048", SignatureScheme::rsa_pkcs1v15, false},
+                                     std::tuple{"ec-p256", SignatureScheme::ecdsa, false}}) {
+        std::string label = std::string("tls-") + type + (pss ? "-pss" : "");
+        PrivateKey key = token.generate_key_pair(KeySpec::parse(type), label);
+        EvpPkeyPtr long_lived = key.long_lived_evp_pkey();
+        auto public_key = key.public_key();
+        BOOST_TEST(EVP_PKEY_eq(long_lived.get(), public_key.get()) == 1);
+        BOOST_TEST(verify_data(public_key.get(), scheme, "sha256", message, openssl_sign(long_lived.get(), pss)), label);
+        // A reset frees every key handle use() lent; the long-lived key reconnects through use().
+        BOOST_REQUIRE(token.module().functions()->C_CloseAllSessions(token.slot_id()) == CKR_OK);
+        BOOST_TEST(verify_data(public_key.get(), scheme, "sha256", message, openssl_sign(long_lived.get(), pss)), label);
+        token.reconnect();
+        BOOST_TEST(verify_data(public_key.get(), scheme, "sha256", message, openssl_sign(long_lived.get(), pss)), label);
+    }
+}

@@ -89,6 +89,18 @@ bool RawConnection::wait_for_close(std::string& got) {
     }
 }
 
+bool can_connect(unsigned short port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    BOOST_TEST_REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    close(fd);
+    return connected;
+}
+
 int status_of(const std::string& response) {
     if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12) return 0;
     return std::stoi(response.substr(9, 3));

@@ -38,6 +38,9 @@ private:
     int fd_ = -1;
 };
 
+/// True when something accepts TCP connections on 127.0.0.1:port.
+bool can_connect(unsigned short port);
+
 /// The status code of a raw HTTP response, or 0.
 int status_of(const std::string& response);
 /// A header's value in a raw HTTP response (name case-insensitive).

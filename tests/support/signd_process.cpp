@@ -79,6 +79,8 @@ unsigned short free_loopback_port() {
 
 SigndServer::SigndServer() : SigndServer(Options{}) {}
 
+SigndServer::SigndServer(std::initializer_list<std::string> flags) : SigndServer(Options{flags, false, {}}) {}
+
 SigndServer::SigndServer(Options options) {
     if (options.own_folder) {
         own_folder_ = std::make_unique<TempDir>("signd-data");

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ public:
     /// with signd's output when it does not start.
     SigndServer();
     explicit SigndServer(Options options);
+    /// The shared folder with extra flags: `SigndServer server{"--max-concurrent", "1"};`
+    SigndServer(std::initializer_list<std::string> flags);
     /// Sends SIGTERM unless already stopped, and requires exit status 0.
     ~SigndServer();
     SigndServer(const SigndServer&) = delete;

@@ -113,6 +113,8 @@ struct Exchange {
     Clock::time_point started = Clock::now();
     std::size_t bytes_in = 0;
     bool admitted = false;
+    unsigned version = 11;     ///< of the request, answered in kind
+    bool keep_alive = false;   ///< what the client asked for; the parser forgets it once the body is taken
 };
 
 /// One connection, plain or TLS, from its first request to its close.
@@ -183,6 +185,8 @@ private:
             return refuse(400, "malformed_request", "the request is not valid HTTP/1.1", true);
         }
         auto& header = parser_->get();
+        exchange_.version = header.version();
+        exchange_.keep_alive = header.keep_alive();
         HttpRequest& request = exchange_.request;
         request = partial_request();
         request.method = std::string(header.method_string());
@@ -300,9 +304,8 @@ private:
     }
 
     void respond(HttpResponse answer, bool close_after) {
-        unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
-        bool keep_alive = !close_after && !state_.stopping && parser_ && parser_->is_header_done() &&
-                          parser_->get().keep_alive();
+        unsigned version = exchange_.version;
+        bool keep_alive = !close_after && !state_.stopping && exchange_.keep_alive;
         response_.emplace();
         auto& response = *response_;
         response.version(version);
