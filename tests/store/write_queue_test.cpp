@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,6 +120,31 @@ BOOST_AUTO_TEST_CASE(a_work_cannot_queue_another) {
     BOOST_TEST(code == "nested_write");
 }
 
+BOOST_AUTO_TEST_CASE(a_write_lock_held_by_another_connection_is_waited_for) {
+    TempDir dir("store");
+    std::string path = (dir / "sign.db").string();
+    WriteQueue queue(path);
+    create_counter_table(queue);
+    // Another process (signctl while signd runs) holds the write lock, as a plain sqlite3 connection.
+    sqlite3* other = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+    BOOST_TEST_REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE; INSERT INTO entries VALUES (9, 9)", nullptr, nullptr, nullptr) ==
+                       SQLITE_OK);
+    std::string outcome;
+    std::thread writer([&] {
+        outcome = sign::test::error_code_of([&] {
+            queue.run([](const SqliteDatabase& database) { database.execute("INSERT INTO entries VALUES (1, 1)"); });
+        });
+    });
+    // Once the writer has taken the work it is blocked on the lock; then the other side commits.
+    while (queue.pending() > 0) std::this_thread::yield();
+    BOOST_TEST_REQUIRE(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(other);
+    writer.join();
+    BOOST_TEST(outcome == "no error");
+    BOOST_TEST(count_rows(queue.reader(), "entries") == 2);
+}
+
 BOOST_AUTO_TEST_CASE(an_existing_certificate_database_is_upgraded_in_place) {
     TempDir dir("store");
     std::string path = (dir / "sign.db").string();
@@ -148,7 +174,7 @@ BOOST_AUTO_TEST_CASE(kill_9_loses_no_acknowledged_audit_record) {
         dup2(pipe_ends[1], STDOUT_FILENO);
         close(pipe_ends[0]);
         close(pipe_ends[1]);
-        execl(AUDIT_APPEND_HELPER, AUDIT_APPEND_HELPER, path.c_str(), static_cast<char*>(nullptr));
+        execl(AUDIT_APPENDER, AUDIT_APPENDER, path.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     close(pipe_ends[1]);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "row_values.h"
 #include "secret_token.h"
 #include "sign/error.h"
 #include "sign/hex.h"

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "row_values.h"
 #include "secret_token.h"
 #include "sign/error.h"
 #include "sign/serial_number.h"

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "row_values.h"
 #include "secret_token.h"
 #include "sign/error.h"
 #include "sign/serial_number.h"

@@ -118,18 +118,26 @@ void SqliteDatabase::transaction(const std::function<void()>& work) const {
 }
 
 void SqliteDatabase::migrate(const std::vector<std::string>& migrations) const {
-    auto version_query = prepare("PRAGMA user_version");
-    version_query.step();
-    auto version = static_cast<size_t>(version_query.integer(0));
-    if (version > migrations.size())
-        throw Error(ErrorKind::internal, "database_too_new",
-                    "the database " + path_ + " was written by a newer version of this software (schema " +
-                        std::to_string(version) + ")");
-    for (size_t next = version; next < migrations.size(); ++next) {
+    // The version is read inside each step's write transaction, so two processes opening an old
+    // file at once (signd and signctl) never both apply the same step.
+    for (;;) {
+        bool current = false;
         transaction([&] {
-            execute(migrations[next]);
-            execute("PRAGMA user_version = " + std::to_string(next + 1));
+            auto version_query = prepare("PRAGMA user_version");
+            version_query.step();
+            auto version = static_cast<size_t>(version_query.integer(0));
+            if (version > migrations.size())
+                throw Error(ErrorKind::internal, "database_too_new",
+                            "the database " + path_ + " was written by a newer version of this software (schema " +
+                                std::to_string(version) + ")");
+            if (version == migrations.size()) {
+                current = true;
+                return;
+            }
+            execute(migrations[version]);
+            execute("PRAGMA user_version = " + std::to_string(version + 1));
         });
+        if (current) return;
     }
 }
 

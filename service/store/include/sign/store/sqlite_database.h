@@ -61,7 +61,8 @@ public:
     /// Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it throws.
     void transaction(const std::function<void()>& work) const;
     /// Applies migrations[i] for every i at or past the stored schema version, each in its own
-    /// transaction, so a database is always at a whole version.
+    /// transaction, so a database is always at a whole version; safe against another process
+    /// migrating the same file at the same time.
     void migrate(const std::vector<std::string>& migrations) const;
 
     const std::string& path() const { return path_; }

@@ -16,7 +16,7 @@
 
 int main(int argc, char** argv) {
     if (argc != 2) {
-        std::cerr << "usage: audit_append_helper DATABASE\n";
+        std::cerr << "usage: audit_appender DATABASE\n";
         return 2;
     }
     sign::store::WriteQueue queue(argv[1]);
@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
         writers.emplace_back([&log, thread] {
             for (int i = 0;; ++i) {
                 std::string subject = "writer-" + std::to_string(thread) + "-" + std::to_string(i);
-                auto record = log.append({"test.append", "helper", "", subject, "", "ok"}, std::chrono::system_clock::now());
+                auto record = log.append({"test.append", "appender", "", subject, "", "ok"}, std::chrono::system_clock::now());
                 std::string line = std::to_string(record.sequence) + " " + subject + "\n";
                 // One write per line: lines shorter than PIPE_BUF never interleave.
                 if (write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size())) return;
