@@ -201,6 +201,43 @@ BOOST_AUTO_TEST_CASE(refuses_callers_without_the_right_credential_or_scope) {
     BOOST_TEST((forged_attempt != records.end()), "the forged key's claimed client is the actor");
 }
 
+BOOST_AUTO_TEST_CASE(a_registered_client_certificate_authenticates_without_a_key) {
+    SigndServer server;
+    api_clients(server);
+    TempDir work("api-mtls");
+    std::string key = (work / "client.key").string();
+    std::string csr = (work / "client.csr").string();
+    std::string certificate = (work / "client.pem").string();
+    auto request = openssl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                            "-out", csr, "-subj", "/CN=Hệ thống quản lý văn bản/C=VN", "-utf8"});
+    BOOST_TEST_REQUIRE(request.exit_code == 0, request.output);
+    auto issued = server.signctl({"cert", "issue", "--profile", "tls-client", "--csr", csr, "--out", certificate});
+    BOOST_TEST_REQUIRE(issued.exit_code == 0, issued.output);
+    auto serial = openssl({"x509", "-in", certificate, "-noout", "-serial"});
+    std::string hex = serial.output.substr(serial.output.find('=') + 1);
+    hex.erase(hex.find_last_not_of("\r\n") + 1);
+    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto call = [&](const std::string& client_certificate) {
+        std::vector<std::string> argv = {"--cacert", server.root_ca_pem(), "-o", (work / "out").string(), "-w", "%{http_code}"};
+        if (!client_certificate.empty()) argv.insert(argv.end(), {"--cert", client_certificate, "--key", key});
+        argv.insert(argv.end(), {"-H", "Content-Type: application/octet-stream", "--data-binary", "Tờ khai",
+                                 server.https_url() + "/api/v1/seals/agency-seal/cms"});
+        return curl(argv).output;
+    };
+    // Issued by our CA but not yet anyone's: the handshake succeeds, the API refuses.
+    BOOST_TEST(call(certificate) == "401");
+    add_client(server, "dms-mtls", {"--seal", "agency-seal", "--cert", hex});
+    BOOST_TEST(call(certificate) == "200");
+    write_text_file((work / "content").string(), "Tờ khai");
+    auto verified = openssl({"cms", "-verify", "-binary", "-inform", "DER", "-in", (work / "out").string(), "-content",
+                             (work / "content").string(), "-CAfile", server.root_ca_pem(), "-purpose", "any", "-out", "/dev/null"});
+    BOOST_TEST(verified.exit_code == 0, verified.output);
+    BOOST_TEST(call("") == "401");
+    auto revoked = server.signctl({"client", "revoke", "dms-mtls"});
+    BOOST_TEST_REQUIRE(revoked.exit_code == 0, revoked.output);
+    BOOST_TEST(call(certificate) == "401");
+}
+
 BOOST_AUTO_TEST_CASE(bad_documents_get_their_codes_and_nothing_is_signed) {
     SigndServer server;
     const auto& clients = api_clients(server);
