@@ -4,6 +4,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <openssl/cms.h>
+#include <openssl/evp.h>
+
 #include "api_support.h"
 #include "signctl_folder.h"
 #include "signd_tools.h"
@@ -31,6 +34,28 @@ CommandResult verify_cms(const SigndServer& server, const TempDir& dir, const st
     write_text_file((dir / "signature.p7s").string(), signature);
     return openssl({"cms", "-verify", "-binary", "-inform", "DER", "-in", (dir / "signature.p7s").string(), "-content",
                     (dir / "content.bin").string(), "-CAfile", server.root_ca_pem(), "-purpose", "any", "-out", "/dev/null"});
+}
+
+// The signature time-stamp of a CMS signature's only signer, written to `token_path`, and the hex
+// SHA-256 of the signature value it must cover (RFC 3161 appendix A).
+std::string extract_signature_timestamp(const std::string& cms_der, const std::string& token_path) {
+    const unsigned char* in = reinterpret_cast<const unsigned char*>(cms_der.data());
+    CMS_ContentInfo* cms = d2i_CMS_ContentInfo(nullptr, &in, static_cast<long>(cms_der.size()));
+    BOOST_TEST_REQUIRE(cms != nullptr);
+    auto* signers = CMS_get0_SignerInfos(cms);
+    BOOST_TEST_REQUIRE(sk_CMS_SignerInfo_num(signers) == 1);
+    CMS_SignerInfo* signer = sk_CMS_SignerInfo_value(signers, 0);
+    int at = CMS_unsigned_get_attr_by_NID(signer, NID_id_smime_aa_timeStampToken, -1);
+    BOOST_TEST_REQUIRE(at >= 0, "no signature time-stamp");
+    ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(signer, at), 0);
+    BOOST_TEST_REQUIRE((value != nullptr && value->type == V_ASN1_SEQUENCE));
+    write_text_file(token_path, std::string(reinterpret_cast<const char*>(value->value.sequence->data),
+                                            static_cast<std::size_t>(value->value.sequence->length)));
+    ASN1_OCTET_STRING* signature = CMS_SignerInfo_get0_signature(signer);
+    std::string signature_bytes(reinterpret_cast<const char*>(ASN1_STRING_get0_data(signature)),
+                                static_cast<std::size_t>(ASN1_STRING_length(signature)));
+    CMS_ContentInfo_free(cms);
+    return sha256_hex(signature_bytes);
 }
 
 }  // namespace
@@ -132,10 +157,17 @@ BOOST_AUTO_TEST_CASE(seals_any_file_as_detached_cades_with_a_timestamp) {
     auto tampered = verify_cms(server, dir, sealed.body, content + "!");
     BOOST_TEST(tampered.exit_code != 0, tampered.output);
 
-    // The signature time-stamp (id-aa-timeStampToken) holds a token our TSA signed over the signature.
-    auto dump = openssl({"cms", "-cmsout", "-print", "-inform", "DER", "-in", (dir / "signature.p7s").string()});
-    BOOST_TEST_REQUIRE(dump.exit_code == 0, dump.output);
-    BOOST_TEST(dump.output.find("id-smime-aa-timeStampToken") != std::string::npos, dump.output);
+    // The signature time-stamp (id-aa-timeStampToken) is a token of our TSA over the signature value:
+    // openssl ts checks both the imprint and the TSA's chain.
+    std::string token = (dir / "timestamp.tst").string();
+    std::string imprint = extract_signature_timestamp(sealed.body, token);
+    auto stamped = openssl({"ts", "-verify", "-digest", imprint, "-in", token, "-token_in", "-CAfile", server.root_ca_pem(),
+                            "-untrusted", server.issuing_ca_pem()});
+    BOOST_TEST(stamped.exit_code == 0, stamped.output);
+    BOOST_TEST(stamped.output.find("Verification: OK") != std::string::npos, stamped.output);
+    auto wrong = openssl({"ts", "-verify", "-digest", sha256_hex(content), "-in", token, "-token_in", "-CAfile",
+                          server.root_ca_pem(), "-untrusted", server.issuing_ca_pem()});
+    BOOST_TEST(wrong.exit_code != 0, "the token covers the signature value, not the content");
 }
 
 BOOST_AUTO_TEST_CASE(accepts_multipart_and_base64_forms) {
