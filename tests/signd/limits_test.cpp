@@ -32,6 +32,20 @@ std::string timestamp_query(TempDir& work) {
     return read_text_file(query);
 }
 
+// GET /healthz on a new connection until it is not 503 `overloaded`: a slot is released just
+// after its connection closes or its response is written, so a client can be a moment early.
+int healthz_once_a_slot_is_free(unsigned short port) {
+    int status = 0;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        RawConnection connection(port);
+        connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        status = status_of(connection.read_response());
+        if (status != 503) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return status;
+}
+
 std::string tsa_header(size_t length) {
     return "POST /tsa HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/timestamp-query\r\nContent-Length: " +
            std::to_string(length) + "\r\n\r\n";
@@ -99,9 +113,7 @@ BOOST_AUTO_TEST_CASE(a_body_that_stops_arriving_is_cut_off_and_its_slot_freed) {
     BOOST_TEST(stalled.wait_for_close(got));
     BOOST_TEST(got.empty(), got);
     // The only slot is free again.
-    RawConnection next(server.port());
-    next.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    BOOST_TEST(status_of(next.read_response()) == 200);
+    BOOST_TEST(healthz_once_a_slot_is_free(server.port()) == 200);
 }
 
 BOOST_AUTO_TEST_CASE(an_idle_kept_alive_connection_is_closed) {
@@ -136,9 +148,7 @@ BOOST_AUTO_TEST_CASE(requests_beyond_capacity_get_503_with_retry_after) {
     // The held request still completes, and capacity comes back.
     holder.send(query.substr(10));
     BOOST_TEST(status_of(holder.read_response()) == 200);
-    RawConnection after(server.port());
-    after.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    BOOST_TEST(status_of(after.read_response()) == 200);
+    BOOST_TEST(healthz_once_a_slot_is_free(server.port()) == 200);
 }
 
 BOOST_AUTO_TEST_CASE(sigterm_lets_the_request_in_flight_finish_and_signd_exits_0) {

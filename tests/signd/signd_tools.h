@@ -1,5 +1,5 @@
 #pragma once
-// Small helpers the signd tests share: files, curl, and a raw TCP client for
+// What the signd tests share: files, curl, and a raw TCP client for
 // requests no well-behaved HTTP client would send.
 
 #include <chrono>
