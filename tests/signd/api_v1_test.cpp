@@ -141,6 +141,14 @@ BOOST_AUTO_TEST_CASE(seals_xml_and_xmlsec1_verifies_it) {
 
     auto not_xml = https(server, "POST", "/api/v1/seals/agency-seal/xml", bearer(clients.dms), "<unclosed>", "application/xml");
     require_problem(not_xml, 400, "not_xml");
+
+    // Once signd has stopped, its request log is complete: both calls name the client.
+    server.terminate();
+    BOOST_TEST_REQUIRE(server.wait_for_exit(std::chrono::seconds(60)) == 0);
+    auto log = server.request_log();
+    BOOST_TEST(std::count_if(log.begin(), log.end(), [](const nlohmann::json& line) {
+                   return line.value("path", "") == "/api/v1/seals/agency-seal/xml" && line.value("client", "") == "dms";
+               }) == 2, server.stderr_text());
 }
 
 BOOST_AUTO_TEST_CASE(seals_any_file_as_detached_cades_with_a_timestamp) {

@@ -40,16 +40,21 @@ HttpResponse problem_for(const Error& error) {
 
 // Runs a handler and turns what it throws into a problem document. Errors of the token count in
 // the metrics; anything that is not a sign::Error is a bug and says no more than that.
+// `caller` is filled by the work once it knows who called, for the request log.
 template <typename Work>
 HttpResponse answer(ServiceContext& context, Work&& work) {
+    std::string caller;
+    HttpResponse response;
     try {
-        return work();
+        response = work(caller);
     } catch (const Error& error) {
         if (error.kind() == ErrorKind::token) context.metrics.count_token_error();
-        return problem_for(error);
+        response = problem_for(error);
     } catch (const std::exception&) {
-        return HttpResponse::problem(500, "internal_error", "the service failed unexpectedly; the request was not completed");
+        response = HttpResponse::problem(500, "internal_error", "the service failed unexpectedly; the request was not completed");
     }
+    response.client_id = caller;
+    return response;
 }
 
 // Seal ids are token key labels; refusing anything else keeps '..' and friends out of every lookup.
@@ -124,8 +129,9 @@ public:
     explicit ApiV1(ServiceContext& context) : context_(context), auth_(context) {}
 
     HttpResponse list_seals(const HttpRequest& request) {
-        return answer(context_, [&] {
+        return answer(context_, [&](std::string& caller_id) {
             Caller caller = auth_.authenticate(request);
+            caller_id = caller.client.id;
             nlohmann::json seals = nlohmann::json::array();
             if (!caller.client.scopes.verify_only) {
                 for (const auto& seal : context_.seals.seals()) {
@@ -141,9 +147,10 @@ public:
     }
 
     HttpResponse seal(const HttpRequest& request, SealFormat format) {
-        return answer(context_, [&] {
+        return answer(context_, [&](std::string& caller_id) {
             const FormatTraits traits = traits_of(format);
             Caller caller = auth_.authenticate(request);
+            caller_id = caller.client.id;
             const std::string seal_id = request.params.at("seal");
             audit::AuditEvent event{.action = traits.action,
                                     .actor = caller.client.id,

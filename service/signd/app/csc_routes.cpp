@@ -317,11 +317,13 @@ private:
     HttpResponse authenticated(const HttpRequest& request, Caller& caller, const std::string& action, Work&& work) {
         audit::AuditEvent event{.action = action, .actor = "", .client_address = request.client_address,
                                 .subject = "", .document_hash = "", .result = "ok"};
-        return guarded(request, &event, action, [&](audit::AuditEvent& target) {
+        HttpResponse response = guarded(request, &event, action, [&](audit::AuditEvent& target) {
             caller = auth_.authenticate(request);
             target.actor = caller.client.id;
             return work(target);
         });
+        response.client_id = event.actor;  // for the request log; empty when authentication failed
+        return response;
     }
 
     // The signer named by credentialID, if the caller may ask it; another client's credential is
