@@ -48,7 +48,8 @@ struct Server::State {
     Metrics& metrics;
     RejectionHook on_rejection;
 
-    std::atomic<long> in_flight{0};
+    std::atomic<long> in_flight{0};  ///< requests holding a slot: from header to handler's answer
+    std::atomic<long> busy{0};       ///< the same until their answer is written; the drain waits for these
     std::atomic<bool> stopping{false};
 
     net::ssl::context tls{net::ssl::context::tls_server};
@@ -80,10 +81,18 @@ struct Server::State {
             --in_flight;
             return false;
         }
+        ++busy;
         metrics.set_in_flight(now);
         return true;
     }
+    /// Gives the slot back. Done before the answer is written, so that a client that has its
+    /// answer never finds its own slot still taken.
     void release() { metrics.set_in_flight(--in_flight); }
+    /// The answer is written (or will never be): the drain need not wait for it any more.
+    void done() {
+        --busy;
+        if (stopping) net::post(control, [this] { check_drained(); });
+    }
 
     void reject(const HttpRequest& request, const std::string& code) {
         if (!on_rejection) return;
@@ -112,7 +121,8 @@ struct Exchange {
     const Router::Route* route = nullptr;
     Clock::time_point started = Clock::now();
     std::size_t bytes_in = 0;
-    bool admitted = false;
+    bool admitted = false;     ///< holds a slot (State::release pending)
+    bool busy = false;         ///< counted by the drain (State::done pending)
     unsigned version = 11;     ///< of the request, answered in kind
     bool keep_alive = false;   ///< what the client asked for; the parser forgets it once the body is taken
 };
@@ -236,6 +246,7 @@ private:
             return respond(std::move(response), true);
         }
         exchange_.admitted = true;
+        exchange_.busy = true;
         parser_->body_limit(state_.options.body_limit);
 
         if (!has_body || parser_->is_done()) return dispatch();
@@ -318,6 +329,10 @@ private:
         response.keep_alive(keep_alive);
         response.prepare_payload();
         client_id_ = std::move(answer.client_id);
+        if (exchange_.admitted) {
+            exchange_.admitted = false;
+            state_.release();
+        }
 
         socket().expires_after(state_.options.idle_timeout);
         http::async_write(stream_, response, [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
@@ -349,10 +364,9 @@ private:
         if (write_error) line.error += (line.error.empty() ? "" : "; ") + ("response not delivered: " + write_error.message());
         write_request_log(line);
         internal_error_.clear();
-        if (exchange_.admitted) {
-            exchange_.admitted = false;
-            state_.release();
-            if (state_.stopping) net::post(state_.control, [&state = state_] { state.check_drained(); });
+        if (exchange_.busy) {
+            exchange_.busy = false;
+            state_.done();
         }
     }
 
@@ -362,11 +376,15 @@ private:
             exchange_.admitted = false;
             state_.release();
         }
+        if (exchange_.busy) {
+            exchange_.busy = false;
+            state_.done();
+        }
         close();
     }
 
     void close() {
-        if (exchange_.admitted) abandon();
+        if (exchange_.admitted || exchange_.busy) return abandon();
         beast::error_code ignored;
         if constexpr (secure) {
             // A bounded close_notify; a peer that does not answer must not hold the connection.
@@ -506,7 +524,7 @@ void Server::State::begin_drain() {
 }
 
 void Server::State::check_drained() {
-    if (in_flight == 0 || Clock::now() >= drain_deadline) {
+    if (busy == 0 || Clock::now() >= drain_deadline) {
         io.stop();
         return;
     }
