@@ -141,6 +141,9 @@ BOOST_AUTO_TEST_CASE(signers_need_a_person_certificate_with_its_key_on_the_token
     std::string agency = issue(folder, "agency", "agency-seal", agency_subject);
     std::string revoked = issue(folder, "citizen", "revoked-citizen", citizen_subject);
     folder.signctl_json({"cert", "revoke", revoked, "--reason", "keyCompromise"});
+    // signctl issues nothing already expired; the record is aged in the database instead.
+    std::string expired = issue(folder, "citizen", "expired-citizen", citizen_subject);
+    tamper(folder.path("sign.db"), "UPDATE certificates SET not_after = '2025-01-01T00:00:00Z' WHERE serial = '" + expired + "'");
     BOOST_TEST_REQUIRE(openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
                                 folder.path("own.key")}).exit_code == 0);
     BOOST_TEST_REQUIRE(openssl({"req", "-new", "-key", folder.path("own.key"), "-out", folder.path("own.csr"), "-utf8",
@@ -164,6 +167,8 @@ BOOST_AUTO_TEST_CASE(signers_need_a_person_certificate_with_its_key_on_the_token
                    "not on the token", "key_not_on_token");
     expect_refusal(folder, {"signer", "add", "gone", "--name", "x", "--cert", revoked, "--pin-file", pin}, 4, "revoked",
                    "certificate_revoked");
+    expect_refusal(folder, {"signer", "add", "old", "--name", "x", "--cert", expired, "--pin-file", pin}, 4, "not valid now",
+                   "certificate_expired");
     expect_refusal(folder, {"signer", "add", "nobody", "--name", "x", "--cert", "00ff", "--pin-file", pin}, 5,
                    "no certificate", "unknown_certificate");
     expect_refusal(folder, {"signer", "add", "short", "--name", "x", "--cert", citizen, "--pin-file", folder.path("short.pin")},

@@ -3,7 +3,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "error_code.h"
 #include "sign/store/authorization_store.h"

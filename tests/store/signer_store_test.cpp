@@ -5,7 +5,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "error_code.h"
 #include "sign/store/signer_store.h"

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <future>
+#include <vector>
 #include <unordered_map>
 
 #include "sign/error.h"

@@ -45,8 +45,9 @@ class ClientStore {
 public:
     explicit ClientStore(WriteQueue& queue) : queue_(queue) {}
 
-    /// Adds a client with a fresh API key. Throws invalid_input `invalid_client_id`, conflict
-    /// `client_exists`.
+    /// Adds a client with a fresh API key. Throws invalid_input `invalid_client_id` or
+    /// `invalid_client_name` (empty), conflict `client_exists` or `certificate_in_use` (another
+    /// client authenticates with that certificate).
     NewClient add(const std::string& id, const std::string& name, const ClientScopes& scopes,
                   const std::optional<std::string>& certificate_serial, std::chrono::system_clock::time_point now);
     /// The client this API key belongs to, if the key is right and the client not revoked

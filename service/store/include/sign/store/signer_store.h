@@ -33,7 +33,8 @@ public:
     explicit SignerStore(WriteQueue& queue) : queue_(queue) {}
 
     /// Adds a signer. PINs are 4 to 64 characters. Throws invalid_input `invalid_signer_id`,
-    /// `pin_too_short`/`pin_too_long`, conflict `signer_exists`.
+    /// `invalid_signer_name` (empty), `invalid_key_uri` (empty), `pin_too_short`/`pin_too_long`,
+    /// conflict `signer_exists`.
     SignerRecord add(const std::string& id, const std::string& display_name, const std::string& certificate_serial,
                      const std::string& key_uri, const std::string& pin, std::chrono::system_clock::time_point now);
     std::optional<SignerRecord> find(const std::string& id) const;
@@ -42,7 +43,8 @@ public:
     /// Checks `pin`. A wrong one is counted on disk before this throws authentication `wrong_pin`
     /// (the message says how many attempts remain); the fifth locks the signer. A locked signer
     /// gets authentication `signer_locked` without the PIN being looked at. A right PIN resets the
-    /// count. Throws not_found `unknown_signer`.
+    /// count. Throws not_found `unknown_signer`; conflict `pin_changed` when set_pin() replaced the
+    /// verifier while this PIN was being checked (the attempt counts neither way).
     void verify_pin(const std::string& id, const std::string& pin, std::chrono::system_clock::time_point now);
     /// Clears the lock and the count.
     void unlock(const std::string& id);
