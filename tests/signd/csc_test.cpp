@@ -146,6 +146,14 @@ BOOST_AUTO_TEST_CASE(full_flow_for_rsa_pkcs1_rsa_pss_and_ecdsa) {
     BOOST_TEST((std::find(ids.begin(), ids.end(), "leader-rsa") != ids.end()), listed.body);
     BOOST_TEST((std::find(ids.begin(), ids.end(), "citizen-ec") != ids.end()), listed.body);
 
+    auto with_info = csc(server, "credentials/list", token, {{"credentialInfo", true}, {"certificates", "none"}});
+    BOOST_TEST_REQUIRE(with_info.status == 200, with_info.body);
+    auto infos = with_info.json().at("credentialInfos");
+    BOOST_TEST_REQUIRE(infos.size() == 2u, with_info.body);
+    for (const auto& info : infos) BOOST_TEST(info.at("SCAL") == "2", with_info.body);
+    auto others = csc(server, "credentials/list", login(server, "portal", clients.portal), json::object());
+    BOOST_TEST(others.json().at("credentialIDs").empty(), others.body);
+
     json rsa_info, ec_info;
     std::string rsa_cert = certificate_from_info(server, token, "leader-rsa", dir, &rsa_info);
     std::string ec_cert = certificate_from_info(server, token, "citizen-ec", dir, &ec_info);
@@ -165,11 +173,17 @@ BOOST_AUTO_TEST_CASE(full_flow_for_rsa_pkcs1_rsa_pss_and_ecdsa) {
     struct Case {
         std::string credential, sign_algo, certificate;
         std::vector<std::string> verify_options;
+        std::string params_hex;  ///< RSASSA-PSS-params, DER
     };
+    // RSASSA-PSS-params spelled out: SHA-256, MGF1 with SHA-256, a 32-byte salt.
+    const std::string pss_params =
+        "3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120";
     std::vector<Case> cases = {
-        {"leader-rsa", "1.2.840.113549.1.1.11", rsa_cert, {}},
-        {"leader-rsa", "1.2.840.113549.1.1.10", rsa_cert, {"-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"}},
-        {"citizen-ec", "1.2.840.10045.4.3.2", ec_cert, {}},
+        {"leader-rsa", "1.2.840.113549.1.1.11", rsa_cert, {}, ""},
+        {"leader-rsa", "1.2.840.113549.1.1.10", rsa_cert, {"-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"}, ""},
+        {"leader-rsa", "1.2.840.113549.1.1.10", rsa_cert, {"-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"},
+         pss_params},
+        {"citizen-ec", "1.2.840.10045.4.3.2", ec_cert, {}, ""},
     };
     int64_t before = last_audit_sequence(server);
     for (const auto& c : cases) {
@@ -177,7 +191,14 @@ BOOST_AUTO_TEST_CASE(full_flow_for_rsa_pkcs1_rsa_pss_and_ecdsa) {
             std::string first = "Tờ trình số 1 ký bằng " + c.sign_algo, second = "Tờ trình số 2 ký bằng " + c.sign_algo;
             std::vector<std::string> hashes = {raw_sha256(first), raw_sha256(second)};
             std::string sad = authorize(server, token, c.credential, hashes);
-            auto signed_reply = csc(server, "signatures/signHash", token, sign_hash_body(c.credential, sad, hashes, c.sign_algo));
+            json request = sign_hash_body(c.credential, sad, hashes, c.sign_algo);
+            if (!c.params_hex.empty()) {
+                std::string der;
+                for (std::size_t i = 0; i < c.params_hex.size(); i += 2)
+                    der.push_back(static_cast<char>(std::stoi(c.params_hex.substr(i, 2), nullptr, 16)));
+                request["signAlgoParams"] = base64_of(der);
+            }
+            auto signed_reply = csc(server, "signatures/signHash", token, request);
             BOOST_TEST_REQUIRE(signed_reply.status == 200, signed_reply.body);
             auto signatures = signed_reply.json().at("signatures");
             BOOST_TEST_REQUIRE(signatures.size() == 2u, signed_reply.body);
@@ -209,12 +230,12 @@ BOOST_AUTO_TEST_CASE(full_flow_for_rsa_pkcs1_rsa_pss_and_ecdsa) {
     auto records = audit_after(server, before);
     BOOST_TEST(std::count_if(records.begin(), records.end(), [](const json& r) {
                    return r.value("action", "") == "csc.authorize" && r.value("result", "") == "ok";
-               }) == 3);
+               }) == 4);
     auto signed_records = std::count_if(records.begin(), records.end(), [](const json& r) {
         return r.value("action", "") == "csc.signHash" && r.value("result", "") == "ok" &&
                r.value("document_hash", "").find(',') != std::string::npos;
     });
-    BOOST_TEST(signed_records == 3);
+    BOOST_TEST(signed_records == 4);
 
     auto metrics = curl({server.http_url() + "/metrics"});
     BOOST_TEST(metrics.output.find("signd_signatures_total{format=\"hash\"") != std::string::npos, metrics.output);
@@ -303,6 +324,9 @@ BOOST_AUTO_TEST_CASE(attacks_get_clear_errors_nothing_signed_and_an_audit_record
                       "invalid_request", "hash_not_authorized");
     require_csc_error(csc(server, "signatures/signHash", outsider, sign_hash_body("leader-rsa", sad, {hash}, rsa)), 400,
                       "invalid_request", "sad_unknown");
+    // A signAlgo the RSA key cannot use leaves the SAD unspent.
+    require_csc_error(csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, "1.2.840.10045.4.3.2")),
+                      400, "invalid_request", "unsupported_sign_algo");
     auto first = csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, rsa));
     BOOST_TEST_REQUIRE(first.status == 200, first.body);
     require_csc_error(csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, rsa)), 400,
@@ -315,7 +339,8 @@ BOOST_AUTO_TEST_CASE(attacks_get_clear_errors_nothing_signed_and_an_audit_record
         BOOST_TEST(audited(records, "csc.authorize", code), code);
     BOOST_TEST(audited(records, "csc.authorize", "verify_only_client"));
     BOOST_TEST(audited(records, "csc.authorize", "unknown_credential", std::string("citizen-ec")));
-    for (const char* code : {"hash_not_authorized", "sad_unknown", "sad_used"}) BOOST_TEST(audited(records, "csc.signHash", code), code);
+    for (const char* code : {"hash_not_authorized", "sad_unknown", "sad_used", "unsupported_sign_algo"})
+        BOOST_TEST(audited(records, "csc.signHash", code), code);
     auto replay = std::find_if(records.begin(), records.end(), [](const json& r) { return r.value("result", "") == "sad_used"; });
     BOOST_TEST_REQUIRE((replay != records.end()));
     BOOST_TEST(replay->value("document_hash", "") == hex_of(hash));

@@ -1,5 +1,6 @@
 #include "app/csc_routes.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -243,13 +244,16 @@ public:
             }
             if (auto mode = optional_string(body, "operationMode"); mode && *mode != "S")
                 invalid_request("unsupported_operation_mode", "only synchronous signing (operationMode \"S\") is offered");
+            // A signAlgo the key cannot use is refused before the SAD is spent on it.
+            auto key = context_.hash_signer.describe(signer);
+            if (std::find(key.sign_algorithms.begin(), key.sign_algorithms.end(), sign_algo) == key.sign_algorithms.end())
+                invalid_request("unsupported_sign_algo", "Invalid parameter signAlgo: the credential's key does not sign with " + sign_algo);
             auto now = context_.clock.now();
             // Used up on disk before the token is asked, so neither a replay nor a crash can sign twice.
             context_.authorizations.consume(sad, caller.client.id, signer.id, hashes, now);
             auto signatures = context_.hash_signer.sign(signer, hashes, sign_algo, hash_algorithm, parameters, now);
             context_.audit.append(event, context_.clock.now());
-            context_.metrics.count_signature("hash", key_type_of(context_.hash_signer.describe(signer)),
-                                             static_cast<unsigned>(signatures.size()));
+            context_.metrics.count_signature("hash", key_type_of(key), static_cast<unsigned>(signatures.size()));
             json encoded = json::array();
             for (const auto& signature : signatures) encoded.push_back(encode_base64(signature));
             return HttpResponse::json(200, {{"signatures", encoded}});
