@@ -330,4 +330,88 @@ BOOST_AUTO_TEST_CASE(an_oversized_body_and_a_dotdot_path_are_refused_and_audited
     BOOST_TEST(!audited(records, "seal.cms", "ok"));
 }
 
+BOOST_AUTO_TEST_CASE(verifies_a_cms_signature_with_a_vietnamese_report) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    TempDir dir("api-verify");
+    std::string content = "Quyết định số 15/QĐ-UBND";
+    auto sealed = https(server, "POST", "/api/v1/seals/agency-seal/cms", bearer(clients.dms), content, "application/octet-stream");
+    BOOST_TEST_REQUIRE(sealed.status == 200, sealed.body);
+    write_text_file((dir / "content").string(), content);
+    write_text_file((dir / "content.p7s").string(), sealed.body);
+
+    // A verify-only client may verify; the forms are multipart (curl) and JSON.
+    auto verify = [&](const std::string& document_file) {
+        auto reply = curl({"--cacert", server.root_ca_pem(), "-H", "Authorization: Bearer " + clients.verifier, "-F",
+                           "signature=@" + (dir / "content.p7s").string(), "-F", "document=@" + document_file,
+                           server.https_url() + "/api/v1/verifications/cms"});
+        BOOST_TEST_REQUIRE(reply.exit_code == 0, reply.output);
+        auto report = nlohmann::json::parse(reply.output, nullptr, false);
+        BOOST_TEST_REQUIRE(report.is_object(), reply.output);
+        return report;
+    };
+    auto good = verify((dir / "content").string());
+    BOOST_TEST(good.at("valid") == true, good.dump(2));
+    BOOST_TEST_REQUIRE(good.at("signatures").size() == 1u, good.dump(2));
+    auto signer = good.at("signatures")[0];
+    BOOST_TEST(signer.at("integrity") == true);
+    BOOST_TEST(signer.at("certificateTrusted") == true);
+    BOOST_TEST(signer.at("revocation") == "good");
+    BOOST_TEST(signer.at("timestampValid") == true, good.dump(2));
+    BOOST_TEST(signer.at("signer").get<std::string>().find("Sở Thông tin và Truyền thông") != std::string::npos);
+    BOOST_TEST(good.at("summary") == "Tất cả 1 chữ ký đều hợp lệ.");
+
+    write_text_file((dir / "changed").string(), content + ".");
+    auto changed = verify((dir / "changed").string());
+    BOOST_TEST(changed.at("valid") == false, changed.dump(2));
+    BOOST_TEST(changed.at("signatures")[0].at("integrity") == false, changed.dump(2));
+    auto messages = changed.at("signatures")[0].at("messages").dump();
+    BOOST_TEST(messages.find("đã bị thay đổi sau khi ký") != std::string::npos, messages);
+
+    nlohmann::json body = {{"signature", base64_of(sealed.body)}, {"document", base64_of(content)}};
+    auto json = https(server, "POST", "/api/v1/verifications/cms", bearer(clients.dms), body.dump(), "application/json");
+    BOOST_TEST_REQUIRE(json.status == 200, json.body);
+    BOOST_TEST(json.json().at("valid") == true, json.body);
+
+    body["signature"] = base64_of("not a signature");
+    require_problem(https(server, "POST", "/api/v1/verifications/cms", bearer(clients.dms), body.dump(), "application/json"), 400,
+                    "not_a_cms_signature");
+    require_problem(https(server, "POST", "/api/v1/verifications/cms", {}, body.dump(), "application/json"), 401,
+                    "missing_credential");
+}
+
+BOOST_AUTO_TEST_CASE(a_signature_by_a_revoked_certificate_is_reported_revoked) {
+    SigndServer server;
+    api_clients(server);
+    TempDir dir("api-verify-revoked");
+    std::string label = "revoked-signer-" + std::to_string(server.port());
+    std::string certificate = (dir / "signer.pem").string();
+    auto issued = server.signctl({"cert", "issue", "--profile", "citizen", "--label", label, "--subject",
+                                  "CN=Phạm Văn Đồng,C=VN,UID=CCCD:048090007777", "--out", certificate});
+    BOOST_TEST_REQUIRE(issued.exit_code == 0, issued.output);
+    write_text_file((dir / "don.txt").string(), "Đơn xin cấp phép");
+    // Signed without a time-stamp, then revoked: what counts is now, and now it is revoked.
+    auto signed_file = server.signctl({"sign", "cms", "--key", "pkcs11:object=" + label + ";type=private", "--cert", certificate,
+                                       (dir / "don.txt").string()});
+    BOOST_TEST_REQUIRE(signed_file.exit_code == 0, signed_file.output);
+    auto serial = openssl({"x509", "-in", certificate, "-noout", "-serial"});
+    std::string hex = serial.output.substr(serial.output.find('=') + 1);
+    hex.erase(hex.find_last_not_of("\r\n") + 1);
+    auto revoked = server.signctl({"cert", "revoke", hex, "--reason", "keyCompromise"});
+    BOOST_TEST_REQUIRE(revoked.exit_code == 0, revoked.output);
+
+    nlohmann::json body = {{"signature", base64_of(read_text_file((dir / "don.txt.p7s").string()))},
+                           {"document", base64_of("Đơn xin cấp phép")}};
+    auto reply = https(server, "POST", "/api/v1/verifications/cms", bearer(api_clients(server).verifier), body.dump(),
+                       "application/json");
+    BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+    auto report = reply.json();
+    BOOST_TEST(report.at("valid") == false, reply.body);
+    auto signer = report.at("signatures")[0];
+    BOOST_TEST(signer.at("integrity") == true, reply.body);
+    BOOST_TEST(signer.at("revocation") == "revoked", reply.body);
+    BOOST_TEST(signer.at("timestampValid").is_null(), reply.body);
+    BOOST_TEST(signer.at("messages").dump().find("đã bị thu hồi") != std::string::npos, reply.body);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
