@@ -79,8 +79,19 @@ BOOST_AUTO_TEST_CASE(a_chunked_body_crossing_the_limit_gets_413) {
     BOOST_TEST(status_of(response) == 413, response);
     BOOST_TEST(problem_code(response) == "body_too_large");
 
-    // Within the limit, the same server answers.
+    // curl uploading a large body, with and without Expect: 100-continue, over HTTP and HTTPS,
+    // reads the 413 while it is still sending.
     TempDir work("small");
+    std::string large = (work / "large.bin").string();
+    write_text_file(large, std::string(4 << 20, 'x'));
+    for (const std::string& url : {server.http_url() + "/tsa", server.https_url() + "/tsa"})
+        for (std::string expect : {"Expect:", "Expect: 100-continue"}) {
+            auto uploaded = curl({"-o", "/dev/null", "-w", "%{http_code}", "--cacert", server.root_ca_pem(), "-H", expect,
+                                  "-H", "Content-Type: application/timestamp-query", "--data-binary", "@" + large, url});
+            BOOST_TEST(uploaded.output == "413", url << " " << expect << ": " << uploaded.output);
+        }
+
+    // Within the limit, the same server answers.
     auto query = timestamp_query(work);
     RawConnection small(server.port());
     small.send(tsa_header(query.size()) + query);

@@ -130,6 +130,19 @@ BOOST_AUTO_TEST_CASE(a_tls_only_route_over_plain_http_is_refused_with_https_requ
     BOOST_TEST(body["secure"] == true);
 }
 
+BOOST_AUTO_TEST_CASE(a_refused_client_certificate_reaches_the_rejection_hook) {
+    InProcessServer s;
+    TempDir work("refused-client");
+    std::string key = (work / "self.key").string();
+    std::string certificate = (work / "self.pem").string();
+    auto made = run_command({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                             "-keyout", key, "-out", certificate, "-subj", "/CN=intruder", "-days", "2"});
+    BOOST_TEST_REQUIRE(made.exit_code == 0, made.output);
+    auto refused = curl({"--cacert", s.signd.root_ca_pem(), "--cert", certificate, "--key", key, s.https_url() + "/api/v1/probe"});
+    BOOST_TEST(refused.exit_code != 0, refused.output);
+    BOOST_TEST(s.rejected("client_certificate_refused"));
+}
+
 BOOST_AUTO_TEST_CASE(handler_errors_become_problems_without_internal_details) {
     InProcessServer s;
     TempDir work("errors");

@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -439,13 +440,32 @@ private:
         auto tls = std::make_shared<beast::ssl_stream<beast::tcp_stream>>(std::move(stream_), state_.tls);
         tls->async_handshake(net::ssl::stream_base::server, buffer_.data(),
                              [self = shared_from_this(), tls](beast::error_code ec, std::size_t used) {
-                                 if (ec) return;  // includes client certificates our CA does not vouch for
+                                 if (ec) return self->handshake_failed(tls->native_handle(), ec);
                                  self->buffer_.consume(used);
                                  std::make_shared<HttpConnection<beast::ssl_stream<beast::tcp_stream>>>(
                                      self->state_, std::move(*tls), std::move(self->buffer_), self->remote_,
                                      verified_client_serial(tls->native_handle()))
                                      ->start();
                              });
+    }
+
+    // A client certificate our CA does not vouch for is a failed authentication: the audit log
+    // hears of it. Other failed handshakes (scanners, old TLS versions) only reach the log.
+    void handshake_failed(SSL* ssl, const beast::error_code& ec) {
+        // On the server side, a failed certificate verification can only be the client's.
+        bool refused_certificate = ec.category() == net::error::get_ssl_category() &&
+                                   ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED;
+        nlohmann::json line{{"event", "tls_handshake_failed"}, {"remote", remote_}, {"error", ec.message()}};
+        if (refused_certificate) {
+            line["client_certificate"] = X509_verify_cert_error_string(SSL_get_verify_result(ssl));
+            HttpRequest request;
+            request.client_address = remote_;
+            request.secure = true;
+            request.request_id = new_request_id();
+            state_.reject(request, "client_certificate_refused");
+        }
+        std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        std::fwrite(text.data(), 1, text.size(), stderr);
     }
 
     static std::optional<std::string> verified_client_serial(SSL* ssl) {

@@ -54,7 +54,9 @@ struct ServerOptions {
 
 /// Called for each request refused before any handler ran, with the reason code (path_traversal,
 /// body_too_large, overloaded, https_required, malformed_request, header_too_large,
-/// shutting_down), so the audit log can record the attempt. May be called from any I/O thread.
+/// shutting_down), so the audit log can record the attempt; also for a TLS handshake refused
+/// over a client certificate our CA does not vouch for (client_certificate_refused: only
+/// client_address and request_id are set). May be called from any I/O thread.
 using RejectionHook = std::function<void(const HttpRequest& request, const std::string& code)>;
 
 class Server {
