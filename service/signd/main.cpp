@@ -99,7 +99,9 @@ int serve(const Flags& flags) {
     std::mutex ca_mutex;
     add_trust_routes(router, data, timestamps, clock, ca_mutex);
     add_operations_routes(router, data, metrics, ca_mutex);
-    // The document-system API (/api/v1) and the CSC API v2 (/csc/v2) share one context.
+    // The document-system API (/api/v1) and the CSC API v2 (/csc/v2) share one context. Their
+    // handlers read the CA hierarchy from many threads, so it is opened here, on one.
+    data.ca();
     signing::KeyCache keys(data.token());
     signing::SealService seals(data, timestamps, keys, clock);
     signing::HashSigner hash_signer(data, keys);

@@ -130,7 +130,7 @@ public:
     explicit CscApi(ServiceContext& context) : context_(context), auth_(context) {}
 
     HttpResponse info(const HttpRequest& request) {
-        return guarded(request, nullptr, "", [&](audit::AuditEvent&) {
+        return guarded(nullptr, [&](audit::AuditEvent&) {
             parse_body(request);
             json methods = {"auth/login",           "credentials/list",    "credentials/info",
                             "credentials/authorize", "signatures/signHash", "signatures/timestamp"};
@@ -151,7 +151,7 @@ public:
     }
 
     HttpResponse login(const HttpRequest& request) {
-        return guarded(request, nullptr, "", [&](audit::AuditEvent&) {
+        return guarded(nullptr, [&](audit::AuditEvent&) {
             Caller caller = auth_.authenticate_with_api_key(request);
             json body = parse_body(request);
             optional_bool(body, "rememberMe", false);  // no refresh tokens: one-hour tokens only
@@ -291,7 +291,7 @@ private:
     // Runs `work`, turning errors into CSC answers; failures with an audit action are recorded
     // (authentication refusals record themselves).
     template <typename Work>
-    HttpResponse guarded(const HttpRequest&, audit::AuditEvent* event, const std::string&, Work&& work, bool login = false) {
+    HttpResponse guarded(audit::AuditEvent* event, Work&& work, bool login = false) {
         audit::AuditEvent unused;
         audit::AuditEvent& target = event ? *event : unused;
         auto record = [&](const std::string& code) {
@@ -321,7 +321,7 @@ private:
     HttpResponse authenticated(const HttpRequest& request, Caller& caller, const std::string& action, Work&& work) {
         audit::AuditEvent event{.action = action, .actor = "", .client_address = request.client_address,
                                 .subject = "", .document_hash = "", .result = "ok"};
-        HttpResponse response = guarded(request, &event, action, [&](audit::AuditEvent& target) {
+        HttpResponse response = guarded(&event, [&](audit::AuditEvent& target) {
             caller = auth_.authenticate(request);
             target.actor = caller.client.id;
             return work(target);
