@@ -37,6 +37,7 @@ struct CmsVerification {
     std::string summary; ///< in Vietnamese
     std::vector<SignerVerification> signers;
 
+    /// The report as the API returns it (docs/openapi.yaml, VerificationReport).
     nlohmann::json to_json() const;
 };
 
