@@ -236,6 +236,10 @@ BOOST_AUTO_TEST_CASE(full_flow_for_rsa_pkcs1_rsa_pss_and_ecdsa) {
                r.value("document_hash", "").find(',') != std::string::npos;
     });
     BOOST_TEST(signed_records == 4);
+    // Each spent SAD is on record from the moment it was spent, before the signature's own record.
+    BOOST_TEST(std::count_if(records.begin(), records.end(), [](const json& r) {
+                   return r.value("action", "") == "csc.sad.use" && r.value("result", "") == "ok";
+               }) == 4);
 
     auto metrics = curl({server.http_url() + "/metrics"});
     BOOST_TEST(metrics.output.find("signd_signatures_total{format=\"hash\"") != std::string::npos, metrics.output);

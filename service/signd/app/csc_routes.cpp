@@ -219,9 +219,10 @@ public:
             auto now = context_.clock.now();
             context_.signers.verify_pin(signer.id, pin, now);
             auto lifetime = std::min<std::chrono::seconds>(context_.sad_lifetime, store::AuthorizationStore::max_lifetime);
+            // The SAD and its audit record commit together: no SAD exists unrecorded.
             std::string sad = context_.authorizations.issue(
-                {.credential_id = signer.id, .client_id = caller.client.id, .hashes = hashes, .expires_at = now + lifetime}, now);
-            context_.audit.append(event, now);
+                {.credential_id = signer.id, .client_id = caller.client.id, .hashes = hashes, .expires_at = now + lifetime}, now,
+                [&](const store::SqliteDatabase& write) { context_.audit.append(write, event, now); });
             return HttpResponse::json(200, {{"SAD", sad}, {"expiresIn", lifetime.count()}});
         });
     }
@@ -249,8 +250,13 @@ public:
             if (std::find(key.sign_algorithms.begin(), key.sign_algorithms.end(), sign_algo) == key.sign_algorithms.end())
                 invalid_request("unsupported_sign_algo", "Invalid parameter signAlgo: the credential's key does not sign with " + sign_algo);
             auto now = context_.clock.now();
-            // Used up on disk before the token is asked, so neither a replay nor a crash can sign twice.
-            context_.authorizations.consume(sad, caller.client.id, signer.id, hashes, now);
+            // Used up on disk before the token is asked, so neither a replay nor a crash can sign twice;
+            // its own audit record commits with it, so a crash before the signature's record below
+            // still leaves the spent SAD on record.
+            audit::AuditEvent spent = event;
+            spent.action = "csc.sad.use";
+            context_.authorizations.consume(sad, caller.client.id, signer.id, hashes, now,
+                                            [&](const store::SqliteDatabase& write) { context_.audit.append(write, spent, now); });
             auto signatures = context_.hash_signer.sign(signer, hashes, sign_algo, hash_algorithm, parameters, now);
             context_.audit.append(event, context_.clock.now());
             context_.metrics.count_signature("hash", key_type_of(key), static_cast<unsigned>(signatures.size()));
