@@ -415,3 +415,43 @@ BOOST_AUTO_TEST_CASE(a_signature_by_a_revoked_certificate_is_reported_revoked) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(api_settings)
+
+BOOST_AUTO_TEST_CASE(the_base64_limit_and_the_sad_lifetime_come_from_the_config_file) {
+    TempDir work("api-config");
+    std::string file = (work / "signd.toml").string();
+    write_text_file(file, "max_base64_document = 64\nsad_lifetime_s = 90\n");
+    SigndServer server{"--config", file};
+    const auto& clients = api_clients(server);
+    auto send = [&](std::size_t size) {
+        nlohmann::json body = {{"document", base64_of(std::string(size, 'x'))}};
+        return https(server, "POST", "/api/v1/seals/agency-seal/cms", bearer(clients.dms), body.dump(), "application/json");
+    };
+    BOOST_TEST(send(64).status == 200);
+    require_problem(send(65), 413, "base64_document_too_large");
+
+    nlohmann::json authorize = {{"credentialID", "citizen-ec"},
+                                {"numSignatures", 1},
+                                {"hashes", {base64_of(std::string(32, '\x07'))}},
+                                {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
+                                {"authData", {{{"id", "PIN"}, {"value", "1234"}}}}};
+    auto reply = https(server, "POST", "/csc/v2/credentials/authorize", bearer(clients.dms), authorize.dump(), "application/json");
+    BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+    BOOST_TEST(reply.json().at("expiresIn") == 90);
+}
+
+BOOST_AUTO_TEST_CASE(a_sad_lifetime_over_five_minutes_stops_signd_at_start) {
+    TempDir work("api-bad-config");
+    std::string file = (work / "signd.toml").string();
+    for (std::string content : {"sad_lifetime_s = 301\n", "sad_lifetime_s = 0\n", "max_base64_document = \"1\"\n"}) {
+        write_text_file(file, content);
+        auto result = run_command({SIGND_PATH, "--data", (work / "nowhere").string(), "--config", file});
+        BOOST_TEST(result.exit_code == 1, content << result.output);
+        BOOST_TEST(result.output.find("invalid_config") != std::string::npos, content << result.output);
+    }
+    auto flag = run_command({SIGND_PATH, "--data", (work / "nowhere").string(), "--sad-lifetime-s", "301"});
+    BOOST_TEST(flag.exit_code == 2, flag.output);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
