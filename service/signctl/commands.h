@@ -46,9 +46,9 @@ void add_ocsp_commands(CLI::App& app, Cli& cli);
 void add_profile_commands(CLI::App& app, Cli& cli);
 void add_sign_commands(CLI::App& app, Cli& cli);
 void add_pdf_commands(CLI::App& app, Cli& cli);
+void add_demo_commands(CLI::App& app, Cli& cli);
 void add_client_commands(CLI::App& app, Cli& cli);
 void add_signer_commands(CLI::App& app, Cli& cli);
 void add_audit_commands(CLI::App& app, Cli& cli);
-void add_demo_commands(CLI::App& app, Cli& cli);
 
 }  // namespace sign::signctl

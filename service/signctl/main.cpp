@@ -35,10 +35,10 @@ int main(int argc, char** argv) {
     add_profile_commands(app, cli);
     add_sign_commands(app, cli);
     add_pdf_commands(app, cli);
+    add_demo_commands(app, cli);
     add_client_commands(app, cli);
     add_signer_commands(app, cli);
     add_audit_commands(app, cli);
-    add_demo_commands(app, cli);
 
     try {
         app.parse(argc, argv);

@@ -11,7 +11,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/api_v1_routes.h"
+#include "app/csc_routes.h"
 #include "app/operations_routes.h"
+#include "app/service_context.h"
+#include "app/token_secret.h"
 #include "app/signd_config.h"
 #include "app/tls_material.h"
 #include "app/trust_routes.h"
@@ -21,6 +25,9 @@
 #include "sign/data_folder/demo_pki.h"
 #include "sign/data_folder/local_timestamps.h"
 #include "sign/error.h"
+#include "sign/signing/hash_signer.h"
+#include "sign/signing/key_cache.h"
+#include "sign/signing/seal_service.h"
 
 using namespace sign;
 using namespace sign::signd;
@@ -39,6 +46,7 @@ struct Flags {
     std::optional<long> idle_timeout_ms;
     std::optional<long> body_timeout_ms;
     std::optional<long> shutdown_grace_ms;
+    std::optional<unsigned> sad_lifetime_s;
     bool demo = false;
 };
 
@@ -66,6 +74,7 @@ SigndConfig resolve_config(const Flags& flags) {
     if (flags.idle_timeout_ms) server.idle_timeout = std::chrono::milliseconds(*flags.idle_timeout_ms);
     if (flags.body_timeout_ms) server.body_timeout = std::chrono::milliseconds(*flags.body_timeout_ms);
     if (flags.shutdown_grace_ms) server.shutdown_grace = std::chrono::milliseconds(*flags.shutdown_grace_ms);
+    if (flags.sad_lifetime_s) config.sad_lifetime_s = *flags.sad_lifetime_s;
     return config;
 }
 
@@ -90,16 +99,45 @@ int serve(const Flags& flags) {
     std::mutex ca_mutex;
     add_trust_routes(router, data, timestamps, clock, ca_mutex);
     add_operations_routes(router, data, metrics, ca_mutex);
-    // ---- API routes ----------------------------------------------------------------------
-    // The document-system API (/api/v1) and the CSC API v2 (/csc/v2) are registered here,
-    // with the ServiceContext built above them:
-    //   add_api_v1_routes(router, context);
-    //   add_csc_routes(router, context);
-    // ---------------------------------------------------------------------------------------
+    // The document-system API (/api/v1) and the CSC API v2 (/csc/v2) share one context. Their
+    // handlers read the CA hierarchy from many threads, so it is opened here, on one.
+    data.ca();
+    signing::KeyCache keys(data.token());
+    signing::SealService seals(data, timestamps, keys, clock);
+    signing::HashSigner hash_signer(data, keys);
+    ServiceContext context{.data = data,
+                           .clock = clock,
+                           .queue = data.write_queue(),
+                           .clients = data.clients(),
+                           .signers = data.signers(),
+                           .authorizations = data.authorizations(),
+                           .audit = data.audit(),
+                           .timestamps = timestamps,
+                           .seals = seals,
+                           .hash_signer = hash_signer,
+                           .metrics = metrics,
+                           .token_secret = load_or_create_token_secret(data),
+                           .max_base64_document = config.max_base64_document,
+                           .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s)};
+    add_api_v1_routes(router, context);
+    add_csc_routes(router, context);
 
-    // Refusals before any handler. The audit log records them once it is wired here; until
-    // then the request log line carries them.
-    RejectionHook on_rejection = [](const HttpRequest&, const std::string&) {};
+    // Refusals before any handler are attempts too. Overload and shutdown refusals are left
+    // out: recording each would make a flood cost a disk sync per request.
+    RejectionHook on_rejection = [&context](const HttpRequest& request, const std::string& code) {
+        if (code == "overloaded" || code == "shutting_down") return;
+        try {
+            context.audit.append({.action = "request.rejected",
+                                  .actor = "anonymous",
+                                  .client_address = request.client_address,
+                                  .subject = request.method + " " + request.path,
+                                  .document_hash = "",
+                                  .result = code},
+                                 context.clock.now());
+        } catch (const std::exception& error) {
+            std::cerr << "signd: cannot audit a rejected request: " << error.what() << "\n";
+        }
+    };
 
     Server server(config.server, router, metrics, on_rejection);
     std::cout << "signd listening on https://" << config.server.address << ":" << server.port() << std::endl;
@@ -134,6 +172,8 @@ int main(int argc, char** argv) {
     app.add_option("--shutdown-grace-ms", flags.shutdown_grace_ms, "How long SIGTERM waits for requests in flight "
                                                                    "(default: 30000)")
         ->check(CLI::Range(0L, 86400000L));
+    app.add_option("--sad-lifetime-s", flags.sad_lifetime_s, "How long a CSC SAD stays usable, in seconds (default: 300)")
+        ->check(CLI::Range(1u, 300u));
     app.add_flag("--demo", flags.demo, "Demo mode: data folder ./var, 127.0.0.1:8443, demo PKI created when missing");
 
     try {

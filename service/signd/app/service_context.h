@@ -4,6 +4,7 @@
 // TSA, the signing services and the metrics. Handlers borrow it; it outlives
 // the server.
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ struct ServiceContext {
     std::vector<unsigned char> token_secret;
     /// Largest document accepted as base64 inside JSON (bytes after decoding).
     size_t max_base64_document = 1 << 20;
+    /// How long a SAD from CSC credentials/authorize stays usable; at most
+    /// store::AuthorizationStore::max_lifetime.
+    std::chrono::seconds sad_lifetime{300};
 };
 
 }  // namespace sign::signd

@@ -44,7 +44,7 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
     static const std::set<std::string> known{"data",           "listen",           "port",          "threads",
                                              "workers",        "body_limit",       "header_limit",  "max_concurrent",
                                              "header_timeout_ms", "idle_timeout_ms", "body_timeout_ms",
-                                             "shutdown_grace_ms"};
+                                             "shutdown_grace_ms", "sad_lifetime_s",    "max_base64_document"};
     for (const auto& [key, value] : table)
         if (!known.contains(std::string(key.str()))) invalid(path, "unknown key '" + std::string(key.str()) + "'");
     if (auto data = table["data"]) {
@@ -66,6 +66,8 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
     read_millis(table, path, "idle_timeout_ms", server.idle_timeout);
     read_millis(table, path, "body_timeout_ms", server.body_timeout);
     read_millis(table, path, "shutdown_grace_ms", server.shutdown_grace);
+    read_number(table, path, "sad_lifetime_s", config.sad_lifetime_s, 1, 300);
+    read_number(table, path, "max_base64_document", config.max_base64_document, 1, 64LL << 20);
 }
 
 }  // namespace sign::signd

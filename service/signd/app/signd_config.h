@@ -14,7 +14,10 @@
 //   idle_timeout_ms = 30000
 //   body_timeout_ms = 60000
 //   shutdown_grace_ms = 30000
+//   sad_lifetime_s = 300               # CSC SAD lifetime, 1 to 300 seconds
+//   max_base64_document = 1048576      # largest document accepted as base64 in JSON, bytes
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -25,6 +28,8 @@ namespace sign::signd {
 struct SigndConfig {
     std::string data = "var";
     ServerOptions server;
+    unsigned sad_lifetime_s = 300;
+    std::size_t max_base64_document = 1u << 20;
 };
 
 /// Overlays the keys of the TOML file at `path` onto `config`. Unknown keys and values of the

@@ -41,7 +41,8 @@ Error unknown_sad() {
 
 }  // namespace
 
-std::string AuthorizationStore::issue(const Authorization& authorization, std::chrono::system_clock::time_point now) {
+std::string AuthorizationStore::issue(const Authorization& authorization, std::chrono::system_clock::time_point now,
+                                      const std::function<void(const SqliteDatabase&)>& in_same_write) {
     if (authorization.hashes.empty())
         throw Error(ErrorKind::invalid_input, "no_hashes", "an authorization needs at least one hash to bind");
     for (const auto& hash : authorization.hashes)
@@ -62,6 +63,7 @@ std::string AuthorizationStore::issue(const Authorization& authorization, std::c
             .bind(4, join_hex(authorization.hashes))
             .bind(5, to_microseconds(authorization.expires_at))
             .run();
+        if (in_same_write) in_same_write(database);
     });
     return sad;
 }
@@ -69,7 +71,8 @@ std::string AuthorizationStore::issue(const Authorization& authorization, std::c
 Authorization AuthorizationStore::consume(const std::string& sad, const std::string& client_id,
                                           const std::string& credential_id,
                                           const std::vector<std::vector<uint8_t>>& hashes,
-                                          std::chrono::system_clock::time_point now) {
+                                          std::chrono::system_clock::time_point now,
+                                          const std::function<void(const SqliteDatabase&)>& in_same_write) {
     Authorization found;
     // Check and mark in one write job, so two concurrent uses of one SAD cannot both pass.
     queue_.run([&](const SqliteDatabase& database) {
@@ -94,6 +97,7 @@ Authorization AuthorizationStore::consume(const std::string& sad, const std::str
             .bind(1, to_microseconds(now))
             .bind(2, sha256_of(sad))
             .run();
+        if (in_same_write) in_same_write(database);
     });
     return found;
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,9 +32,11 @@ public:
 
     /// Records an authorization and returns its SAD (43 base64url characters). Throws invalid_input
     /// `no_hashes`, `invalid_hash` (empty or longer than 64 bytes), `sad_lifetime_too_long` (expiry
-    /// more than max_lifetime after `now`) or `sad_already_expired`.
+    /// more than max_lifetime after `now`) or `sad_already_expired`. `in_same_write`, when given,
+    /// runs in the write that records the SAD (e.g. its audit record), so both commit or neither.
     std::string issue(const Authorization& authorization,
-                      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+                      std::chrono::system_clock::time_point now = std::chrono::system_clock::now(),
+                      const std::function<void(const SqliteDatabase&)>& in_same_write = {});
 
     /// Uses a SAD once. It must exist (`sad_unknown`), not be used (`sad_used`), not be expired
     /// (`sad_expired`), belong to `client_id` and `credential_id` (`sad_unknown`, not revealing
@@ -41,8 +44,10 @@ public:
     /// all invalid_input. On success it is marked used durably before this returns. A refused
     /// attempt leaves the SAD as it was: only its rightful client can try it, and it still signs
     /// nothing but the bound hashes, so an honest mistake does not cost the signer a new PIN entry.
+    /// `in_same_write`, when given, runs in the write that marks the SAD used, so both commit or neither.
     Authorization consume(const std::string& sad, const std::string& client_id, const std::string& credential_id,
-                          const std::vector<std::vector<uint8_t>>& hashes, std::chrono::system_clock::time_point now);
+                          const std::vector<std::vector<uint8_t>>& hashes, std::chrono::system_clock::time_point now,
+                          const std::function<void(const SqliteDatabase&)>& in_same_write = {});
 
 private:
     WriteQueue& queue_;

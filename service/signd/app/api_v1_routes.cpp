@@ -1,0 +1,269 @@
+#include "app/api_v1_routes.h"
+
+#include <charconv>
+#include <memory>
+
+#include <openssl/evp.h>
+
+#include "app/base64.h"
+#include "app/client_auth.h"
+#include "app/cms_verification.h"
+#include "app/multipart_form.h"
+#include "app/document_body.h"
+#include "sign/error.h"
+#include "sign/hex.h"
+
+namespace sign::signd {
+
+namespace {
+
+std::string sha256_hex(std::span<const std::uint8_t> bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned length = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+        throw Error(ErrorKind::internal, "openssl_failure", "cannot hash the document");
+    return to_hex({digest, length});
+}
+
+// The HTTP status of an error at this API's edge: the common mapping, plus the statuses that
+// only the document upload has.
+int api_status(const Error& error) {
+    if (dynamic_cast<const Forbidden*>(&error)) return 403;
+    if (error.code() == "base64_document_too_large") return 413;
+    if (error.code() == "unsupported_media_type") return 415;
+    return status_for(error);
+}
+
+HttpResponse problem_for(const Error& error) {
+    int status = api_status(error);
+    auto response = HttpResponse::problem(status, error.code(), error.what());
+    if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"signd\"");
+    return response;
+}
+
+// Runs a handler and turns what it throws into a problem document. Errors of the token count in
+// the metrics; anything that is not a sign::Error is a bug and says no more than that.
+// `caller` is filled by the work once it knows who called, for the request log.
+template <typename Work>
+HttpResponse answer(ServiceContext& context, Work&& work) {
+    std::string caller;
+    HttpResponse response;
+    try {
+        response = work(caller);
+    } catch (const Error& error) {
+        if (error.kind() == ErrorKind::token) context.metrics.count_token_error();
+        response = problem_for(error);
+    } catch (const std::exception&) {
+        response = HttpResponse::problem(500, "internal_error", "the service failed unexpectedly; the request was not completed");
+    }
+    response.client_id = caller;
+    return response;
+}
+
+// Seal ids are token key labels; refusing anything else keeps '..' and friends out of every lookup.
+void require_seal_id(const std::string& seal) {
+    bool plain = !seal.empty() && seal.size() <= 64;
+    for (char c : seal)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) plain = false;
+    if (!plain) throw Error(ErrorKind::invalid_input, "invalid_seal_id", "a seal id is 1 to 64 of a-z, 0-9, '-' and '_'");
+}
+
+std::optional<std::string> query(const HttpRequest& request, const std::string& name) {
+    auto it = request.query.find(name);
+    if (it == request.query.end()) return std::nullopt;
+    return it->second;
+}
+
+[[noreturn]] void invalid_parameter(const std::string& name, const std::string& why) {
+    throw Error(ErrorKind::invalid_input, "invalid_parameter", "query parameter '" + name + "': " + why);
+}
+
+double parse_millimetres(const std::string& name, const std::string& text) {
+    double value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || !(value >= 0) || value > 2000)
+        invalid_parameter(name, "a number of millimetres between 0 and 2000");
+    return value;
+}
+
+signing::PdfSealPlacement placement_of(const HttpRequest& request) {
+    for (const auto& [name, value] : request.query)
+        if (name != "leaderField" && name != "page" && name != "xMm" && name != "yMm" && name != "invisible")
+            invalid_parameter(name, "not a parameter of this operation");
+    signing::PdfSealPlacement placement;
+    placement.leader_field = query(request, "leaderField").value_or("");
+    if (auto page = query(request, "page")) {
+        int number = 0;
+        auto [end, error] = std::from_chars(page->data(), page->data() + page->size(), number);
+        if (error != std::errc() || end != page->data() + page->size() || number < 1) invalid_parameter("page", "a page number from 1");
+        placement.page = number;
+    }
+    if (auto x = query(request, "xMm")) placement.x_mm = parse_millimetres("xMm", *x);
+    if (auto y = query(request, "yMm")) placement.y_mm = parse_millimetres("yMm", *y);
+    if (placement.x_mm.has_value() != placement.y_mm.has_value()) invalid_parameter("xMm", "xMm and yMm go together");
+    if (auto invisible = query(request, "invisible")) {
+        if (*invisible == "true") placement.invisible = true;
+        else if (*invisible != "false") invalid_parameter("invisible", "true or false");
+    }
+    if (placement.invisible && (placement.page || placement.x_mm || !placement.leader_field.empty()))
+        invalid_parameter("invisible", "an invisible seal takes no position");
+    return placement;
+}
+
+enum class SealFormat { pdf, xml, cms };
+
+struct FormatTraits {
+    const char* action;        // audit
+    const char* metric;        // signd_signatures_total{format}
+    const char* content_type;  // of the answer
+};
+
+FormatTraits traits_of(SealFormat format) {
+    switch (format) {
+        case SealFormat::pdf: return {"seal.pdf", "pades", "application/pdf"};
+        case SealFormat::xml: return {"seal.xml", "xades", "application/xml"};
+        case SealFormat::cms: return {"seal.cms", "cades", "application/pkcs7-signature"};
+    }
+    return {"seal", "unknown", "application/octet-stream"};
+}
+
+class ApiV1 {
+public:
+    explicit ApiV1(ServiceContext& context) : context_(context), auth_(context) {}
+
+    HttpResponse list_seals(const HttpRequest& request) {
+        return answer(context_, [&](std::string& caller_id) {
+            Caller caller = auth_.authenticate(request);
+            caller_id = caller.client.id;
+            nlohmann::json seals = nlohmann::json::array();
+            if (!caller.client.scopes.verify_only) {
+                for (const auto& seal : context_.seals.seals()) {
+                    if (!caller.client.scopes.may_seal(seal.id)) continue;
+                    seals.push_back({{"id", seal.id},
+                                     {"subject", seal.subject},
+                                     {"certificateSerial", seal.certificate_serial},
+                                     {"keyType", seal.key_type}});
+                }
+            }
+            return HttpResponse::json(200, {{"seals", seals}});
+        });
+    }
+
+    HttpResponse seal(const HttpRequest& request, SealFormat format) {
+        return answer(context_, [&](std::string& caller_id) {
+            const FormatTraits traits = traits_of(format);
+            Caller caller = auth_.authenticate(request);
+            caller_id = caller.client.id;
+            const std::string seal_id = request.params.at("seal");
+            audit::AuditEvent event{.action = traits.action,
+                                    .actor = caller.client.id,
+                                    .client_address = request.client_address,
+                                    .subject = seal_id,
+                                    .document_hash = "",
+                                    .result = "ok"};
+            // Scope refusals audit themselves; every other refusal is audited here, with the
+            // document's hash once it is known.
+            auth_.require_signing(caller, request, traits.action, seal_id);
+            try {
+                require_seal_id(seal_id);
+                auth_.require_seal(caller, request, traits.action, seal_id);
+                auto document = read_document(request, context_.max_base64_document);
+                event.document_hash = sha256_hex(document);
+                auto placement = format == SealFormat::pdf ? placement_of(request) : signing::PdfSealPlacement{};
+                auto seal = context_.seals.seal(seal_id);
+                std::vector<std::uint8_t> signed_bytes;
+                switch (format) {
+                    case SealFormat::pdf: signed_bytes = context_.seals.seal_pdf(seal_id, document, placement); break;
+                    case SealFormat::xml: signed_bytes = context_.seals.seal_xml(seal_id, document); break;
+                    case SealFormat::cms: signed_bytes = context_.seals.seal_file(seal_id, document); break;
+                }
+                context_.audit.append(event, context_.clock.now());
+                context_.metrics.count_signature(traits.metric, seal.key_type);
+                return HttpResponse::bytes(200, traits.content_type, std::string(signed_bytes.begin(), signed_bytes.end()));
+            } catch (const Forbidden&) {
+                throw;
+            } catch (const Error& error) {
+                event.result = error.code();
+                context_.audit.append(event, context_.clock.now());
+                throw;
+            }
+        });
+    }
+
+    HttpResponse verify_cms_signature(const HttpRequest& request) {
+        return answer(context_, [&](std::string& caller_id) {
+            Caller caller = auth_.authenticate(request);
+            caller_id = caller.client.id;
+            auto [signature, document] = verification_inputs(request);
+            auto report = signd::verify_cms(context_.data, signature, document, context_.clock.now());
+            return HttpResponse::json(200, report.to_json());
+        });
+    }
+
+private:
+    // The signature and the document: multipart parts "signature" and "document", or JSON with
+    // both as base64 (each within the base64 limit).
+    std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> verification_inputs(const HttpRequest& request) {
+        std::string content_type = request.header("content-type").value_or("");
+        std::string type = media_type(content_type);
+        std::vector<std::uint8_t> signature, document;
+        if (type == "multipart/form-data") {
+            bool has_signature = false, has_document = false;
+            for (auto& part : parse_multipart_form(request.body, content_type)) {
+                if (part.name == "signature") {
+                    signature.assign(part.body.begin(), part.body.end());
+                    has_signature = true;
+                } else if (part.name == "document") {
+                    document.assign(part.body.begin(), part.body.end());
+                    has_document = true;
+                }
+            }
+            if (!has_signature || !has_document)
+                throw Error(ErrorKind::invalid_input, "missing_document", "the form needs the parts 'signature' and 'document'");
+        } else if (type == "application/json") {
+            auto json = nlohmann::json::parse(request.body, nullptr, false);
+            if (json.is_discarded()) throw Error(ErrorKind::invalid_input, "malformed_json", "the request body is not valid JSON");
+            for (const char* name : {"signature", "document"}) {
+                if (!json.is_object() || !json.contains(name) || !json[name].is_string())
+                    throw Error(ErrorKind::invalid_input, "missing_document",
+                                std::string("the JSON body needs string members 'signature' and 'document' (base64)"));
+                const auto& text = json[name].get_ref<const std::string&>();
+                if (text.size() > base64_length_of(context_.max_base64_document))
+                    throw Error(ErrorKind::invalid_input, "base64_document_too_large",
+                                std::string("'") + name + "' is over the base64 limit; send multipart/form-data instead");
+                auto decoded = decode_base64(text);
+                if (!decoded) throw Error(ErrorKind::invalid_input, "invalid_base64", std::string("'") + name + "' is not valid base64");
+                (std::string(name) == "signature" ? signature : document) = std::move(*decoded);
+            }
+        } else {
+            throw Error(ErrorKind::invalid_input, "unsupported_media_type",
+                        "send the signature and the document as multipart/form-data or application/json");
+        }
+        if (signature.empty() || document.empty())
+            throw Error(ErrorKind::invalid_input, "empty_document", "the signature or the document is empty");
+        return {std::move(signature), std::move(document)};
+    }
+
+    ServiceContext& context_;
+    ClientAuthenticator auth_;
+};
+
+}  // namespace
+
+void add_api_v1_routes(Router& router, ServiceContext& context) {
+    auto api = std::make_shared<ApiV1>(context);
+    router.add("GET", "/api/v1/openapi.json", "api.openapi", Transport::tls_only,
+               [](const HttpRequest&) { return HttpResponse::bytes(200, "application/json", openapi_json()); });
+    router.add("GET", "/api/v1/seals", "api.seals.list", Transport::tls_only,
+               [api](const HttpRequest& request) { return api->list_seals(request); });
+    router.add("POST", "/api/v1/seals/{seal}/pdf", "api.seals.pdf", Transport::tls_only,
+               [api](const HttpRequest& request) { return api->seal(request, SealFormat::pdf); });
+    router.add("POST", "/api/v1/seals/{seal}/xml", "api.seals.xml", Transport::tls_only,
+               [api](const HttpRequest& request) { return api->seal(request, SealFormat::xml); });
+    router.add("POST", "/api/v1/seals/{seal}/cms", "api.seals.cms", Transport::tls_only,
+               [api](const HttpRequest& request) { return api->seal(request, SealFormat::cms); });
+    router.add("POST", "/api/v1/verifications/cms", "api.verifications.cms", Transport::tls_only,
+               [api](const HttpRequest& request) { return api->verify_cms_signature(request); });
+}
+
+}  // namespace sign::signd

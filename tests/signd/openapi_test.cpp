@@ -1,0 +1,136 @@
+// docs/openapi.yaml and the server agree: every operation the served spec
+// lists answers a request built from the spec's own examples with a documented
+// status and content type, and the routes under /api/v1 are exactly the
+// spec's operations.
+
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+
+#include "api_support.h"
+#include "app/api_v1_routes.h"
+#include "app/service_context.h"
+#include "app/token_secret.h"
+#include "http/router.h"
+
+using namespace sign::test;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> http_methods = {"get", "put", "post", "delete", "patch", "head", "options"};
+
+// Follows a local "$ref" ("#/components/...") to what it names.
+const json& resolve(const json& spec, const json& node) {
+    if (!node.is_object() || !node.contains("$ref")) return node;
+    std::string ref = node.at("$ref").get<std::string>();
+    BOOST_TEST_REQUIRE(ref.rfind("#/", 0) == 0u, ref);
+    return resolve(spec, spec.at(json::json_pointer(ref.substr(1))));
+}
+
+std::string upper(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return text;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(openapi)
+
+BOOST_AUTO_TEST_CASE(every_operation_answers_as_documented) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    auto served = https(server, "GET", "/api/v1/openapi.json");
+    BOOST_TEST_REQUIRE(served.status == 200, served.body);
+    BOOST_TEST(served.content_type == "application/json");
+    json spec = served.json();
+    BOOST_TEST(spec.at("openapi").get<std::string>().rfind("3.1", 0) == 0u);
+
+    int operations = 0;
+    for (const auto& [path, item] : spec.at("paths").items()) {
+        for (const auto& method : http_methods) {
+            if (!item.contains(method)) continue;
+            const json& operation = item.at(method);
+            ++operations;
+            BOOST_TEST_CONTEXT(upper(method) << " " << path) {
+                std::string target = path, query;
+                for (const auto& parameter_ref : operation.value("parameters", json::array())) {
+                    const json& parameter = resolve(spec, parameter_ref);
+                    std::string name = parameter.at("name").get<std::string>();
+                    if (parameter.at("in") == "path") {
+                        BOOST_TEST_REQUIRE(parameter.contains("example"), "path parameter without an example");
+                        target.replace(target.find("{" + name + "}"), name.size() + 2, parameter.at("example").get<std::string>());
+                    } else if (parameter.at("in") == "query" && parameter.contains("example")) {
+                        const json& example = parameter.at("example");
+                        query += (query.empty() ? "?" : "&") + name + "=" +
+                                 (example.is_string() ? example.get<std::string>() : example.dump());
+                    }
+                }
+                target += query;
+                std::string body, content_type;
+                if (operation.contains("requestBody")) {
+                    const json& content = resolve(spec, operation.at("requestBody")).at("content");
+                    BOOST_TEST_REQUIRE(content.contains("application/json"), "no JSON form to build a request from");
+                    BOOST_TEST_REQUIRE(content.at("application/json").contains("example"), "no request example");
+                    body = content.at("application/json").at("example").dump();
+                    content_type = "application/json";
+                }
+                bool open = operation.contains("security") && operation.at("security").empty();
+                auto reply = https(server, upper(method), target, open ? std::map<std::string, std::string>{} : bearer(clients.dms),
+                                   body, content_type);
+                const json& responses = operation.at("responses");
+                std::string status = std::to_string(reply.status);
+                BOOST_TEST_REQUIRE(responses.contains(status), "status " << status << " is not documented: " << reply.body);
+                BOOST_TEST(reply.status / 100 == 2, "the spec's own example was refused: " << reply.body);
+                const json& documented = resolve(spec, responses.at(status));
+                BOOST_TEST_REQUIRE(documented.contains("content"), "status " << status << " documents no content");
+                BOOST_TEST(documented.at("content").contains(reply.content_type),
+                           "content type " << reply.content_type << " is not documented for " << status);
+            }
+        }
+    }
+    BOOST_TEST(operations >= 5);
+}
+
+BOOST_AUTO_TEST_CASE(the_router_and_the_spec_list_the_same_operations) {
+    SigndServer server;
+    json spec = json::parse(sign::signd::openapi_json());
+    std::set<std::string> documented;
+    for (const auto& [path, item] : spec.at("paths").items())
+        for (const auto& method : http_methods)
+            if (item.contains(method)) documented.insert(upper(method) + " " + path);
+
+    // The real routes, registered by the function signd's main calls, over a context built from
+    // the running server's data folder.
+    sign::data_folder::DataFolder data(server.data_dir());
+    sign::SystemClock clock;
+    sign::data_folder::LocalTimestamps timestamps(data, clock);
+    sign::signing::KeyCache keys(data.token());
+    sign::signing::SealService seals(data, timestamps, keys, clock);
+    sign::signing::HashSigner hash_signer(data, keys);
+    sign::signd::Metrics metrics;
+    sign::signd::ServiceContext context{.data = data,
+                                        .clock = clock,
+                                        .queue = data.write_queue(),
+                                        .clients = data.clients(),
+                                        .signers = data.signers(),
+                                        .authorizations = data.authorizations(),
+                                        .audit = data.audit(),
+                                        .timestamps = timestamps,
+                                        .seals = seals,
+                                        .hash_signer = hash_signer,
+                                        .metrics = metrics,
+                                        .token_secret = sign::signd::load_or_create_token_secret(data)};
+    sign::signd::Router router;
+    sign::signd::add_api_v1_routes(router, context);
+    std::set<std::string> routed;
+    for (const auto& route : router.routes()) {
+        BOOST_TEST(route.pattern.rfind("/api/v1/", 0) == 0u, route.pattern);
+        BOOST_TEST((route.transport == sign::signd::Transport::tls_only), route.pattern);
+        routed.insert(route.method + " " + route.pattern);
+    }
+    for (const auto& operation : routed) BOOST_TEST(documented.count(operation) == 1u, operation << " is served but not documented");
+    for (const auto& operation : documented) BOOST_TEST(routed.count(operation) == 1u, operation << " is documented but not served");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
