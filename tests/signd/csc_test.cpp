@@ -328,8 +328,10 @@ BOOST_AUTO_TEST_CASE(attacks_get_clear_errors_nothing_signed_and_an_audit_record
                       "invalid_request", "hash_not_authorized");
     require_csc_error(csc(server, "signatures/signHash", outsider, sign_hash_body("leader-rsa", sad, {hash}, rsa)), 400,
                       "invalid_request", "sad_unknown");
-    // A signAlgo the RSA key cannot use leaves the SAD unspent.
+    // A signAlgo the RSA key cannot use, or one we do not offer, leaves the SAD unspent.
     require_csc_error(csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, "1.2.840.10045.4.3.2")),
+                      400, "invalid_request", "sign_algo_key_mismatch");
+    require_csc_error(csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, "1.2.840.113549.1.1.5")),
                       400, "invalid_request", "unsupported_sign_algo");
     auto first = csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, rsa));
     BOOST_TEST_REQUIRE(first.status == 200, first.body);
