@@ -29,4 +29,29 @@ fi
 echo "\$ curl --cacert var/certs/root-ca.pem https://localhost:8443/healthz"
 curl --silent --show-error --cacert var/certs/root-ca.pem https://localhost:8443/healthz
 echo
-echo "Stop it with: kill \"\$(cat var/signd.pid)\""
+echo
+
+# A demo document-system client that may apply the agency seal. signctl shows an API key only
+# once, so it is kept in var/secrets/demo-dms.key (the folder is private to its owner).
+signctl() { build/service/signctl/signctl --data var "$@"; }
+if [[ ! -s var/secrets/demo-dms.key ]]; then
+  signctl --json client add demo-dms --name "Hệ thống quản lý văn bản (demo)" --seal agency-seal |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["api_key"])' >var/secrets/demo-dms.key.tmp
+  chmod 600 var/secrets/demo-dms.key.tmp
+  mv var/secrets/demo-dms.key.tmp var/secrets/demo-dms.key
+  echo "Demo client demo-dms added; its API key is in var/secrets/demo-dms.key"
+fi
+
+# The agency seal on a small XML document through the REST API, checked by xmlsec1.
+printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
+  '<ToTrinh><TrichYeu>Báo cáo tình hình triển khai chính quyền điện tử</TrichYeu></ToTrinh>' >var/demo-document.xml
+echo "\$ curl ... --data-binary @var/demo-document.xml https://localhost:8443/api/v1/seals/agency-seal/xml"
+curl --silent --show-error --fail-with-body --cacert var/certs/root-ca.pem \
+  -H "Authorization: Bearer $(cat var/secrets/demo-dms.key)" -H "Content-Type: application/xml" \
+  --data-binary @var/demo-document.xml https://localhost:8443/api/v1/seals/agency-seal/xml -o var/demo-document.sealed.xml
+xmlsec1 --verify --trusted-pem var/certs/root-ca.pem --untrusted-pem var/certs/issuing-ca.pem \
+  --id-attr:Id "http://uri.etsi.org/01903/v1.3.2#:SignedProperties" --enabled-reference-uris empty,same-doc \
+  var/demo-document.sealed.xml
+echo "Sealed: var/demo-document.sealed.xml"
+echo
+echo "Stop signd with: kill \"\$(cat var/signd.pid)\""

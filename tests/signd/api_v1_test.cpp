@@ -273,6 +273,10 @@ BOOST_AUTO_TEST_CASE(a_registered_client_certificate_authenticates_without_a_key
                              (work / "content").string(), "-CAfile", server.root_ca_pem(), "-purpose", "any", "-out", "/dev/null"});
     BOOST_TEST(verified.exit_code == 0, verified.output);
     BOOST_TEST(call("") == "401");
+    // A revoked certificate still chains to our root, so the handshake passes; the API refuses it.
+    auto revoked_certificate = server.signctl({"cert", "revoke", hex, "--reason", "keyCompromise"});
+    BOOST_TEST_REQUIRE(revoked_certificate.exit_code == 0, revoked_certificate.output);
+    BOOST_TEST(call(certificate) == "401");
     auto revoked = server.signctl({"client", "revoke", "dms-mtls"});
     BOOST_TEST_REQUIRE(revoked.exit_code == 0, revoked.output);
     BOOST_TEST(call(certificate) == "401");

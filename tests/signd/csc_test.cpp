@@ -328,8 +328,10 @@ BOOST_AUTO_TEST_CASE(attacks_get_clear_errors_nothing_signed_and_an_audit_record
                       "invalid_request", "hash_not_authorized");
     require_csc_error(csc(server, "signatures/signHash", outsider, sign_hash_body("leader-rsa", sad, {hash}, rsa)), 400,
                       "invalid_request", "sad_unknown");
-    // A signAlgo the RSA key cannot use leaves the SAD unspent.
+    // A signAlgo the RSA key cannot use, or one we do not offer, leaves the SAD unspent.
     require_csc_error(csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, "1.2.840.10045.4.3.2")),
+                      400, "invalid_request", "sign_algo_key_mismatch");
+    require_csc_error(csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, "1.2.840.113549.1.1.5")),
                       400, "invalid_request", "unsupported_sign_algo");
     auto first = csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, rsa));
     BOOST_TEST_REQUIRE(first.status == 200, first.body);
@@ -392,6 +394,42 @@ BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_the_signer_across_a_restart) {
                    return r.value("action", "") == "csc.authorize" && r.value("result", "") == "signer_locked";
                }) == 2);
     BOOST_TEST(!audited(records, "csc.authorize", "ok"));
+}
+
+BOOST_AUTO_TEST_CASE(a_kill_9_loses_no_acknowledged_write) {
+    std::string used_hash = raw_sha256("Giấy mời họp");
+    std::string kept_hash = raw_sha256("Thông báo kết luận");
+    const std::string rsa = "1.2.840.113549.1.1.11";
+    std::string used_sad, kept_sad;
+    int64_t before = 0;
+    {
+        SigndServer server;
+        const auto& clients = api_clients(server);
+        before = last_audit_sequence(server);
+        std::string token = login(server, "dms", clients.dms);
+        used_sad = authorize(server, token, "leader-rsa", {used_hash});
+        kept_sad = authorize(server, token, "leader-rsa", {kept_hash});
+        auto signed_once = csc(server, "signatures/signHash", token, sign_hash_body("leader-rsa", used_sad, {used_hash}, rsa));
+        BOOST_TEST_REQUIRE(signed_once.status == 200, signed_once.body);
+        // No SIGTERM and no drain: whatever was acknowledged must already be on disk.
+        server.kill_hard();
+    }
+    SigndServer restarted;
+    const auto& clients = api_clients(restarted);
+    std::string token = login(restarted, "dms", clients.dms);
+    require_csc_error(csc(restarted, "signatures/signHash", token, sign_hash_body("leader-rsa", used_sad, {used_hash}, rsa)), 400,
+                      "invalid_request", "sad_used");
+    auto kept = csc(restarted, "signatures/signHash", token, sign_hash_body("leader-rsa", kept_sad, {kept_hash}, rsa));
+    BOOST_TEST(kept.status == 200, kept.body);
+
+    auto records = audit_after(restarted, before);
+    BOOST_TEST(std::count_if(records.begin(), records.end(), [](const json& r) {
+                   return r.value("action", "") == "csc.authorize" && r.value("result", "") == "ok";
+               }) == 2);
+    BOOST_TEST(audited(records, "csc.signHash", "ok", std::string("leader-rsa")));
+    BOOST_TEST(audited(records, "csc.signHash", "sad_used"));
+    auto verified = restarted.signctl({"audit", "verify"});
+    BOOST_TEST(verified.exit_code == 0, verified.output);
 }
 
 BOOST_AUTO_TEST_CASE(an_expired_sad_signs_nothing) {

@@ -78,6 +78,15 @@ std::vector<uint8_t> pss_params(const std::string& label, const char* digest, in
     return {data, data + ASN1_STRING_length(sequence)};
 }
 
+// prepare() then sign(), as signd does with the SAD spent in between.
+std::vector<std::vector<uint8_t>> sign_hashes(const signing::HashSigner& signer, const store::SignerRecord& credential,
+                                              const std::vector<std::vector<uint8_t>>& hashes, const std::string& sign_algo,
+                                              const std::optional<std::string>& hash_algo,
+                                              const std::optional<std::vector<uint8_t>>& pss_params,
+                                              std::chrono::system_clock::time_point now) {
+    return signer.sign(signer.prepare(credential, hashes, sign_algo, hash_algo, pss_params, now), hashes);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(hash_signer)
@@ -104,7 +113,7 @@ BOOST_AUTO_TEST_CASE(rsa_pkcs1_signatures_verify_with_openssl) {
     // The hash named separately, and named by the combined OID.
     for (auto [sign_algo, hash_algo] : {std::pair<std::string, std::optional<std::string>>{"1.2.840.113549.1.1.1", sha256_oid},
                                         {"1.2.840.113549.1.1.11", std::nullopt}}) {
-        auto signatures = signer.sign(credential("leader"), hashes, sign_algo, hash_algo, std::nullopt, std::chrono::system_clock::now());
+        auto signatures = sign_hashes(signer, credential("leader"), hashes, sign_algo, hash_algo, std::nullopt, std::chrono::system_clock::now());
         BOOST_REQUIRE_EQUAL(signatures.size(), 2u);
         for (size_t i = 0; i < 2; ++i) {
             auto verified = pkeyutl_verify("leader", hashes[i], signatures[i], {"digest:sha256"});
@@ -118,9 +127,9 @@ BOOST_AUTO_TEST_CASE(rsa_pkcs1_signatures_verify_with_openssl) {
 BOOST_AUTO_TEST_CASE(rsa_pss_signatures_verify_with_openssl) {
     auto& signer = SigningServices::shared().hashes;
     auto hash = digest_of("Công văn", "sha384");
-    auto by_oid = signer.sign(credential("leader"), {hash}, "1.2.840.113549.1.1.10", sha384_oid, std::nullopt,
+    auto by_oid = sign_hashes(signer, credential("leader"), {hash}, "1.2.840.113549.1.1.10", sha384_oid, std::nullopt,
                               std::chrono::system_clock::now());
-    auto by_params = signer.sign(credential("leader"), {hash}, "1.2.840.113549.1.1.10", std::nullopt,
+    auto by_params = sign_hashes(signer, credential("leader"), {hash}, "1.2.840.113549.1.1.10", std::nullopt,
                                  pss_params("leader", "sha384", 48), std::chrono::system_clock::now());
     for (const auto& signature : {by_oid[0], by_params[0]}) {
         auto verified = pkeyutl_verify("leader", hash, signature,
@@ -129,7 +138,7 @@ BOOST_AUTO_TEST_CASE(rsa_pss_signatures_verify_with_openssl) {
     }
     // Other salts and a SHA-1 MGF are not what our signatures use: refused, not silently changed.
     BOOST_TEST(error_code_of([&] {
-                   signer.sign(credential("leader"), {hash}, "1.2.840.113549.1.1.10", std::nullopt, pss_params("leader", "sha384", 20),
+                   sign_hashes(signer, credential("leader"), {hash}, "1.2.840.113549.1.1.10", std::nullopt, pss_params("leader", "sha384", 20),
                                std::chrono::system_clock::now());
                }) == "unsupported_pss_params");
 }
@@ -139,7 +148,7 @@ BOOST_AUTO_TEST_CASE(ecdsa_signatures_verify_with_openssl) {
     auto hash = digest_of("Đơn đăng ký", "sha256");
     for (auto [sign_algo, hash_algo] : {std::pair<std::string, std::optional<std::string>>{"1.2.840.10045.2.1", sha256_oid},
                                         {"1.2.840.10045.4.3.2", std::nullopt}}) {
-        auto signatures = signer.sign(credential("citizen"), {hash}, sign_algo, hash_algo, std::nullopt, std::chrono::system_clock::now());
+        auto signatures = sign_hashes(signer, credential("citizen"), {hash}, sign_algo, hash_algo, std::nullopt, std::chrono::system_clock::now());
         auto verified = pkeyutl_verify("citizen", hash, signatures[0], {});
         BOOST_TEST(verified.exit_code == 0, verified.output);
     }
@@ -151,7 +160,7 @@ BOOST_AUTO_TEST_CASE(refuses_bad_requests_before_the_token_signs) {
     auto sha256 = digest_of("x", "sha256");
     auto sign = [&](const std::string& label, const std::vector<uint8_t>& hash, const std::string& sign_algo,
                     std::optional<std::string> hash_algo) {
-        return error_code_of([&] { signer.sign(credential(label), {hash}, sign_algo, hash_algo, std::nullopt, now); });
+        return error_code_of([&] { sign_hashes(signer, credential(label), {hash}, sign_algo, hash_algo, std::nullopt, now); });
     };
     BOOST_TEST(sign("leader", sha256, "1.2.840.113549.1.1.5", std::nullopt) == "unsupported_sign_algo");  // sha1WithRSA
     BOOST_TEST(sign("leader", sha256, "1.2.840.113549.1.1.1", std::nullopt) == "hash_algo_missing");
@@ -162,7 +171,7 @@ BOOST_AUTO_TEST_CASE(refuses_bad_requests_before_the_token_signs) {
     BOOST_TEST(sign("leader", sha256, "1.2.840.10045.4.3.2", std::nullopt) == "sign_algo_key_mismatch");
     // A certificate outside its validity is refused (check_signer), whatever the key says.
     BOOST_TEST(error_code_of([&] {
-                   signer.sign(credential("leader"), {sha256}, "1.2.840.113549.1.1.11", std::nullopt, std::nullopt,
+                   sign_hashes(signer, credential("leader"), {sha256}, "1.2.840.113549.1.1.11", std::nullopt, std::nullopt,
                                now + std::chrono::hours(24 * 365 * 4));
                }) == "certificate_expired");
 }

@@ -177,6 +177,14 @@ void SigndServer::terminate() {
     if (pid_ > 0) kill(pid_, SIGTERM);
 }
 
+void SigndServer::kill_hard() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    exit_status_ = 128 + SIGKILL;
+}
+
 int SigndServer::wait_for_exit(std::chrono::seconds limit) {
     if (pid_ <= 0) return exit_status_;
     auto deadline = std::chrono::steady_clock::now() + limit;

@@ -69,6 +69,9 @@ public:
     pid_t pid() const { return pid_; }
     /// Sends SIGTERM without waiting.
     void terminate();
+    /// Kills signd with SIGKILL, as a crash or power loss would, and waits for it; the destructor
+    /// then expects nothing more.
+    void kill_hard();
     /// Waits up to `limit` for signd to exit and returns its exit status (128 + signal when
     /// killed by one); -1 when it is still running after `limit`.
     int wait_for_exit(std::chrono::seconds limit);

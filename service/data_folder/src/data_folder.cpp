@@ -2,7 +2,6 @@
 
 #include <openssl/rand.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -14,6 +13,7 @@
 
 #include "sign/data_folder/atomic_file.h"
 #include "sign/data_folder/default_profiles.h"
+#include "sign/data_folder/hidden_input.h"
 #include "sign/error.h"
 
 namespace sign::data_folder {
@@ -39,16 +39,7 @@ hsm::Pin prompt_pin(const std::string& token_label) {
     if (!isatty(STDIN_FILENO))
         throw Error(ErrorKind::authentication, "pin_required",
                     "the PIN of token '" + token_label + "' is needed: give --pin-file or set pin_file in signctl.toml");
-    std::cerr << "PIN for token '" << token_label << "': " << std::flush;
-    termios old_mode{};
-    tcgetattr(STDIN_FILENO, &old_mode);
-    termios quiet = old_mode;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    std::string line;
-    std::getline(std::cin, line);
-    tcsetattr(STDIN_FILENO, TCSANOW, &old_mode);
-    std::cerr << "\n";
+    std::string line = read_hidden_line("PIN for token '" + token_label + "': ");
     return hsm::Pin::take(line);
 }
 

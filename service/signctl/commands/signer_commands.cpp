@@ -1,4 +1,3 @@
-#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include "../audit_trail.h"
 #include "../commands.h"
 #include "../output.h"
+#include "sign/data_folder/hidden_input.h"
 #include "sign/error.h"
 #include "sign/utc_time.h"
 
@@ -65,27 +65,13 @@ std::string read_pin_file(const std::string& file) {
     return pin;
 }
 
-std::string prompt_hidden(const std::string& question) {
-    std::cerr << question << std::flush;
-    termios old_mode{};
-    tcgetattr(STDIN_FILENO, &old_mode);
-    termios quiet = old_mode;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    std::string line;
-    std::getline(std::cin, line);
-    tcsetattr(STDIN_FILENO, TCSANOW, &old_mode);
-    std::cerr << "\n";
-    return line;
-}
-
 std::string signer_pin(const SignerArguments& args) {
     if (args.pin_file) return read_pin_file(*args.pin_file);
     if (!isatty(STDIN_FILENO))
         throw Error(ErrorKind::invalid_input, "pin_required",
                     "the signer's PIN is needed: give --pin-file or run on a terminal to be asked for it");
-    std::string pin = prompt_hidden("PIN for signer '" + args.id + "': ");
-    if (prompt_hidden("The same PIN again: ") != pin)
+    std::string pin = data_folder::read_hidden_line("PIN for signer '" + args.id + "': ");
+    if (data_folder::read_hidden_line("The same PIN again: ") != pin)
         throw Error(ErrorKind::invalid_input, "pins_differ", "the two PINs differ; nothing was added");
     return pin;
 }

@@ -95,6 +95,10 @@ Caller ClientAuthenticator::authenticate(const HttpRequest& request) const {
     if (request.header("authorization"))
         refuse_authentication(request, "", "invalid_credential", "the Authorization header must be 'Bearer <API key or access token>'");
     if (request.client_certificate_serial) {
+        // The handshake checked the chain; revocation lives in our CA database.
+        if (context_.data.store().status(*request.client_certificate_serial).state == CertificateStatus::State::revoked)
+            refuse_authentication(request, "", "certificate_revoked",
+                                  "the client certificate " + *request.client_certificate_serial + " is revoked");
         if (auto client = context_.clients.find_by_certificate(*request.client_certificate_serial))
             return {*client, CredentialKind::client_certificate};
         refuse_authentication(request, "", "invalid_credential",

@@ -107,14 +107,6 @@ std::string joined_hex(const std::vector<std::vector<std::uint8_t>>& hashes) {
     return joined;
 }
 
-std::string key_type_of(const signing::CredentialKey& key) {
-    if (key.algorithm_oid == "1.2.840.113549.1.1.1") return "rsa-" + std::to_string(key.bits);
-    if (key.curve_oid == "1.2.840.10045.3.1.7") return "p-256";
-    if (key.curve_oid == "1.3.132.0.34") return "p-384";
-    if (key.curve_oid == "1.3.132.0.35") return "p-521";
-    return "ec-" + std::to_string(key.bits);
-}
-
 // CSC writes certificate times as GeneralizedTime text.
 std::string generalized_time(std::chrono::system_clock::time_point when) {
     std::time_t seconds = std::chrono::system_clock::to_time_t(when);
@@ -245,11 +237,9 @@ public:
             }
             if (auto mode = optional_string(body, "operationMode"); mode && *mode != "S")
                 invalid_request("unsupported_operation_mode", "only synchronous signing (operationMode \"S\") is offered");
-            // A signAlgo the key cannot use is refused before the SAD is spent on it.
-            auto key = context_.hash_signer.describe(signer);
-            if (std::find(key.sign_algorithms.begin(), key.sign_algorithms.end(), sign_algo) == key.sign_algorithms.end())
-                invalid_request("unsupported_sign_algo", "Invalid parameter signAlgo: the credential's key does not sign with " + sign_algo);
+            // Every check (algorithm, parameters, hash lengths, the certificate) before the SAD is spent.
             auto now = context_.clock.now();
+            auto signing = context_.hash_signer.prepare(signer, hashes, sign_algo, hash_algorithm, parameters, now);
             // Used up on disk before the token is asked, so neither a replay nor a crash can sign twice;
             // its own audit record commits with it, so a crash before the signature's record below
             // still leaves the spent SAD on record.
@@ -257,9 +247,9 @@ public:
             spent.action = "csc.sad.use";
             context_.authorizations.consume(sad, caller.client.id, signer.id, hashes, now,
                                             [&](const store::SqliteDatabase& write) { context_.audit.append(write, spent, now); });
-            auto signatures = context_.hash_signer.sign(signer, hashes, sign_algo, hash_algorithm, parameters, now);
+            auto signatures = context_.hash_signer.sign(signing, hashes);
             context_.audit.append(event, context_.clock.now());
-            context_.metrics.count_signature("hash", key_type_of(key), static_cast<unsigned>(signatures.size()));
+            context_.metrics.count_signature("hash", signing.key_type, static_cast<unsigned>(signatures.size()));
             json encoded = json::array();
             for (const auto& signature : signatures) encoded.push_back(encode_base64(signature));
             return HttpResponse::json(200, {{"signatures", encoded}});

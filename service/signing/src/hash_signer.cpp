@@ -121,11 +121,10 @@ CredentialKey HashSigner::describe(const store::SignerRecord& signer) const {
     return described;
 }
 
-std::vector<std::vector<uint8_t>> HashSigner::sign(const store::SignerRecord& signer,
-                                                   const std::vector<std::vector<uint8_t>>& hashes,
-                                                   const std::string& sign_algo, const std::optional<std::string>& hash_algo,
-                                                   const std::optional<std::vector<uint8_t>>& pss_params_der,
-                                                   std::chrono::system_clock::time_point now) {
+HashSigning HashSigner::prepare(const store::SignerRecord& signer, const std::vector<std::vector<uint8_t>>& hashes,
+                                const std::string& sign_algo, const std::optional<std::string>& hash_algo,
+                                const std::optional<std::vector<uint8_t>>& pss_params_der,
+                                std::chrono::system_clock::time_point now) const {
     SignatureScheme scheme;
     std::string digest;
     if (auto combined = combined_algorithms().find(sign_algo); combined != combined_algorithms().end()) {
@@ -168,9 +167,14 @@ std::vector<std::vector<uint8_t>> HashSigner::sign(const store::SignerRecord& si
         if (hash.size() != expected)
             throw Error(ErrorKind::invalid_input, "invalid_hash_length",
                         "a hash is " + std::to_string(hash.size()) + " bytes; " + digest + " hashes are " + std::to_string(expected));
+    return HashSigning{std::move(checked), key.key_type()};
+}
+
+std::vector<std::vector<uint8_t>> HashSigner::sign(const HashSigning& signing, const std::vector<std::vector<uint8_t>>& hashes) const {
     std::vector<std::vector<uint8_t>> signatures;
     signatures.reserve(hashes.size());
-    for (const auto& hash : hashes) signatures.push_back(sign_digest(key, scheme, digest, hash));
+    for (const auto& hash : hashes)
+        signatures.push_back(sign_digest(signing.signer.key, signing.signer.scheme, signing.signer.digest, hash));
     return signatures;
 }
 
