@@ -19,7 +19,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <thread>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -53,6 +56,20 @@ std::string base64(const std::vector<uint8_t>& bytes) {
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// CPU seconds (user + system) a process has used so far.
+double cpu_seconds(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 long peak_rss_kb(pid_t pid) {
@@ -134,7 +151,8 @@ BOOST_AUTO_TEST_CASE(signd_throughput) {
 
     std::printf("\nsignd signatures/signHash, one hash per request, %.0f s per run, %u cores\n", seconds,
                 std::thread::hardware_concurrency());
-    std::printf("%-9s %5s %11s %11s %7s %9s %9s %8s\n", "key", "conns", "raw sig/s", "signd sig/s", "ratio", "p50 ms", "p99 ms", "errors");
+    std::printf("%-9s %5s %11s %11s %7s %9s %9s %10s %10s %6s\n", "key", "conns", "raw sig/s", "signd sig/s", "ratio", "p50 ms",
+                "p99 ms", "signd CPU", "client CPU", "errors");
     for (const auto& credential : credentials) {
         double raw_one = bench::raw_token_rate(data.token(), credential.id, credential.rsa, 1, seconds / 2);
         double raw_all = bench::raw_token_rate(data.token(), credential.id, credential.rsa,
@@ -143,6 +161,8 @@ BOOST_AUTO_TEST_CASE(signd_throughput) {
             // Enough SADs for the run at the raw rate, plus a margin.
             long per_connection = static_cast<long>(raw_all * seconds * 1.3 / connections) + 50;
             auto pool = issue_sads(data.authorizations(), credential.id, connections, per_connection);
+            double signd_cpu = cpu_seconds(server.pid()), client_cpu = cpu_seconds(getpid());
+            std::fprintf(stderr, "run %s %d starts\n", credential.key_type.c_str(), connections);
             auto result = bench::run_load(target, connections, std::chrono::duration<double>(seconds),
                                           [&](int connection, long index, bench::LoadRequest& request) {
                                               auto& mine = pool.per_connection[static_cast<size_t>(connection)];
@@ -158,8 +178,12 @@ BOOST_AUTO_TEST_CASE(signd_throughput) {
                                               return true;
                                           });
             double raw = connections == 1 ? raw_one : raw_all;
-            std::printf("%-9s %5d %11.0f %11.0f %6.1f%% %9.2f %9.2f %8ld\n", credential.key_type.c_str(), connections, raw,
-                        result.per_second(), 100.0 * result.per_second() / raw, result.p50_ms, result.p99_ms, result.failures);
+            // CPU used during the run as a share of one core: signd, and this process (the clients).
+            signd_cpu = 100.0 * (cpu_seconds(server.pid()) - signd_cpu) / result.seconds;
+            client_cpu = 100.0 * (cpu_seconds(getpid()) - client_cpu) / result.seconds;
+            std::printf("%-9s %5d %11.0f %11.0f %6.1f%% %9.2f %9.2f %9.0f%% %9.0f%% %6ld\n", credential.key_type.c_str(), connections,
+                        raw, result.per_second(), 100.0 * result.per_second() / raw, result.p50_ms, result.p99_ms, signd_cpu,
+                        client_cpu, result.failures);
             if (result.failures) std::printf("          first failure: %s\n", result.first_failure.c_str());
             std::fflush(stdout);
         }
