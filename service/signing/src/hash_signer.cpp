@@ -94,6 +94,20 @@ std::string digest_of_pss_params(const std::vector<uint8_t>& der) {
 
 }  // namespace
 
+std::shared_ptr<const HashSigner::ParsedCertificate> HashSigner::parsed(const std::string& serial_hex) const {
+    {
+        std::lock_guard lock(parsed_mutex_);
+        if (auto found = parsed_.find(serial_hex); found != parsed_.end()) return found->second;
+    }
+    auto record = data_.store().find(serial_hex);
+    if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "the signer's certificate is not in the CA database");
+    Certificate certificate = Certificate::from_pem(record->pem);
+    std::vector<Certificate> chain = data_.ca().chain_for(certificate);
+    auto entry = std::make_shared<const ParsedCertificate>(ParsedCertificate{std::move(certificate), std::move(chain)});
+    std::lock_guard lock(parsed_mutex_);
+    return parsed_.emplace(serial_hex, std::move(entry)).first->second;
+}
+
 CredentialKey HashSigner::describe(const store::SignerRecord& signer) const {
     auto record = data_.store().find(signer.certificate_serial);
     if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "the signer's certificate is not in the CA database");
@@ -148,12 +162,11 @@ HashSigning HashSigner::prepare(const store::SignerRecord& signer, const std::ve
                     "signAlgo " + sign_algo + " is not supported: use RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA");
     }
 
-    auto record = data_.store().find(signer.certificate_serial);
-    if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "the signer's certificate is not in the CA database");
+    auto certificate = parsed(signer.certificate_serial);
     const hsm::PrivateKey& key = keys_.key(signer.key_uri);
-    Certificate certificate = Certificate::from_pem(record->pem);
-    std::vector<Certificate> chain = data_.ca().chain_for(certificate);
-    Signer checked{key, std::move(certificate), std::move(chain), scheme, digest};
+    std::vector<Certificate> chain;
+    for (const auto& ca : certificate->chain) chain.push_back(ca.copy());
+    Signer checked{key, certificate->certificate.copy(), std::move(chain), scheme, digest};
     try {
         check_signer(checked, &data_.store(), now);
     } catch (const Error& error) {

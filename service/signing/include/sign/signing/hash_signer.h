@@ -5,6 +5,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,8 +60,18 @@ public:
     std::vector<std::vector<uint8_t>> sign(const HashSigning& signing, const std::vector<std::vector<uint8_t>>& hashes) const;
 
 private:
+    /// A signer's certificate and the chain sent with it, parsed once: certificates never change,
+    /// and parsing them was most of a signHash request's cost. Revocation is still read each time.
+    struct ParsedCertificate {
+        Certificate certificate;
+        std::vector<Certificate> chain;
+    };
+    std::shared_ptr<const ParsedCertificate> parsed(const std::string& serial_hex) const;
+
     data_folder::DataFolder& data_;
     KeyCache& keys_;
+    mutable std::mutex parsed_mutex_;
+    mutable std::map<std::string, std::shared_ptr<const ParsedCertificate>> parsed_;
 };
 
 }  // namespace sign::signing
