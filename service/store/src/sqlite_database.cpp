@@ -20,12 +20,20 @@ namespace {
 
 }  // namespace
 
-Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
+Statement::Statement(const SqliteDatabase& owner, const std::string& sql) : owner_(owner), sql_(sql), db_(owner.db_) {
+    statement_ = owner_.take_idle(sql_);
+    if (statement_) return;
     int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement_, nullptr);
     if (rc != SQLITE_OK) fail(db_, rc, "preparing a database query");
 }
 
-Statement::~Statement() { sqlite3_finalize(statement_); }
+Statement::~Statement() {
+    if (!statement_) return;
+    // Resetting also ends the read transaction a half-stepped query holds.
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+    owner_.give_back(sql_, statement_);
+}
 
 Statement& Statement::bind(int index, const std::string& value) {
     sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
@@ -92,7 +100,24 @@ SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
     execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
+SqliteDatabase::~SqliteDatabase() {
+    for (auto& [sql, statement] : idle_) sqlite3_finalize(statement);
+    sqlite3_close_v2(db_);
+}
+
+sqlite3_stmt* SqliteDatabase::take_idle(const std::string& sql) const {
+    std::lock_guard lock(idle_mutex_);
+    auto found = idle_.find(sql);
+    if (found == idle_.end()) return nullptr;
+    sqlite3_stmt* statement = found->second;
+    idle_.erase(found);
+    return statement;
+}
+
+void SqliteDatabase::give_back(const std::string& sql, sqlite3_stmt* statement) const {
+    std::lock_guard lock(idle_mutex_);
+    idle_.emplace(sql, statement);
+}
 
 void SqliteDatabase::execute(const std::string& sql) const {
     char* message = nullptr;
