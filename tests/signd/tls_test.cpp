@@ -25,9 +25,15 @@ CommandResult s_client(const SigndServer& server, const std::string& version) {
 
 // `expected_peer` is part of the peer certificate line, `signature_type` the handshake signature.
 void require_handshakes(const SigndServer& server, const std::string& expected_peer, const std::string& signature_type) {
-    auto old = s_client(server, "tls1_1");
-    BOOST_TEST(old.exit_code != 0, old.output);
-    BOOST_TEST(old.output.find("CONNECTION ESTABLISHED") == std::string::npos, old.output);
+    // The client is allowed the old versions (security level 0), so the refusal is the server's:
+    // its protocol_version alert.
+    for (const char* version : {"-tls1", "-tls1_1"}) {
+        auto old = openssl({"s_client", "-connect", "127.0.0.1:" + std::to_string(server.port()), "-servername", "localhost",
+                            "-brief", "-cipher", "DEFAULT@SECLEVEL=0", version});
+        BOOST_TEST(old.exit_code != 0, old.output);
+        BOOST_TEST(old.output.find("alert protocol version") != std::string::npos, version << ": " << old.output);
+        BOOST_TEST(old.output.find("CONNECTION ESTABLISHED") == std::string::npos, old.output);
+    }
 
     for (auto [flag, name] : {std::pair{"tls1_2", "TLSv1.2"}, std::pair{"tls1_3", "TLSv1.3"}}) {
         auto result = s_client(server, flag);
