@@ -14,8 +14,6 @@
 namespace sign {
 namespace {
 
-using TsMsgImprintPtr = std::unique_ptr<TS_MSG_IMPRINT, OpenSslDeleter<TS_MSG_IMPRINT_free>>;
-using X509StorePtr = std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE_free>>;
 
 // An answer that is not a time-stamp response at all.
 [[noreturn]] void bad_response(const std::string& message) {

@@ -10,7 +10,6 @@ namespace sign::signd {
 
 namespace {
 
-using TsMsgImprintPtr = std::unique_ptr<TS_MSG_IMPRINT, OpenSslDeleter<TS_MSG_IMPRINT_free>>;
 
 [[noreturn]] void openssl_failure(const std::string& what) {
     throw Error(ErrorKind::internal, "openssl_failure", what + ": " + drain_openssl_errors());

@@ -66,8 +66,7 @@ std::string object_text(const ASN1_OBJECT* object) {
 // salt as long as the digest. Returns the digest name.
 std::string digest_of_pss_params(const std::vector<uint8_t>& der) {
     const unsigned char* cursor = der.data();
-    std::unique_ptr<RSA_PSS_PARAMS, decltype(&RSA_PSS_PARAMS_free)> params(
-        d2i_RSA_PSS_PARAMS(nullptr, &cursor, static_cast<long>(der.size())), RSA_PSS_PARAMS_free);
+    RsaPssParamsPtr params(d2i_RSA_PSS_PARAMS(nullptr, &cursor, static_cast<long>(der.size())));
     if (!params || cursor != der.data() + der.size())
         throw Error(ErrorKind::invalid_input, "invalid_pss_params", "signAlgoParams is not DER RSASSA-PSS-params");
     // Absent fields mean SHA-1 (RFC 4055), which Circular 15 forbids.
