@@ -61,7 +61,7 @@ std::string deflate(const std::string& data) {
     uLongf length = compressBound(data.size());
     std::string out(length, '\0');
     if (compress2(reinterpret_cast<Bytef*>(out.data()), &length, reinterpret_cast<const Bytef*>(data.data()),
-                  data.size(), Z_BEST_COMPRESSION) != Z_OK)
+                  data.size(), Z_DEFAULT_COMPRESSION) != Z_OK)
         throw Error(ErrorKind::internal, "compression_failed", "zlib could not compress a PDF stream");
     out.resize(length);
     return out;
