@@ -82,7 +82,8 @@ int serve(const Flags& flags) {
     SigndConfig config = resolve_config(flags);
     data_folder::DataFolder data(config.data);
     if (flags.demo) {
-        data_folder::ensure_demo_pki(data, {}, [](const std::string& step) { std::cerr << "signd demo: " << step << "\n"; });
+        data_folder::ensure_demo_pki(data, {.actor = "signd --demo"},
+                                     [](const std::string& step) { std::cerr << "signd demo: " << step << "\n"; });
     } else if (!data.initialized()) {
         throw Error(ErrorKind::not_found, "no_data_folder",
                     "no data folder at " + config.data + ": create one with `signctl init` (or run `signd --demo`)");

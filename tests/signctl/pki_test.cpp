@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "sign/openssl_ptr.h"
@@ -150,6 +151,27 @@ BOOST_AUTO_TEST_CASE(pkcs11_tool_sees_every_private_key_sensitive_and_never_extr
     // Root, issuing CA and the six leaves.
     BOOST_TEST(count(listed.output, "Private Key Object") == 8u, listed.output);
     BOOST_TEST(count(listed.output, "Access:     sensitive, always sensitive, never extractable, local") == 8u, listed.output);
+}
+
+BOOST_AUTO_TEST_CASE(every_certificate_of_the_test_pki_is_in_the_audit_log) {
+    const auto& pki = shared_pki();
+    std::set<std::string> audited;
+    for (const auto& record : pki.signctl_json({"audit", "list", "--limit", "1000"})) {
+        if (record["result"] != "ok" || record["actor"] != "signctl") continue;
+        std::string subject = record["subject"];
+        if (record["action"] == "ca.init") {
+            audited.insert(subject.substr(0, subject.find(',')));
+            audited.insert(subject.substr(subject.find(',') + 1));
+        } else if (record["action"] == "certificate.issue") {
+            audited.insert(subject);
+        }
+    }
+    auto certificates = pki.signctl_json({"cert", "list"});
+    BOOST_TEST(certificates.size() >= 8u);
+    for (const auto& certificate : certificates)
+        BOOST_TEST(audited.count(certificate["serial"].get<std::string>()) == 1u, certificate["serial"] << " is not audited");
+    auto verified = pki.signctl({"audit", "verify"});
+    BOOST_TEST(verified.exit_code == 0, verified.output);
 }
 
 BOOST_AUTO_TEST_CASE(running_the_test_pki_script_again_adds_nothing) {

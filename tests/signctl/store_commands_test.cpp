@@ -222,13 +222,13 @@ BOOST_AUTO_TEST_CASE(the_audit_log_records_every_change_and_verify_names_a_tampe
     std::vector<std::string> trail;
     for (const auto& record : records)
         trail.push_back(record["action"].get<std::string>() + " " + record["result"].get<std::string>());
-    BOOST_TEST(trail == (std::vector<std::string>{"certificate.issue ok", "certificate.issue wrong_pin",
+    BOOST_TEST(trail == (std::vector<std::string>{"ca.init ok", "certificate.issue ok", "certificate.issue wrong_pin",
                                                   "authentication wrong_pin", "certificate.revoke ok", "client.add ok",
                                                   "client.revoke ok"}),
                records.dump(1));
-    BOOST_TEST(records[0]["subject"] == leader);
-    BOOST_TEST(records[3]["subject"] == leader);
-    BOOST_TEST(records[1]["previous_hash"] == records[0]["hash"]);
+    BOOST_TEST(records[1]["subject"] == leader);
+    BOOST_TEST(records[4]["subject"] == leader);
+    BOOST_TEST(records[2]["previous_hash"] == records[1]["hash"]);
 
     auto after = folder.signctl_json({"audit", "list", "--after", "4", "--limit", "1"});
     BOOST_TEST_REQUIRE(after.size() == 1u);
@@ -238,26 +238,26 @@ BOOST_AUTO_TEST_CASE(the_audit_log_records_every_change_and_verify_names_a_tampe
 
     auto intact = folder.signctl({"audit", "verify"});
     BOOST_TEST(intact.exit_code == 0, intact.output);
-    BOOST_TEST(intact.output.find("intact: 6 records") != std::string::npos, intact.output);
+    BOOST_TEST(intact.output.find("intact: 7 records") != std::string::npos, intact.output);
 
-    tamper(folder.path("sign.db"), "UPDATE audit_log SET result = 'ok' WHERE sequence = 2");
+    tamper(folder.path("sign.db"), "UPDATE audit_log SET result = 'ok' WHERE sequence = 3");
     auto edited = folder.signctl({"audit", "verify"});
     BOOST_TEST(edited.exit_code == 9, edited.output);
-    BOOST_TEST(edited.output.find("record 2: hash_mismatch") != std::string::npos, edited.output);
+    BOOST_TEST(edited.output.find("record 3: hash_mismatch") != std::string::npos, edited.output);
     auto json = folder.signctl({"--json", "audit", "verify"});
     BOOST_TEST(json.exit_code == 9);
     auto verdict = nlohmann::json::parse(json.output);
     BOOST_TEST(verdict["intact"] == false);
     BOOST_TEST_REQUIRE(verdict["problems"].size() == 1u);
-    BOOST_TEST(verdict["problems"][0]["sequence"] == 2);
+    BOOST_TEST(verdict["problems"][0]["sequence"] == 3);
 
-    tamper(folder.path("sign.db"), "UPDATE audit_log SET result = 'wrong_pin' WHERE sequence = 2; "
-                                   "DELETE FROM audit_log WHERE sequence = 4");
+    tamper(folder.path("sign.db"), "UPDATE audit_log SET result = 'wrong_pin' WHERE sequence = 3; "
+                                   "DELETE FROM audit_log WHERE sequence = 5");
     auto removed = folder.signctl({"audit", "verify"});
     BOOST_TEST(removed.exit_code == 9, removed.output);
-    BOOST_TEST(removed.output.find("record 5: sequence_gap") != std::string::npos, removed.output);
-    BOOST_TEST(removed.output.find("record 5: chain_broken") != std::string::npos, removed.output);
-    BOOST_TEST(removed.output.find("record 2") == std::string::npos, removed.output);
+    BOOST_TEST(removed.output.find("record 6: sequence_gap") != std::string::npos, removed.output);
+    BOOST_TEST(removed.output.find("record 6: chain_broken") != std::string::npos, removed.output);
+    BOOST_TEST(removed.output.find("record 3") == std::string::npos, removed.output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

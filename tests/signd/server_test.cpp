@@ -96,9 +96,17 @@ struct InProcessServer {
     }
     std::string http_url() const { return "http://127.0.0.1:" + std::to_string(server->port()); }
     std::string https_url() const { return "https://localhost:" + std::to_string(server->port()); }
+    /// True once the hook has seen `code`; waits up to two seconds, because a client may see its
+    /// refusal (a failed handshake) before the server's thread has reported it.
     bool rejected(const std::string& code) {
-        std::lock_guard lock(rejections_mutex);
-        return std::find(rejections.begin(), rejections.end(), code) != rejections.end();
+        for (int wait = 0; wait < 200; ++wait) {
+            {
+                std::lock_guard lock(rejections_mutex);
+                if (std::find(rejections.begin(), rejections.end(), code) != rejections.end()) return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
     }
 };
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "sign/audit/audit_log.h"
 #include "sign/crl_builder.h"
 #include "sign/data_folder/atomic_file.h"
 
@@ -44,6 +45,14 @@ bool token_has(DataFolder& data, const std::string& label) {
     return false;
 }
 
+// Every certificate issued is in the audit log, the demo's too.
+void record_issuance(DataFolder& data, const DemoPkiOptions& options, const std::string& action, const std::string& serials,
+                     std::chrono::system_clock::time_point now) {
+    data.audit().append(audit::AuditEvent{.action = action, .actor = options.actor, .client_address = "", .subject = serials,
+                                          .document_hash = "", .result = "ok"},
+                        now);
+}
+
 }  // namespace
 
 void ensure_demo_pki(DataFolder& data, const DemoPkiOptions& options,
@@ -63,7 +72,8 @@ void ensure_demo_pki(DataFolder& data, const DemoPkiOptions& options,
         init.root_subject = DistinguishedName::parse(default_root_subject);
         init.issuing_subject = DistinguishedName::parse(default_issuing_subject);
         init.key_type = options.ca_key_type;
-        data.ca().init(init, now);
+        auto [root, issuing] = data.ca().init(init, now);
+        record_issuance(data, options, "ca.init", root.serial_hex + "," + issuing.serial_hex, now);
         say("CA hierarchy: created");
     } else {
         say("CA hierarchy: already created");
@@ -80,6 +90,7 @@ void ensure_demo_pki(DataFolder& data, const DemoPkiOptions& options,
         issue.dns_names = wanted.dns_names;
         issue.key_label = wanted.label;
         auto record = data.ca().issue(issue, now);
+        record_issuance(data, options, "certificate.issue", record.serial_hex, now);
         write_file_atomically(data.path(std::string("certs/") + wanted.label + ".pem"), record.pem);
         say(std::string(wanted.label) + ": issued");
     }

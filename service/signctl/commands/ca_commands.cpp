@@ -1,9 +1,11 @@
 #include <chrono>
 #include <iostream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
 #include "sign/data_folder/demo_pki.h"
+#include "../audit_trail.h"
 #include "../commands.h"
 #include "../output.h"
 
@@ -40,7 +42,11 @@ void add_ca_commands(CLI::App& app, Cli& cli) {
         options.key_type = args->key_type;
         options.root_validity_days = args->root_days;
         options.issuing_validity_days = args->issuing_days;
-        auto [root, issuing] = data.ca().init(options, std::chrono::system_clock::now());
+        store::CertificateRecord root, issuing;
+        audited(cli, "ca.init", "root and issuing CA", [&] {
+            std::tie(root, issuing) = data.ca().init(options, std::chrono::system_clock::now());
+            return root.serial_hex + "," + issuing.serial_hex;
+        });
         data.publish_ca_certificates();
         print_certificates(std::cout, {root, issuing}, cli.json);
     });

@@ -21,6 +21,7 @@ inline constexpr const char* default_issuing_subject =
 struct DemoPkiOptions {
     std::string base_url = "http://127.0.0.1:8443";  ///< written into CRL and AIA URLs (only at init)
     std::string ca_key_type = "rsa-3072";
+    std::string actor = "signctl";  ///< who the audit log names for each certificate issued
 };
 
 /// Creates in `data` whatever of the demo PKI is missing, skipping each step already done, so it
