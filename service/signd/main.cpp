@@ -14,9 +14,8 @@
 #include "app/api_v1_routes.h"
 #include "app/csc_routes.h"
 #include "app/operations_routes.h"
-#include "app/service_context.h"
-#include "app/token_secret.h"
 #include "app/signd_config.h"
+#include "app/signing_services.h"
 #include "app/tls_material.h"
 #include "app/trust_routes.h"
 #include "http/server.h"
@@ -25,9 +24,6 @@
 #include "sign/data_folder/demo_pki.h"
 #include "sign/data_folder/local_timestamps.h"
 #include "sign/error.h"
-#include "sign/signing/hash_signer.h"
-#include "sign/signing/key_cache.h"
-#include "sign/signing/seal_service.h"
 
 using namespace sign;
 using namespace sign::signd;
@@ -103,23 +99,10 @@ int serve(const Flags& flags) {
     // The document-system API (/api/v1) and the CSC API v2 (/csc/v2) share one context. Their
     // handlers read the CA hierarchy from many threads, so it is opened here, on one.
     data.ca();
-    signing::KeyCache keys(data.token());
-    signing::SealService seals(data, timestamps, keys, clock);
-    signing::HashSigner hash_signer(data, keys);
-    ServiceContext context{.data = data,
-                           .clock = clock,
-                           .queue = data.write_queue(),
-                           .clients = data.clients(),
-                           .signers = data.signers(),
-                           .authorizations = data.authorizations(),
-                           .audit = data.audit(),
-                           .timestamps = timestamps,
-                           .seals = seals,
-                           .hash_signer = hash_signer,
-                           .metrics = metrics,
-                           .token_secret = load_or_create_token_secret(data),
-                           .max_base64_document = config.max_base64_document,
-                           .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s)};
+    SigningServices services(data, timestamps, clock, metrics,
+                             {.max_base64_document = config.max_base64_document,
+                              .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s)});
+    ServiceContext& context = services.context();
     add_api_v1_routes(router, context);
     add_csc_routes(router, context);
 

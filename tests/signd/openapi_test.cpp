@@ -9,8 +9,7 @@
 
 #include "api_support.h"
 #include "app/api_v1_routes.h"
-#include "app/service_context.h"
-#include "app/token_secret.h"
+#include "app/signing_services.h"
 #include "http/router.h"
 
 using namespace sign::test;
@@ -105,22 +104,9 @@ BOOST_AUTO_TEST_CASE(the_router_and_the_spec_list_the_same_operations) {
     sign::data_folder::DataFolder data(server.data_dir());
     sign::SystemClock clock;
     sign::data_folder::LocalTimestamps timestamps(data, clock);
-    sign::signing::KeyCache keys(data.token());
-    sign::signing::SealService seals(data, timestamps, keys, clock);
-    sign::signing::HashSigner hash_signer(data, keys);
     sign::signd::Metrics metrics;
-    sign::signd::ServiceContext context{.data = data,
-                                        .clock = clock,
-                                        .queue = data.write_queue(),
-                                        .clients = data.clients(),
-                                        .signers = data.signers(),
-                                        .authorizations = data.authorizations(),
-                                        .audit = data.audit(),
-                                        .timestamps = timestamps,
-                                        .seals = seals,
-                                        .hash_signer = hash_signer,
-                                        .metrics = metrics,
-                                        .token_secret = sign::signd::load_or_create_token_secret(data)};
+    sign::signd::SigningServices services(data, timestamps, clock, metrics);
+    auto& context = services.context();
     sign::signd::Router router;
     sign::signd::add_api_v1_routes(router, context);
     std::set<std::string> routed;

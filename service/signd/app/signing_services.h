@@ -1,0 +1,37 @@
+#pragma once
+// The signing services a data folder offers the API handlers, built and owned
+// together, and the ServiceContext that lends them out. signd builds one at
+// start-up; the route tests build one to list what the APIs register.
+
+#include <chrono>
+#include <cstddef>
+
+#include "app/service_context.h"
+
+namespace sign::signd {
+
+/// What the configuration may change in the APIs' behaviour.
+struct ServiceLimits {
+    size_t max_base64_document = 1 << 20;  ///< see ServiceContext
+    std::chrono::seconds sad_lifetime{300};
+};
+
+class SigningServices {
+public:
+    /// Borrows `data` (token, store and CA already opened on this thread: handlers share them),
+    /// `timestamps`, `clock` and `metrics`; reads or creates the token secret.
+    SigningServices(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps, const Clock& clock,
+                    Metrics& metrics, ServiceLimits limits = {});
+    SigningServices(const SigningServices&) = delete;
+    SigningServices& operator=(const SigningServices&) = delete;
+
+    ServiceContext& context() { return context_; }
+
+private:
+    signing::KeyCache keys_;
+    signing::SealService seals_;
+    signing::HashSigner hash_signer_;
+    ServiceContext context_;
+};
+
+}  // namespace sign::signd
