@@ -63,22 +63,13 @@ std::string add_client(const SigndServer& server, const std::string& id, const s
 
 namespace {
 
-std::string serial_of(const std::string& pem_path) {
-    auto result = openssl({"x509", "-in", pem_path, "-noout", "-serial"});
-    BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
-    std::string serial = result.output.substr(result.output.find('=') + 1);
-    while (!serial.empty() && (serial.back() == '\n' || serial.back() == '\r')) serial.pop_back();
-    std::transform(serial.begin(), serial.end(), serial.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return serial;
-}
-
 }  // namespace
 
 void add_signer(const SigndServer& server, const std::string& id, const std::string& label, const std::string& pin) {
     TempDir dir("signer-pin");
     std::string pin_file = (dir / "pin").string();
     write_text_file(pin_file, pin + "\n");
-    auto added = server.signctl({"signer", "add", id, "--name", "Người ký " + id, "--cert", serial_of(server.certificate(label)),
+    auto added = server.signctl({"signer", "add", id, "--name", "Người ký " + id, "--cert", certificate_serial(server.certificate(label)),
                                  "--pin-file", pin_file});
     BOOST_TEST_REQUIRE(added.exit_code == 0, added.output);
 }

@@ -253,10 +253,7 @@ BOOST_AUTO_TEST_CASE(a_registered_client_certificate_authenticates_without_a_key
     BOOST_TEST_REQUIRE(request.exit_code == 0, request.output);
     auto issued = server.signctl({"cert", "issue", "--profile", "tls-client", "--csr", csr, "--out", certificate});
     BOOST_TEST_REQUIRE(issued.exit_code == 0, issued.output);
-    auto serial = openssl({"x509", "-in", certificate, "-noout", "-serial"});
-    std::string hex = serial.output.substr(serial.output.find('=') + 1);
-    hex.erase(hex.find_last_not_of("\r\n") + 1);
-    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string hex = certificate_serial(certificate);
     auto call = [&](const std::string& client_certificate) {
         std::vector<std::string> argv = {"--cacert", server.root_ca_pem(), "-o", (work / "out").string(), "-w", "%{http_code}"};
         if (!client_certificate.empty()) argv.insert(argv.end(), {"--cert", client_certificate, "--key", key});

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "signctl_folder.h"
+
 namespace sign::test {
 
 std::string read_text_file(const std::string& path) {
@@ -21,6 +23,15 @@ std::string read_text_file(const std::string& path) {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+std::string certificate_serial(const std::string& pem_path) {
+    auto result = openssl({"x509", "-in", pem_path, "-noout", "-serial"});
+    BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
+    std::string serial = result.output.substr(result.output.find('=') + 1);
+    while (!serial.empty() && (serial.back() == '\n' || serial.back() == '\r')) serial.pop_back();
+    std::transform(serial.begin(), serial.end(), serial.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return serial;
 }
 
 void write_text_file(const std::string& path, const std::string& content) {

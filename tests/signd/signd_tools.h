@@ -12,6 +12,8 @@
 namespace sign::test {
 
 std::string read_text_file(const std::string& path);
+/// The serial of a PEM certificate as openssl reads it, in our canonical lower-case hex.
+std::string certificate_serial(const std::string& pem_path);
 void write_text_file(const std::string& path, const std::string& content);
 
 /// Runs `curl --silent --show-error args...`.

@@ -45,15 +45,6 @@ void require_handshakes(const SigndServer& server, const std::string& expected_p
     }
 }
 
-std::string lower_serial(const std::string& pem_path) {
-    auto result = openssl({"x509", "-in", pem_path, "-noout", "-serial"});
-    BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
-    std::string serial = result.output.substr(result.output.find('=') + 1);
-    serial.erase(std::remove_if(serial.begin(), serial.end(), [](char c) { return c == '\n' || c == '\r'; }), serial.end());
-    std::transform(serial.begin(), serial.end(), serial.begin(), [](unsigned char c) { return std::tolower(c); });
-    return serial;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(tls)
@@ -95,7 +86,7 @@ BOOST_AUTO_TEST_CASE(a_client_certificate_from_our_ca_is_identified_and_a_self_m
     auto with_certificate = curl({"--fail", "--cacert", server.root_ca_pem(), "--cert", certificate, "--key", key, "-H",
                                   "X-Test: mtls-client", server.https_url() + "/healthz"});
     BOOST_TEST_REQUIRE(with_certificate.exit_code == 0, with_certificate.output);
-    std::string serial = lower_serial(certificate);
+    std::string serial = certificate_serial(certificate);
     auto log = server.request_log();
     BOOST_TEST(std::any_of(log.begin(), log.end(), [&](const nlohmann::json& line) {
                    return line.value("client_certificate_serial", "") == serial && line["path"] == "/healthz";

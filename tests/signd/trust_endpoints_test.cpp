@@ -15,14 +15,6 @@ using namespace sign::test;
 
 namespace {
 
-std::string serial_of(const std::string& pem_path) {
-    auto result = openssl({"x509", "-in", pem_path, "-noout", "-serial"});
-    BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
-    std::string serial = result.output.substr(result.output.find('=') + 1);
-    while (!serial.empty() && (serial.back() == '\n' || serial.back() == '\r')) serial.pop_back();
-    return serial;
-}
-
 // Base64 of a file, then percent-encoded for a URL path (RFC 6960 A.1).
 std::string url_encoded_base64(const std::string& path) {
     auto encoded = openssl({"base64", "-A", "-in", path});
@@ -49,7 +41,7 @@ BOOST_AUTO_TEST_CASE(ocsp_post_answers_good_and_revoked_and_openssl_verifies_the
     auto issued = server.signctl({"cert", "issue", "--profile", "citizen", "--label", "ocsp-revoked-" + std::to_string(server.port()),
                                   "--subject", "CN=Lê Văn Cường,C=VN,UID=CCCD:048090009999", "--out", revoked});
     BOOST_TEST_REQUIRE(issued.exit_code == 0, issued.output);
-    auto revoke = server.signctl({"cert", "revoke", serial_of(revoked), "--reason", "keyCompromise"});
+    auto revoke = server.signctl({"cert", "revoke", certificate_serial(revoked), "--reason", "keyCompromise"});
     BOOST_TEST_REQUIRE(revoke.exit_code == 0, revoke.output);
 
     auto good = openssl({"ocsp", "-issuer", server.issuing_ca_pem(), "-cert", server.certificate("citizen"), "-url",
