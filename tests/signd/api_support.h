@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "minimal_pdf.h"
 #include "signd_process.h"
 
 namespace sign::test {
@@ -63,8 +64,6 @@ bool audited(const std::vector<nlohmann::json>& records, const std::string& acti
 /// and a clean `qpdf --check`.
 void require_valid_pdf(const SigndServer& server, const std::string& pdf, std::size_t count);
 
-/// A one-page PDF written by hand (no library involved).
-std::string small_pdf();
 /// Hex SHA-256 of bytes.
 std::string sha256_hex(const std::string& bytes);
 

@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(seals_a_pdf_raw_and_pdfsig_trusts_it) {
     const auto& clients = api_clients(server);
     TempDir dir("api-pdf");
     int64_t before = last_audit_sequence(server);
-    std::string pdf = small_pdf();
+    std::string pdf = minimal_pdf();
     auto sealed = https(server, "POST", "/api/v1/seals/agency-seal/pdf?page=1&xMm=20&yMm=30", bearer(clients.dms), pdf,
                         "application/pdf");
     BOOST_TEST_REQUIRE(sealed.status == 200, sealed.body);
@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(seals_over_the_leaders_signature_and_both_stay_valid) {
     SigndServer server;
     const auto& clients = api_clients(server);
     TempDir dir("api-leader");
-    write_text_file((dir / "draft.pdf").string(), small_pdf());
+    write_text_file((dir / "draft.pdf").string(), minimal_pdf());
     auto leader = server.signctl({"sign", "pdf", "--key", "pkcs11:object=leader;type=private", "--cert", server.certificate("leader"),
                                   "--level", "b-t", "--tsa", "local", "--rect", "110,40,60,25", "--field-name", "chu_ky_lanh_dao",
                                   "--image", server.data_dir() + "/images/leader-signature.png", (dir / "draft.pdf").string(),
@@ -294,7 +294,7 @@ BOOST_AUTO_TEST_CASE(bad_documents_get_their_codes_and_nothing_is_signed) {
                     "invalid_multipart");
     require_problem(https(server, "POST", "/api/v1/seals/agency-seal/pdf", bearer(clients.dms), "not a pdf", "application/pdf"),
                     400, "not_a_pdf");
-    require_problem(https(server, "POST", "/api/v1/seals/agency-seal/pdf?xMm=10", bearer(clients.dms), small_pdf(),
+    require_problem(https(server, "POST", "/api/v1/seals/agency-seal/pdf?xMm=10", bearer(clients.dms), minimal_pdf(),
                           "application/pdf"),
                     400, "invalid_parameter");
 

@@ -1,0 +1,82 @@
+#include "minimal_pdf.h"
+
+#include <cstdio>
+#include <vector>
+
+namespace sign::test {
+
+namespace {
+
+std::string build_pdf(const std::vector<std::string>& objects, int root) {
+    std::string out = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
+    std::vector<std::size_t> offsets;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        offsets.push_back(out.size());
+        out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+    }
+    std::size_t xref = out.size();
+    out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f\r\n";
+    for (auto offset : offsets) {
+        char entry[32];
+        std::snprintf(entry, sizeof entry, "%010zu 00000 n\r\n", offset);
+        out += entry;
+    }
+    out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root " + std::to_string(root) +
+           " 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+    return out;
+}
+
+std::string stream(const std::string& data) {
+    return "<< /Length " + std::to_string(data.size()) + " >>\nstream\n" + data + "\nendstream";
+}
+
+}  // namespace
+
+std::string minimal_pdf(const MinimalPdf& o) {
+    // 1 catalog, 2 pages, 3 font, 4 AcroForm, then per page: page + contents; then fields; then annots array.
+    std::vector<std::string> objects(4);
+    int first_page = 5;
+    std::string kids;
+    for (int p = 0; p < o.pages; ++p) kids += std::to_string(first_page + 2 * p) + " 0 R ";
+    int next = first_page + 2 * o.pages;
+    std::vector<int> fields;
+    std::vector<std::string> field_objects;
+    auto add_field = [&](const std::string& body) {
+        fields.push_back(next++);
+        field_objects.push_back(body);
+    };
+    if (o.text_fields) {
+        add_field("<< /Type /Annot /Subtype /Widget /FT /Tx /T (so_van_ban) /Rect [72 690 300 712] /P 5 0 R /F 4 /DA (/Helv 11 Tf 0 g) >>");
+        add_field("<< /Type /Annot /Subtype /Widget /FT /Tx /T (ngay_ban_hanh) /Rect [330 690 560 712] /P 5 0 R /F 4 /DA (/Helv 11 Tf 0 g) >>");
+    }
+    if (o.signature_field)
+        add_field("<< /Type /Annot /Subtype /Widget /FT /Sig /T (chu_ky_lanh_dao) /Rect [330 150 500 221] /P 5 0 R /F 4 >>");
+    std::string field_refs;
+    for (int f : fields) field_refs += std::to_string(f) + " 0 R ";
+    int annots_array = o.indirect_annots ? next++ : 0;
+
+    std::string acroform = "<< /Fields [" + field_refs + "] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 3 0 R >> >> >>";
+    objects[0] = "<< /Type /Catalog /Pages 2 0 R" +
+                 std::string(fields.empty() ? "" : o.direct_acroform ? " /AcroForm " + acroform : " /AcroForm 4 0 R") + " >>";
+    objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(o.pages) + " >>";
+    objects[2] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+    objects[3] = o.direct_acroform ? "<< >>" : acroform;
+    for (int p = 0; p < o.pages; ++p) {
+        std::string annots;
+        if (p == 0 && o.indirect_annots)
+            annots = " /Annots " + std::to_string(annots_array) + " 0 R";
+        else if (p == 0 && !fields.empty())
+            annots = " /Annots [" + field_refs + "]";
+        objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>" +
+                          (o.rotate ? " /Rotate " + std::to_string(o.rotate) : std::string()) + " /Contents " +
+                          std::to_string(first_page + 2 * p + 1) + " 0 R" + annots + " >>");
+        objects.push_back(stream("BT /F1 14 Tf 72 760 Td (QUYET DINH - page " + std::to_string(p + 1) +
+                                 ") Tj 0 -20 Td /F1 11 Tf (Ve viec ban hanh quy che lam viec.) Tj ET"));
+    }
+    for (auto& f : field_objects) objects.push_back(f);
+    if (o.indirect_annots) objects.push_back("[" + field_refs + "]");
+    return build_pdf(objects, 1);
+}
+
+}  // namespace sign::test

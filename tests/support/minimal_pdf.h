@@ -1,0 +1,25 @@
+#pragma once
+// Small input PDFs written byte by byte, with no PDF library involved, so that
+// what reads them (qpdf, our PAdES code, signd) is tested on input it did not make.
+
+#include <string>
+
+namespace sign::test {
+
+/// What the minimal input PDF holds besides one page of text (A4, 595 x 842 pt).
+struct MinimalPdf {
+    int pages = 1;
+    bool text_fields = false;          ///< "so_van_ban" and "ngay_ban_hanh", empty text fields on page 1
+    bool signature_field = false;      ///< "chu_ky_lanh_dao", an empty signature field at kLeaderFieldRect
+    bool indirect_annots = false;      ///< page 1's /Annots as an indirect array
+    int rotate = 0;                    ///< /Rotate of every page
+    bool direct_acroform = false;      ///< /AcroForm written inside the catalog, not as its own object
+};
+
+/// The empty signature field's rectangle in the minimal PDF.
+constexpr double kLeaderField[4] = {330, 150, 500, 221};
+
+/// A classic-xref PDF written byte by byte (no qpdf involved).
+std::string minimal_pdf(const MinimalPdf& options = {});
+
+}  // namespace sign::test
