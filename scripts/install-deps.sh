@@ -23,6 +23,9 @@ packages=(
   python3 python3-yaml
   # XML (XAdES): canonicalisation and XML-DSig; xmlsec1 checks the result
   libxml2-dev libxmlsec1-dev xmlsec1
+  # mobile signing: activation QR codes, PDF page previews, the mobile SDK's HTTP client,
+  # and the browser the web app's end-to-end test drives (playwright-core comes from npm)
+  libqrencode-dev libpoppler-cpp-dev libcurl4-openssl-dev chromium
   # the signing benchmark's peers sign with the token key through the OpenSSL pkcs11 engine
   libengine-pkcs11-openssl
 )

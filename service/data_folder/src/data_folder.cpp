@@ -205,6 +205,21 @@ store::AuthorizationStore& DataFolder::authorizations() {
     return *authorizations_;
 }
 
+store::DeviceStore& DataFolder::devices() {
+    if (!devices_) devices_ = std::make_unique<store::DeviceStore>(write_queue());
+    return *devices_;
+}
+
+store::SignatureRequestStore& DataFolder::signature_requests() {
+    if (!signature_requests_) signature_requests_ = std::make_unique<store::SignatureRequestStore>(write_queue());
+    return *signature_requests_;
+}
+
+store::CallbackQueue& DataFolder::callbacks() {
+    if (!callbacks_) callbacks_ = std::make_unique<store::CallbackQueue>(write_queue());
+    return *callbacks_;
+}
+
 audit::AuditLog& DataFolder::audit() {
     if (!audit_) audit_ = std::make_unique<audit::AuditLog>(write_queue());
     return *audit_;

@@ -14,8 +14,11 @@
 #include "sign/certificate_profile.h"
 #include "sign/hsm/token.h"
 #include "sign/store/authorization_store.h"
+#include "sign/store/callback_queue.h"
 #include "sign/store/certificate_store.h"
 #include "sign/store/client_store.h"
+#include "sign/store/device_store.h"
+#include "sign/store/signature_request_store.h"
 #include "sign/store/signer_store.h"
 #include "sign/store/write_queue.h"
 
@@ -73,6 +76,12 @@ public:
     store::SignerStore& signers();
     /// Signature activation data.
     store::AuthorizationStore& authorizations();
+    /// The phones of remote signers and their activation codes.
+    store::DeviceStore& devices();
+    /// Signature requests approved on a phone.
+    store::SignatureRequestStore& signature_requests();
+    /// Callbacks owed to document systems.
+    store::CallbackQueue& callbacks();
     /// The hash-chained audit log.
     audit::AuditLog& audit();
 
@@ -97,6 +106,9 @@ private:
     std::unique_ptr<store::ClientStore> clients_;
     std::unique_ptr<store::SignerStore> signers_;
     std::unique_ptr<store::AuthorizationStore> authorizations_;
+    std::unique_ptr<store::DeviceStore> devices_;
+    std::unique_ptr<store::SignatureRequestStore> signature_requests_;
+    std::unique_ptr<store::CallbackQueue> callbacks_;
     std::unique_ptr<audit::AuditLog> audit_;
 };
 
