@@ -42,3 +42,12 @@ bool verify_device_signature(std::span<const std::uint8_t> public_key_spki, std:
 }
 
 }  // namespace sign::mobile
+
+namespace sign::mobile {
+
+std::string device_auth_text(const std::string& device_id, const std::string& unix_millis, const std::string& method,
+                             const std::string& target) {
+    return "signd-device-auth-v1\n" + device_id + "\n" + unix_millis + "\n" + method + "\n" + target + "\n";
+}
+
+}  // namespace sign::mobile
