@@ -47,6 +47,15 @@ std::string hashes_of(const SignatureRequest& request) {
     return joined;
 }
 
+// Check 3 of an approval: the request is still open. Expired, whether the sweeper recorded it yet
+// or not, has its own code.
+void require_pending(const SignatureRequest& request, std::chrono::system_clock::time_point now) {
+    bool expired = request.state == RequestState::expired || (request.state == RequestState::pending && now >= request.expires_at);
+    if (expired) throw Error(ErrorKind::conflict, "request_expired", "the request has expired");
+    if (request.state != RequestState::pending)
+        throw Error(ErrorKind::conflict, "request_not_pending", "the request is " + public_state(request, now));
+}
+
 std::string device_actor(const store::DeviceRecord& device) { return "device:" + device.id; }
 
 std::vector<std::uint8_t> read_all(const fs::path& path) {
@@ -285,9 +294,7 @@ SignatureRequest SignatureRequestService::approve(const std::string& id, const s
             throw Error(ErrorKind::policy, "device_not_for_signer", "this device belongs to another signer");
         // 3. pending and not expired
         auto now = clock_.now();
-        if (request.state != RequestState::pending)
-            throw Error(ErrorKind::conflict, "request_not_pending", "the request is " + public_state(request, now));
-        if (now >= request.expires_at) throw Error(ErrorKind::conflict, "request_expired", "the request has expired");
+        require_pending(request, now);
         // 4. the device's signature over the challenge rebuilt from what is stored
         auto raw = from_base64url(signature);
         if (!raw || !verify_device_signature(device.public_key_spki, approval_challenge(request, Decision::approve), *raw))
@@ -382,9 +389,7 @@ SignatureRequest SignatureRequestService::reject(const std::string& id, const st
         if (request.signer_id != device.signer_id)
             throw Error(ErrorKind::policy, "device_not_for_signer", "this device belongs to another signer");
         auto now = clock_.now();
-        if (request.state != RequestState::pending)
-            throw Error(ErrorKind::conflict, "request_not_pending", "the request is " + public_state(request, now));
-        if (now >= request.expires_at) throw Error(ErrorKind::conflict, "request_expired", "the request has expired");
+        require_pending(request, now);
         auto raw = from_base64url(signature);
         if (!raw || !verify_device_signature(device.public_key_spki, approval_challenge(request, Decision::reject), *raw))
             throw Error(ErrorKind::invalid_input, "approval_signature_invalid",
