@@ -40,7 +40,7 @@ void require_problem(const Reply& reply, int status, const std::string& code) {
 
 json pdf_document(const std::string& title, const json& placement) {
     MinimalPdf options;
-    options.signature_field = true;
+    options.signature_field = placement.contains("field");
     json document = {{"title", title}, {"type", "pdf"}, {"content", base64(minimal_pdf(options))}};
     document.update(placement);
     return document;
@@ -373,6 +373,8 @@ BOOST_AUTO_TEST_CASE(callbacks_are_retried_and_survive_a_crash) {
         SigndServer server;
         const auto& clients = mobile_clients(server);
         add_mobile_signer(server, "mobile-callbacks", "citizen");
+        TestDevice phone;
+        enrol(server, "mobile-callbacks", phone, pin);
         // The receiver first fails once: the delivery comes again a second later.
         {
             CallbackReceiver receiver({500});
