@@ -281,7 +281,12 @@ int main(int argc, char** argv) {
     app.add_option("--profile", options.profile_dir,
                    "Device profile folder (default: $SIGNMOBILE_PROFILE or ~/.config/signmobile)");
     app.add_flag("--json", options.json, "Print JSON for scripts (errors too, as {\"error\": {...}})");
-    app.footer("Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input or refused by the server,\n"
+    app.footer("Examples:\n"
+               "  signmobile --profile ~/an enrol --server https://sign.city.example --ca root.pem --code K7QD-2M9X-...\n"
+               "  signmobile --profile ~/an requests list --wait 25\n"
+               "  signmobile --profile ~/an request show <id> --preview page1.png\n"
+               "  signmobile --profile ~/an request approve <id>\n\n"
+               "Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input or refused by the server,\n"
                "4 server unreachable or untrusted TLS, 5 not found, 6 not pending / expired / already enrolled,\n"
                "7 wrong PIN or signer locked, 8 device unknown or revoked, 9 server answer breaks the contract,\n"
                "10 server failure or signing failed.");
