@@ -124,6 +124,14 @@ std::chrono::seconds parse_duration(const std::string& text) {
     }
 }
 
+// A duration within what an activation code may be valid, checked before anything is stored.
+std::chrono::seconds activation_validity(const std::string& text) {
+    auto validity = parse_duration(text);
+    if (validity < std::chrono::minutes{1} || validity > store::DeviceStore::max_activation_validity)
+        throw Error(ErrorKind::invalid_input, "validity_out_of_range", "an activation code is valid for 1 minute to 24 hours");
+    return validity;
+}
+
 // The signer's signature image, checked to be a PNG before anything is stored.
 std::string read_signature_image(const std::string& file) {
     auto bytes = read_file(file);
@@ -157,7 +165,7 @@ store::ActivationCode issue_activation(Cli& cli, const std::string& signer_id, c
                                        const std::optional<std::string>& qr) {
     store::ActivationCode code;
     audited(cli, "signer.activation", signer_id, [&] {
-        auto validity = parse_duration(valid);
+        auto validity = activation_validity(valid);
         code = cli.data().devices().issue_activation(signer_id, validity, std::chrono::system_clock::now());
         if (qr) write_qr_png(activation_qr_payload(code.code), *qr);
         return std::string();
@@ -191,7 +199,7 @@ void add_signer_add(CLI::App& signer, Cli& cli) {
             // Everything is checked before the signer is stored.
             std::string key_uri = signer_key(data, args->certificate);
             std::optional<std::string> image = args->image ? std::optional(read_signature_image(*args->image)) : std::nullopt;
-            if (args->activation_qr) parse_duration(args->activation_valid);
+            if (args->activation_qr) activation_validity(args->activation_valid);
             std::optional<std::string> pin = signer_pin(*args);
             added = data.signers().add(args->id, args->name, args->certificate, key_uri, pin, std::chrono::system_clock::now());
             if (image) store_signature_image(data, args->id, *image);
