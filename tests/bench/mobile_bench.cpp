@@ -1,0 +1,196 @@
+// Mobile signing end to end under load: 16 signers at once, each in a loop of
+// "the document system creates a request for one hash, the phone (the mobile
+// SDK, as a real app would use it) lists, reads and approves it with the PIN,
+// the document system sees it completed". Prints approvals per second and the
+// time from the approval being sent to the document system seeing the request
+// approved (p50, p99). Not a test: CTest never runs this program.
+//
+//   mobile_bench [-- --seconds S] [-- --signers N]
+//
+// Each approval costs the deliberately slow scrypt PIN check (2^15 x 8, 32 MiB);
+// on a 2-core machine that check, not the token signature, bounds the rate.
+
+#define BOOST_TEST_MODULE mobile_bench
+#include <boost/test/unit_test.hpp>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "api_support.h"
+#include "signd_process.h"
+#include "signmobile.h"
+#include "temp_dir.h"
+
+using namespace sign;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const std::string pin = "246810";
+
+double option(const char* name, double fallback) {
+    auto& master = boost::unit_test::framework::master_test_suite();
+    for (int i = 1; i + 1 < master.argc; ++i)
+        if (std::strcmp(master.argv[i], name) == 0) return std::atof(master.argv[i + 1]);
+    return fallback;
+}
+
+std::string base64(const std::vector<uint8_t>& bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(), static_cast<int>(bytes.size()));
+    out.resize(static_cast<size_t>(length));
+    return out;
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void require_sdk(sm_status status, const char* what) {
+    if (status != SM_OK)
+        throw std::runtime_error(std::string(what) + ": " + sm_status_name(status) + ": " + sm_last_error());
+}
+
+// One enrolled phone: the SDK client speaking for its device.
+struct Phone {
+    std::string signer;
+    sm_key* key = nullptr;
+    sm_client* client = nullptr;
+};
+
+double percentile(std::vector<double> values, double p) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    size_t index = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(mobile_approvals) {
+    const double seconds = option("--seconds", 10);
+    const int signers = static_cast<int>(option("--signers", 16));
+
+    test::SigndServer server({.flags = {}, .own_folder = true, .prepare = [signers](const std::string& data_dir) {
+        auto signctl = [&](std::vector<std::string> args) {
+            args.insert(args.begin(), {SIGNCTL, "--data", data_dir, "--json"});
+            auto result = test::run_command(args);
+            if (result.exit_code != 0) throw std::runtime_error(result.output);
+            return nlohmann::json::parse(result.output.substr(result.output.find('{')));
+        };
+        test::TempDir qr("bench-qr");
+        nlohmann::json codes = nlohmann::json::object();
+        for (int n = 0; n < signers; ++n) {
+            std::string id = "citizen-" + std::to_string(n);
+            auto issued = signctl({"cert", "issue", "--profile", "citizen", "--label", id, "--key-type", "ec-p256", "--subject",
+                                   "CN=Công dân " + std::to_string(n) + ",L=Đà Nẵng,C=VN,UID=CCCD:0480950" +
+                                       std::to_string(10000 + n)});
+            auto added = signctl({"signer", "add", id, "--name", "Công dân " + std::to_string(n), "--cert",
+                                  issued["serial"].get<std::string>(), "--no-pin", "--activation-qr",
+                                  (qr.path() / (id + ".png")).string()});
+            codes[id] = added["activation"]["code"];
+        }
+        auto client = signctl({"client", "add", "bench", "--name", "Hệ thống một cửa", "--signer", "*"});
+        std::ofstream(data_dir + "/bench-client.key") << client["api_key"].get<std::string>();
+        std::ofstream(data_dir + "/bench-codes.json") << codes.dump();
+    }});
+    const auto dms = test::bearer(read_text(server.data_dir() + "/bench-client.key"));
+    const auto codes = nlohmann::json::parse(read_text(server.data_dir() + "/bench-codes.json"));
+
+    // Enrol one phone per signer through the SDK.
+    std::vector<Phone> phones;
+    for (const auto& [signer, code] : codes.items()) {
+        Phone phone{signer};
+        require_sdk(sm_key_generate(&phone.key), "key");
+        require_sdk(sm_client_new(server.https_url().c_str(), server.root_ca_pem().c_str(), &phone.client), "client");
+        uint8_t* spki = nullptr;
+        size_t spki_len = 0;
+        require_sdk(sm_key_public_der(phone.key, &spki, &spki_len), "public key");
+        char* device_id = nullptr;
+        require_sdk(sm_enrol(phone.client, code.get<std::string>().c_str(), pin.c_str(), "bench phone", spki, spki_len,
+                             &device_id, nullptr),
+                    "enrol");
+        require_sdk(sm_client_set_device(phone.client, device_id, sm_key_signer(phone.key)), "device");
+        sm_free(spki);
+        sm_free(device_id);
+        phones.push_back(phone);
+    }
+
+    std::mutex mutex;
+    std::vector<double> approval_to_completed_ms, end_to_end_ms;
+    std::atomic<long> failures{0};
+    std::string first_failure;
+    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    const auto started = Clock::now();
+
+    std::vector<std::thread> threads;
+    for (auto& phone : phones)
+        threads.emplace_back([&, &phone = phone] {
+            while (Clock::now() < deadline) {
+                try {
+                    auto t0 = Clock::now();
+                    std::vector<uint8_t> hash(32);
+                    RAND_bytes(hash.data(), 32);
+                    nlohmann::json body{{"signer", phone.signer},
+                                        {"displayText", "Ký đơn đăng ký trực tuyến"},
+                                        {"documents", {{{"title", "Đơn.pdf"}, {"type", "hash"}, {"hash", base64(hash)},
+                                                        {"hashAlgorithm", "sha256"}}}}};
+                    auto created = test::https(server, "POST", "/api/v1/signature-requests", dms, body.dump(), "application/json");
+                    if (created.status != 201) throw std::runtime_error("create: " + created.body);
+                    std::string id = created.json().at("id");
+
+                    // The phone: the pending list, the request's details, the approval.
+                    char* listed = nullptr;
+                    require_sdk(sm_requests_list(phone.client, 0, &listed), "list");
+                    sm_free(listed);
+                    char* request = nullptr;
+                    require_sdk(sm_request_get(phone.client, id.c_str(), &request), "get");
+                    auto t1 = Clock::now();
+                    sm_status approved = sm_request_approve(phone.client, request, pin.c_str(), nullptr);
+                    sm_free(request);
+                    require_sdk(approved, "approve");
+
+                    // The document system waits for the outcome.
+                    auto done = test::https(server, "GET", "/api/v1/signature-requests/" + id + "?wait=25", dms);
+                    auto t2 = Clock::now();
+                    if (done.status != 200 || done.json().at("state") != "approved")
+                        throw std::runtime_error("outcome: " + done.body);
+                    std::lock_guard lock(mutex);
+                    approval_to_completed_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+                    end_to_end_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t0).count());
+                } catch (const std::exception& e) {
+                    std::lock_guard lock(mutex);
+                    if (failures++ == 0) first_failure = e.what();
+                }
+            }
+        });
+    for (auto& thread : threads) thread.join();
+    double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+
+    std::printf("\nmobile signing, %d signers at once, %.0f s, %u cores\n", signers, elapsed,
+                std::thread::hardware_concurrency());
+    std::printf("approvals completed   %zu (%.1f per second), failures %ld\n", approval_to_completed_ms.size(),
+                static_cast<double>(approval_to_completed_ms.size()) / elapsed, failures.load());
+    std::printf("approval -> completed p50 %.1f ms, p99 %.1f ms\n", percentile(approval_to_completed_ms, 0.5),
+                percentile(approval_to_completed_ms, 0.99));
+    std::printf("create -> completed   p50 %.1f ms, p99 %.1f ms\n", percentile(end_to_end_ms, 0.5),
+                percentile(end_to_end_ms, 0.99));
+    if (failures) std::printf("first failure: %s\n", first_failure.c_str());
+    for (auto& phone : phones) {
+        sm_client_free(phone.client);
+        sm_key_free(phone.key);
+    }
+    BOOST_TEST(failures.load() == 0);
+}
