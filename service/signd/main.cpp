@@ -1,6 +1,7 @@
 // signd: the city's HTTPS signing service. Serves the trust-service endpoints
-// (CRL, CA certificates, OCSP, TSA), operations (/healthz, /metrics) and the
-// document-system and CSC APIs from one port. docs/architecture.md describes it.
+// (CRL, CA certificates, OCSP, TSA), operations (/healthz, /metrics), the
+// document-system and CSC APIs and the signers' web app (/app) from one port.
+// docs/architecture.md describes it.
 
 #include <signal.h>
 
@@ -18,6 +19,7 @@
 #include "app/signing_services.h"
 #include "app/tls_material.h"
 #include "app/trust_routes.h"
+#include "app/webapp_routes.h"
 #include "http/server.h"
 #include "sign/clock.h"
 #include "sign/data_folder/data_folder.h"
@@ -105,6 +107,7 @@ int serve(const Flags& flags) {
     ServiceContext& context = services.context();
     add_api_v1_routes(router, context);
     add_csc_routes(router, context);
+    add_webapp_routes(router);
 
     // Refusals before any handler are attempts too. Overload and shutdown refusals are left
     // out: recording each would make a flood cost a disk sync per request.
