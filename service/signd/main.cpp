@@ -13,8 +13,11 @@
 #include <CLI/CLI.hpp>
 
 #include "app/api_v1_routes.h"
+#include "app/callback_key.h"
 #include "app/csc_routes.h"
+#include "app/device_routes.h"
 #include "app/operations_routes.h"
+#include "app/signature_request_routes.h"
 #include "app/signd_config.h"
 #include "app/signing_services.h"
 #include "app/tls_material.h"
@@ -26,6 +29,8 @@
 #include "sign/data_folder/demo_pki.h"
 #include "sign/data_folder/local_timestamps.h"
 #include "sign/error.h"
+#include "sign/mobile/callback_sender.h"
+#include "sign/mobile/expiry_sweeper.h"
 
 using namespace sign;
 using namespace sign::signd;
@@ -45,6 +50,8 @@ struct Flags {
     std::optional<long> body_timeout_ms;
     std::optional<long> shutdown_grace_ms;
     std::optional<unsigned> sad_lifetime_s;
+    std::optional<unsigned> request_expiry_s;
+    std::optional<unsigned> request_max_expiry_s;
     bool demo = false;
 };
 
@@ -73,6 +80,9 @@ SigndConfig resolve_config(const Flags& flags) {
     if (flags.body_timeout_ms) server.body_timeout = std::chrono::milliseconds(*flags.body_timeout_ms);
     if (flags.shutdown_grace_ms) server.shutdown_grace = std::chrono::milliseconds(*flags.shutdown_grace_ms);
     if (flags.sad_lifetime_s) config.sad_lifetime_s = *flags.sad_lifetime_s;
+    if (flags.request_expiry_s) config.signature_request_expiry_s = *flags.request_expiry_s;
+    if (flags.request_max_expiry_s) config.signature_request_max_expiry_s = *flags.request_max_expiry_s;
+    check_request_expiry(config, "signd flags");
     return config;
 }
 
@@ -103,11 +113,28 @@ int serve(const Flags& flags) {
     data.ca();
     SigningServices services(data, timestamps, clock, metrics,
                              {.max_base64_document = config.max_base64_document,
-                              .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s)});
+                              .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s),
+                              .signature_requests = {.default_expiry = std::chrono::seconds(config.signature_request_expiry_s),
+                                                     .max_expiry = std::chrono::seconds(config.signature_request_max_expiry_s)},
+                              .long_poll_waiters = std::max(1u, config.server.worker_threads / 4)});
     ServiceContext& context = services.context();
+    context.callback_certificate_pem = config.server.tls.certificate_pem;
     add_api_v1_routes(router, context);
+    add_signature_request_routes(router, context);
+    add_device_routes(router, context);
     add_csc_routes(router, context);
     add_webapp_routes(router);
+
+    // Mobile signing: a crash while signing left requests activated; they fail, never sign twice.
+    if (auto interrupted = context.signature_requests.recover_interrupted())
+        std::cerr << "signd: " << interrupted << " signature request(s) interrupted by a stop were marked failed\n";
+    CallbackKey callback_key = callback_key_for(data, config.server.tls);
+    signing::KeyCache callback_keys(data.token());
+    mobile::CallbackSender callbacks(data.callbacks(), clock, callback_keys.key(callback_key.key_uri),
+                                     callback_key.certificate_serial, data.ca().root().pem);
+    mobile::ExpirySweeper sweeper(context.signature_requests);
+    callbacks.start();
+    sweeper.start();
 
     // Refusals before any handler are attempts too. Overload and shutdown refusals are left
     // out: recording each would make a flood cost a disk sync per request.
@@ -129,6 +156,9 @@ int serve(const Flags& flags) {
     Server server(config.server, router, metrics, on_rejection);
     std::cout << "signd listening on https://" << config.server.address << ":" << server.port() << std::endl;
     server.run();
+    context.request_events.close();
+    sweeper.stop();
+    callbacks.stop();
     std::cerr << "signd: stopped" << std::endl;
     return 0;
 }
@@ -161,6 +191,12 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0L, 86400000L));
     app.add_option("--sad-lifetime-s", flags.sad_lifetime_s, "How long a CSC SAD stays usable, in seconds (default: 300)")
         ->check(CLI::Range(1u, 300u));
+    app.add_option("--signature-request-expiry-s", flags.request_expiry_s,
+                   "Default life of a mobile signature request, in seconds (default: 300)")
+        ->check(CLI::Range(30u, 86400u));
+    app.add_option("--signature-request-max-expiry-s", flags.request_max_expiry_s,
+                   "Longest life a client may ask for, in seconds (default: 900)")
+        ->check(CLI::Range(30u, 86400u));
     app.add_flag("--demo", flags.demo, "Demo mode: data folder ./var, 127.0.0.1:8443, demo PKI created when missing");
 
     try {

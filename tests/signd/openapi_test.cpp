@@ -9,8 +9,11 @@
 
 #include "api_support.h"
 #include "app/api_v1_routes.h"
+#include "app/device_routes.h"
+#include "app/signature_request_routes.h"
 #include "app/signing_services.h"
 #include "http/router.h"
+#include "mobile_support.h"
 
 using namespace sign::test;
 using nlohmann::json;
@@ -18,6 +21,9 @@ using nlohmann::json;
 namespace {
 
 const std::vector<std::string> http_methods = {"get", "put", "post", "delete", "patch", "head", "options"};
+
+// The example request id of the spec, replaced by a real request's id in each call.
+const std::string example_request_id = "Zb3xQ1m0k8RvT2sY7hNc4A";
 
 // Follows a local "$ref" ("#/components/...") to what it names.
 const json& resolve(const json& spec, const json& node) {
@@ -45,6 +51,31 @@ BOOST_AUTO_TEST_CASE(every_operation_answers_as_documented) {
     json spec = served.json();
     BOOST_TEST(spec.at("openapi").get<std::string>().rfind("3.1", 0) == 0u);
 
+    // Mobile signing needs real state: a phone enrolled for the example's signer, and a fresh
+    // request of the example's shape for each operation on one (approved first when the operation
+    // reads a signed document). Device operations sign their header; approvals and rejections
+    // sign the real challenge instead of the example's placeholder.
+    TestDevice phone;
+    enrol(server, "citizen-ec", phone, "246810");
+    const json& create_example =
+        spec.at("paths").at("/api/v1/signature-requests").at("post").at("requestBody").at("content").at("application/json").at("example");
+    auto shown_to = [&](const std::string& id) {
+        auto reply = device_call(server, phone, "GET", "/api/v1/device/signature-requests/" + id);
+        BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+        return reply.json();
+    };
+    auto fresh_request = [&](bool approved) {
+        auto created = https(server, "POST", "/api/v1/signature-requests", bearer(clients.dms), create_example.dump(), "application/json");
+        BOOST_TEST_REQUIRE(created.status == 201, created.body);
+        std::string id = created.json().at("id");
+        if (approved) {
+            auto reply = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + id + "/approve",
+                                     decision_body(phone, shown_to(id), sign::mobile::Decision::approve, "246810"));
+            BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+        }
+        return id;
+    };
+
     int operations = 0;
     for (const auto& [path, item] : spec.at("paths").items()) {
         for (const auto& method : http_methods) {
@@ -65,6 +96,12 @@ BOOST_AUTO_TEST_CASE(every_operation_answers_as_documented) {
                                  (example.is_string() ? example.get<std::string>() : example.dump());
                     }
                 }
+                std::string operation_id = operation.value("operationId", "");
+                std::string request_id;
+                if (auto at = target.find(example_request_id); at != std::string::npos) {
+                    request_id = fresh_request(operation_id == "getSignedDocument");
+                    target.replace(at, example_request_id.size(), request_id);
+                }
                 target += query;
                 std::string body, content_type;
                 if (operation.contains("requestBody")) {
@@ -75,8 +112,24 @@ BOOST_AUTO_TEST_CASE(every_operation_answers_as_documented) {
                     content_type = "application/json";
                 }
                 bool open = operation.contains("security") && operation.at("security").empty();
-                auto reply = https(server, upper(method), target, open ? std::map<std::string, std::string>{} : bearer(clients.dms),
-                                   body, content_type);
+                bool device = operation.contains("security") && operation.at("security").dump().find("deviceAuth") != std::string::npos;
+                TestDevice new_phone;
+                if (operation_id == "approveSignatureRequest" || operation_id == "rejectSignatureRequest") {
+                    auto decision = operation_id == "approveSignatureRequest" ? sign::mobile::Decision::approve
+                                                                               : sign::mobile::Decision::reject;
+                    body = decision_body(phone, shown_to(request_id), decision, "246810").dump();
+                } else if (operation_id == "enrolDevice") {
+                    auto issued = server.signctl({"--json", "signer", "activation", "citizen-ec"});
+                    BOOST_TEST_REQUIRE(issued.exit_code == 0, issued.output);
+                    json enrolment = json::parse(body);
+                    enrolment["activationCode"] = json::parse(issued.output.substr(issued.output.find('{'))).at("code");
+                    enrolment["publicKey"] = new_phone.public_key_base64();
+                    body = enrolment.dump();
+                }
+                std::map<std::string, std::string> headers;
+                if (device) headers = phone.auth(upper(method), target);
+                else if (!open) headers = bearer(clients.dms);
+                auto reply = https(server, upper(method), target, headers, body, content_type);
                 const json& responses = operation.at("responses");
                 std::string status = std::to_string(reply.status);
                 BOOST_TEST_REQUIRE(responses.contains(status), "status " << status << " is not documented: " << reply.body);
@@ -109,6 +162,8 @@ BOOST_AUTO_TEST_CASE(the_router_and_the_spec_list_the_same_operations) {
     auto& context = services.context();
     sign::signd::Router router;
     sign::signd::add_api_v1_routes(router, context);
+    sign::signd::add_signature_request_routes(router, context);
+    sign::signd::add_device_routes(router, context);
     std::set<std::string> routed;
     for (const auto& route : router.routes()) {
         BOOST_TEST(route.pattern.rfind("/api/v1/", 0) == 0u, route.pattern);

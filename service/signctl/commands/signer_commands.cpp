@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -10,6 +11,7 @@
 #include "../audit_trail.h"
 #include "../commands.h"
 #include "../output.h"
+#include "../qr_png.h"
 #include "sign/data_folder/hidden_input.h"
 #include "sign/error.h"
 #include "sign/utc_time.h"
@@ -23,6 +25,10 @@ struct SignerArguments {
     std::string name;
     std::string certificate;
     std::optional<std::string> pin_file;
+    bool no_pin = false;
+    std::optional<std::string> image;
+    std::optional<std::string> activation_qr;
+    std::string activation_valid = "24h";
 };
 
 // Remote signers sign as persons; seals, CAs and service certificates never do.
@@ -34,6 +40,7 @@ nlohmann::json to_json(const store::SignerRecord& signer) {
         {"name", signer.display_name},
         {"certificate", signer.certificate_serial},
         {"key_uri", signer.key_uri},
+        {"has_pin", signer.has_pin},
         {"failed_pins", signer.failed_pins},
         {"status", signer.locked() ? "locked" : "active"},
         {"locked_at", signer.locked_at ? nlohmann::json(format_utc(*signer.locked_at)) : nlohmann::json()},
@@ -51,6 +58,7 @@ void print_signer(const store::SignerRecord& signer, bool json) {
     table.add_row({"name", signer.display_name});
     table.add_row({"certificate", signer.certificate_serial});
     table.add_row({"key_uri", signer.key_uri});
+    table.add_row({"csc_pin", signer.has_pin ? "yes" : "no (approves on a phone)"});
     table.add_row({"failed_pins", std::to_string(signer.failed_pins)});
     table.add_row({"status", signer.locked() ? "locked since " + format_utc(*signer.locked_at) : "active"});
     table.print(std::cout);
@@ -65,11 +73,13 @@ std::string read_pin_file(const std::string& file) {
     return pin;
 }
 
-std::string signer_pin(const SignerArguments& args) {
+// The CSC PIN, or nothing for a signer that approves only on a phone (--no-pin).
+std::optional<std::string> signer_pin(const SignerArguments& args) {
+    if (args.no_pin) return std::nullopt;
     if (args.pin_file) return read_pin_file(*args.pin_file);
     if (!isatty(STDIN_FILENO))
         throw Error(ErrorKind::invalid_input, "pin_required",
-                    "the signer's PIN is needed: give --pin-file or run on a terminal to be asked for it");
+                    "the signer's PIN is needed: give --pin-file, --no-pin, or run on a terminal to be asked for it");
     std::string pin = data_folder::read_hidden_line("PIN for signer '" + args.id + "': ");
     if (data_folder::read_hidden_line("The same PIN again: ") != pin)
         throw Error(ErrorKind::invalid_input, "pins_differ", "the two PINs differ; nothing was added");
@@ -98,24 +108,179 @@ std::string signer_key(DataFolder& data, const std::string& serial) {
     return record->key_uri;
 }
 
+// "24h", "30m", "90s": how long an activation code is valid.
+std::chrono::seconds parse_duration(const std::string& text) {
+    Error invalid(ErrorKind::invalid_input, "invalid_duration",
+                  "'" + text + "' is not a duration such as 24h, 30m or 90s");
+    if (text.size() < 2 || text.size() > 10) throw invalid;
+    std::string digits = text.substr(0, text.size() - 1);
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) throw invalid;
+    long long count = std::stoll(digits);
+    switch (text.back()) {
+    case 'h': return std::chrono::hours{count};
+    case 'm': return std::chrono::minutes{count};
+    case 's': return std::chrono::seconds{count};
+    default: throw invalid;
+    }
+}
+
+// The signer's signature image, checked to be a PNG before anything is stored.
+std::string read_signature_image(const std::string& file) {
+    auto bytes = read_file(file);
+    static const uint8_t png_signature[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    if (bytes.size() < sizeof png_signature || !std::equal(std::begin(png_signature), std::end(png_signature), bytes.begin()))
+        throw Error(ErrorKind::invalid_input, "not_a_png", "the signature image " + file + " is not a PNG file");
+    return std::string(bytes.begin(), bytes.end());
+}
+
+// <data>/images/signers/<id>.png, which signd draws in the signer's PDF signatures.
+void store_signature_image(DataFolder& data, const std::string& signer_id, const std::string& png) {
+    std::filesystem::path path = data.path("images/signers/" + signer_id + ".png");
+    std::filesystem::create_directories(path.parent_path());
+    write_file_atomically(path.string(), png);
+}
+
+nlohmann::json activation_json(const store::ActivationCode& code, const std::optional<std::string>& qr) {
+    return {{"code", code.code},
+            {"expires_at", format_utc(code.expires_at)},
+            {"qr", qr ? nlohmann::json(*qr) : nlohmann::json()}};
+}
+
+void print_activation(const store::ActivationCode& code, const std::optional<std::string>& qr) {
+    std::cout << "Activation code for signer '" << code.signer_id << "': " << code.code << "\n"
+              << "Valid until " << format_utc(code.expires_at) << "; it works once and is not shown again.\n";
+    if (qr) std::cout << "QR code written to " << *qr << "\n";
+}
+
+// Issues a code for `signer_id` and writes its QR code to `qr` when given; audited as signer.activation.
+store::ActivationCode issue_activation(Cli& cli, const std::string& signer_id, const std::string& valid,
+                                       const std::optional<std::string>& qr) {
+    store::ActivationCode code;
+    audited(cli, "signer.activation", signer_id, [&] {
+        auto validity = parse_duration(valid);
+        code = cli.data().devices().issue_activation(signer_id, validity, std::chrono::system_clock::now());
+        if (qr) write_qr_png(activation_qr_payload(code.code), *qr);
+        return std::string();
+    });
+    return code;
+}
+
 void add_signer_add(CLI::App& signer, Cli& cli) {
     auto* add = signer.add_subcommand("add", "Add a remote signer: a leader or citizen certificate and the signer's PIN");
     auto args = std::make_shared<SignerArguments>();
     add->add_option("id", args->id, "Signer id (its CSC credential id): 1 to 64 of a-z, 0-9, '-'")->required();
     add->add_option("--name", args->name, "The signer's name as lists show it")->required();
     add->add_option("--cert", args->certificate, "Serial of the signer's certificate in this CA")->required();
-    add->add_option("--pin-file", args->pin_file,
-                    "File holding the signer's PIN (4 to 64 characters); without it, asked twice on the terminal");
+    auto* pin_file = add->add_option("--pin-file", args->pin_file,
+                                     "File holding the signer's CSC PIN (4 to 64 characters); without it or --no-pin, "
+                                     "asked twice on the terminal");
+    add->add_flag("--no-pin", args->no_pin, "No CSC PIN: the signer approves only on a phone")->excludes(pin_file);
+    add->add_option("--image", args->image,
+                    "PNG of the signer's handwritten signature, drawn in its PDF signatures");
+    auto* qr = add->add_option("--activation-qr", args->activation_qr,
+                               "Issue an activation code for the signer's phone and write it as a QR code PNG here");
+    add->add_option("--activation-valid", args->activation_valid,
+                    "How long the activation code is valid, e.g. 24h or 30m (at most 24h)")
+        ->capture_default_str()
+        ->needs(qr);
     add->callback([&cli, args] {
         DataFolder& data = cli.data();
         store::SignerRecord added;
+        std::optional<store::ActivationCode> code;
         audited(cli, "signer.add", args->id, [&] {
+            // Everything is checked before the signer is stored.
             std::string key_uri = signer_key(data, args->certificate);
-            std::string pin = signer_pin(*args);
+            std::optional<std::string> image = args->image ? std::optional(read_signature_image(*args->image)) : std::nullopt;
+            if (args->activation_qr) parse_duration(args->activation_valid);
+            std::optional<std::string> pin = signer_pin(*args);
             added = data.signers().add(args->id, args->name, args->certificate, key_uri, pin, std::chrono::system_clock::now());
+            if (image) store_signature_image(data, args->id, *image);
             return std::string();
         });
-        print_signer(added, cli.json);
+        if (args->activation_qr) code = issue_activation(cli, args->id, args->activation_valid, args->activation_qr);
+        if (cli.json) {
+            auto json = to_json(added);
+            if (code) json["activation"] = activation_json(*code, args->activation_qr);
+            std::cout << json.dump(2) << "\n";
+            return;
+        }
+        print_signer(added, false);
+        if (code) print_activation(*code, args->activation_qr);
+    });
+}
+
+void add_signer_activation(CLI::App& signer, Cli& cli) {
+    auto* activation = signer.add_subcommand(
+        "activation", "Issue a new one-time activation code for a signer's phone (earlier unused codes stay valid)");
+    struct Arguments {
+        std::string id;
+        std::optional<std::string> qr;
+        std::string valid = "24h";
+    };
+    auto args = std::make_shared<Arguments>();
+    activation->add_option("id", args->id, "Signer id")->required();
+    activation->add_option("--qr", args->qr, "Also write the code as a QR code PNG here");
+    activation->add_option("--valid", args->valid, "How long the code is valid, e.g. 24h or 30m (at most 24h)")
+        ->capture_default_str();
+    activation->callback([&cli, args] {
+        auto code = issue_activation(cli, args->id, args->valid, args->qr);
+        if (cli.json) {
+            auto json = activation_json(code, args->qr);
+            json["signer"] = code.signer_id;
+            std::cout << json.dump(2) << "\n";
+            return;
+        }
+        print_activation(code, args->qr);
+    });
+}
+
+nlohmann::json to_json(const store::DeviceRecord& device) {
+    return {
+        {"id", device.id},
+        {"status", device.revoked() ? "revoked" : "active"},
+        {"name", device.name},
+        {"created_at", format_utc(device.created_at)},
+        {"revoked_at", device.revoked_at ? nlohmann::json(format_utc(*device.revoked_at)) : nlohmann::json()},
+    };
+}
+
+void add_signer_devices(CLI::App& signer, Cli& cli) {
+    auto* devices = signer.add_subcommand("devices", "List a signer's phones, revoked ones included, oldest first");
+    auto id = std::make_shared<std::string>();
+    devices->add_option("id", *id, "Signer id")->required();
+    devices->callback([&cli, id] {
+        DataFolder& data = cli.data();
+        if (!data.signers().find(*id)) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + *id + "'");
+        auto list = data.devices().list(*id);
+        if (cli.json) {
+            auto array = nlohmann::json::array();
+            for (const auto& device : list) array.push_back(to_json(device));
+            std::cout << array.dump(2) << "\n";
+            return;
+        }
+        Table table({"ID", "STATUS", "NAME", "CREATED"});
+        for (const auto& device : list)
+            table.add_row({device.id, device.revoked() ? "revoked" : "active", device.name, format_utc(device.created_at)});
+        table.print(std::cout);
+    });
+}
+
+void add_signer_revoke_device(CLI::App& signer, Cli& cli) {
+    auto* revoke = signer.add_subcommand("revoke-device", "Revoke one of a signer's phones; it can do nothing more");
+    auto ids = std::make_shared<std::pair<std::string, std::string>>();
+    revoke->add_option("id", ids->first, "Signer id")->required();
+    revoke->add_option("device-id", ids->second, "Device id, as `signer devices` lists it")->required();
+    revoke->callback([&cli, ids] {
+        audited(cli, "signer.revoke-device", ids->first + "/" + ids->second, [&] {
+            cli.data().devices().revoke(ids->first, ids->second, std::chrono::system_clock::now());
+            return std::string();
+        });
+        auto device = cli.data().devices().find(ids->second);
+        if (cli.json) {
+            std::cout << to_json(*device).dump(2) << "\n";
+            return;
+        }
+        std::cout << "Device " << device->id << " (" << device->name << ") of signer '" << ids->first << "' is revoked.\n";
     });
 }
 
@@ -125,6 +290,9 @@ void add_signer_commands(CLI::App& app, Cli& cli) {
     auto* signer = app.add_subcommand("signer", "Manage the remote signers (CSC credentials) of the signing service");
     signer->require_subcommand(1);
     add_signer_add(*signer, cli);
+    add_signer_activation(*signer, cli);
+    add_signer_devices(*signer, cli);
+    add_signer_revoke_device(*signer, cli);
 
     signer->add_subcommand("list", "List the signers, with their wrong-PIN count and lock")->callback([&cli] {
         auto signers = cli.data().signers().list();

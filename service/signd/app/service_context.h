@@ -14,10 +14,13 @@
 #include "sign/clock.h"
 #include "sign/data_folder/data_folder.h"
 #include "sign/data_folder/local_timestamps.h"
+#include "sign/mobile/request_events.h"
+#include "sign/mobile/signature_request_service.h"
 #include "sign/signing/hash_signer.h"
 #include "sign/signing/seal_service.h"
 #include "sign/store/authorization_store.h"
 #include "sign/store/client_store.h"
+#include "sign/store/device_store.h"
 #include "sign/store/signer_store.h"
 #include "sign/store/write_queue.h"
 
@@ -35,6 +38,12 @@ struct ServiceContext {
     signing::SealService& seals;
     signing::HashSigner& hash_signer;
     Metrics& metrics;
+    store::DeviceStore& devices;
+    /// Mobile signing: signature requests approved on a phone, and the wake-ups of long polls.
+    mobile::SignatureRequestService& signature_requests;
+    mobile::RequestEvents& request_events;
+    /// PEM of the certificate whose key signs callbacks (signd's TLS server certificate).
+    std::string callback_certificate_pem;
     /// 32 random bytes from <data>/secrets/signd-token.key: signs CSC bearer tokens, so they
     /// survive a restart and need no table.
     std::vector<unsigned char> token_secret;

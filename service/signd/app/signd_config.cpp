@@ -34,6 +34,11 @@ void read_millis(const toml::table& table, const std::string& path, const char* 
 
 }  // namespace
 
+void check_request_expiry(const SigndConfig& config, const std::string& origin) {
+    if (config.signature_request_expiry_s > config.signature_request_max_expiry_s)
+        invalid(origin, "signature_request_expiry_s must not exceed signature_request_max_expiry_s");
+}
+
 void apply_config_file(SigndConfig& config, const std::string& path) {
     toml::table table;
     try {
@@ -44,7 +49,8 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
     static const std::set<std::string> known{"data",           "listen",           "port",          "threads",
                                              "workers",        "body_limit",       "header_limit",  "max_concurrent",
                                              "header_timeout_ms", "idle_timeout_ms", "body_timeout_ms",
-                                             "shutdown_grace_ms", "sad_lifetime_s",    "max_base64_document"};
+                                             "shutdown_grace_ms", "sad_lifetime_s",    "max_base64_document",
+                                             "signature_request_expiry_s", "signature_request_max_expiry_s"};
     for (const auto& [key, value] : table)
         if (!known.contains(std::string(key.str()))) invalid(path, "unknown key '" + std::string(key.str()) + "'");
     if (auto data = table["data"]) {
@@ -68,6 +74,9 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
     read_millis(table, path, "shutdown_grace_ms", server.shutdown_grace);
     read_number(table, path, "sad_lifetime_s", config.sad_lifetime_s, 1, 300);
     read_number(table, path, "max_base64_document", config.max_base64_document, 1, 64LL << 20);
+    read_number(table, path, "signature_request_expiry_s", config.signature_request_expiry_s, 30, 86400);
+    read_number(table, path, "signature_request_max_expiry_s", config.signature_request_max_expiry_s, 30, 86400);
+    check_request_expiry(config, path);
 }
 
 }  // namespace sign::signd

@@ -16,6 +16,8 @@
 //   shutdown_grace_ms = 30000
 //   sad_lifetime_s = 300               # CSC SAD lifetime, 1 to 300 seconds
 //   max_base64_document = 1048576      # largest document accepted as base64 in JSON, bytes
+//   signature_request_expiry_s = 300   # default life of a mobile signature request, 30 to 86400
+//   signature_request_max_expiry_s = 900  # the longest a client may ask for, 30 to 86400
 
 #include <cstddef>
 #include <optional>
@@ -30,7 +32,12 @@ struct SigndConfig {
     ServerOptions server;
     unsigned sad_lifetime_s = 300;
     std::size_t max_base64_document = 1u << 20;
+    unsigned signature_request_expiry_s = 300;
+    unsigned signature_request_max_expiry_s = 900;
 };
+
+/// Refuses a default request expiry above the maximum (invalid_input `invalid_config`, naming `origin`).
+void check_request_expiry(const SigndConfig& config, const std::string& origin);
 
 /// Overlays the keys of the TOML file at `path` onto `config`. Unknown keys and values of the
 /// wrong type or range are refused (invalid_input `invalid_config`), so a typo fails at start.

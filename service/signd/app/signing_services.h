@@ -14,6 +14,9 @@ namespace sign::signd {
 struct ServiceLimits {
     size_t max_base64_document = 1 << 20;  ///< see ServiceContext
     std::chrono::seconds sad_lifetime{300};
+    mobile::RequestLimits signature_requests{};
+    /// Handler threads that may block in a long poll at once.
+    unsigned long_poll_waiters = 4;
 };
 
 class SigningServices {
@@ -31,6 +34,8 @@ private:
     signing::KeyCache keys_;
     signing::SealService seals_;
     signing::HashSigner hash_signer_;
+    mobile::RequestEvents request_events_;
+    mobile::SignatureRequestService signature_requests_;
     ServiceContext context_;
 };
 

@@ -12,6 +12,7 @@ namespace sign::signd {
 struct HttpRequest {
     std::string method;                          ///< "GET", "POST", ...
     std::string path;                            ///< percent-decoded, without the query
+    std::string target;                          ///< path and query exactly as sent (signed device requests cover it)
     std::map<std::string, std::string> query;    ///< percent-decoded query parameters
     std::map<std::string, std::string> headers;  ///< names lower-cased
     std::map<std::string, std::string> params;   ///< path parameters matched by the route ("{name}")

@@ -210,7 +210,8 @@ private:
         }
         bool has_body = parser_->content_length().value_or(0) > 0 || parser_->chunked();
 
-        auto target = parse_request_target(std::string(header.target()));
+        request.target = std::string(header.target());
+        auto target = parse_request_target(request.target);
         if (!target) return refuse(400, "malformed_request", "the request target is not a valid path", has_body);
         request.path = std::move(target->path);
         request.query = std::move(target->query);

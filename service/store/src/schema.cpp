@@ -78,6 +78,76 @@ const std::vector<std::string>& schema_migrations() {
         hash           TEXT NOT NULL
     );
     )sql",
+        // 3: mobile signing: activation codes, devices, signature requests and their documents, and
+        // the callbacks owed to document systems. Times compared in queries are microseconds.
+        R"sql(
+    CREATE TABLE activation_codes (
+        code_sha256   BLOB PRIMARY KEY,  -- of the normalised code
+        signer_id     TEXT NOT NULL REFERENCES signers(id),
+        created_at_us INTEGER NOT NULL,
+        expires_at_us INTEGER NOT NULL,
+        used_at_us    INTEGER,
+        device_id     TEXT               -- the device enrolled with it
+    );
+    CREATE TABLE devices (
+        id              TEXT PRIMARY KEY,
+        signer_id       TEXT NOT NULL REFERENCES signers(id),
+        name            TEXT NOT NULL,
+        public_key_spki BLOB NOT NULL,
+        pin_salt        BLOB NOT NULL,
+        pin_hash        BLOB NOT NULL,
+        scrypt_log2_n   INTEGER NOT NULL,
+        scrypt_r        INTEGER NOT NULL,
+        scrypt_p        INTEGER NOT NULL,
+        created_at_us   INTEGER NOT NULL,
+        revoked_at_us   INTEGER
+    );
+    CREATE INDEX devices_by_signer ON devices(signer_id, created_at_us);
+    CREATE TABLE signature_requests (
+        id              TEXT PRIMARY KEY,
+        client_id       TEXT NOT NULL,
+        signer_id       TEXT NOT NULL REFERENCES signers(id),
+        display_text    TEXT NOT NULL,
+        callback_url    TEXT,
+        state           TEXT NOT NULL,  -- pending, activated, approved, rejected, expired, failed, cancelled
+        nonce           BLOB NOT NULL,
+        created_at_us   INTEGER NOT NULL,
+        expires_at_us   INTEGER NOT NULL,
+        completed_at_us INTEGER,
+        device_id       TEXT,
+        approval_sha256 BLOB UNIQUE,    -- a replayed approval cannot be recorded twice
+        error_code      TEXT,
+        error_detail    TEXT
+    );
+    CREATE INDEX signature_requests_by_signer ON signature_requests(signer_id, state, created_at_us);
+    CREATE INDEX signature_requests_by_expiry ON signature_requests(state, expires_at_us);
+    CREATE TABLE request_documents (
+        request_id       TEXT NOT NULL REFERENCES signature_requests(id),
+        idx              INTEGER NOT NULL,
+        title            TEXT NOT NULL,
+        type             TEXT NOT NULL,
+        sha256           BLOB NOT NULL,
+        digest_algorithm TEXT NOT NULL,
+        digest           BLOB NOT NULL,
+        preparation      BLOB NOT NULL,
+        PRIMARY KEY (request_id, idx)
+    );
+    CREATE TABLE callbacks (
+        id                 INTEGER PRIMARY KEY,
+        event_id           TEXT NOT NULL UNIQUE,
+        request_id         TEXT NOT NULL,
+        url                TEXT NOT NULL,
+        body               TEXT NOT NULL,
+        attempts           INTEGER NOT NULL DEFAULT 0,
+        created_at_us      INTEGER NOT NULL,
+        next_attempt_at_us INTEGER NOT NULL,
+        last_error         TEXT,
+        delivered_at_us    INTEGER,
+        given_up_at_us     INTEGER
+    );
+    CREATE INDEX callbacks_due ON callbacks(next_attempt_at_us) WHERE delivered_at_us IS NULL AND given_up_at_us IS NULL;
+    CREATE INDEX callbacks_by_request ON callbacks(request_id);
+    )sql",
     };
     return migrations;
 }

@@ -9,12 +9,16 @@
 
 namespace sign::store {
 
-std::string new_secret_token() {
-    unsigned char random[32];
-    if (RAND_bytes(random, sizeof random) != 1)
+std::string new_secret_token() { return random_base64url(32); }
+
+std::string random_base64url(size_t bytes) {
+    unsigned char random[64];
+    if (bytes == 0 || bytes > sizeof random)
+        throw Error(ErrorKind::internal, "invalid_token_size", "a random token has 1 to 64 bytes");
+    if (RAND_bytes(random, static_cast<int>(bytes)) != 1)
         throw Error(ErrorKind::internal, "random_failed", "the system random generator failed");
-    unsigned char encoded[48];
-    int length = EVP_EncodeBlock(encoded, random, sizeof random);
+    unsigned char encoded[96];
+    int length = EVP_EncodeBlock(encoded, random, static_cast<int>(bytes));
     OPENSSL_cleanse(random, sizeof random);
     std::string token(reinterpret_cast<const char*>(encoded), static_cast<size_t>(length));
     OPENSSL_cleanse(encoded, sizeof encoded);

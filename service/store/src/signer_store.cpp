@@ -1,11 +1,7 @@
 #include "sign/store/signer_store.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
-#include <algorithm>
-
+#include "pin_attempts.h"
+#include "pin_verifier.h"
 #include "row_values.h"
 #include "secret_token.h"
 #include "sign/error.h"
@@ -16,55 +12,8 @@ namespace sign::store {
 
 namespace {
 
-// scrypt cost for new verifiers: 2^15 x 8 x 1 takes 32 MiB and tens of milliseconds, so guessing a
-// 6-digit PIN from a stolen database costs hours per signer. Stored per row so it can be raised.
-constexpr int scrypt_log2_n = 15;
-constexpr int scrypt_r = 8;
-constexpr int scrypt_p = 1;
-constexpr size_t salt_size = 16;
-constexpr size_t hash_size = 32;
-
-struct PinVerifier {
-    std::vector<uint8_t> salt;
-    std::vector<uint8_t> hash;
-    int log2_n = scrypt_log2_n;
-    int r = scrypt_r;
-    int p = scrypt_p;
-};
-
-std::vector<uint8_t> scrypt(const std::string& pin, const PinVerifier& parameters) {
-    // Bounds keep an edited row from making each check take minutes or gigabytes.
-    if (parameters.log2_n < 10 || parameters.log2_n > 22 || parameters.r < 1 || parameters.r > 32 || parameters.p < 1 ||
-        parameters.p > 16)
-        throw Error(ErrorKind::internal, "invalid_pin_verifier", "the stored PIN verifier has impossible parameters");
-    std::vector<uint8_t> out(hash_size);
-    uint64_t n = uint64_t{1} << parameters.log2_n;
-    // scrypt needs 128 * r * N bytes; allow that plus slack.
-    uint64_t max_memory = 129 * static_cast<uint64_t>(parameters.r) * n + (uint64_t{1} << 20);
-    if (EVP_PBE_scrypt(pin.data(), pin.size(), parameters.salt.data(), parameters.salt.size(), n,
-                       static_cast<uint64_t>(parameters.r), static_cast<uint64_t>(parameters.p), max_memory, out.data(),
-                       out.size()) != 1)
-        throw Error(ErrorKind::internal, "scrypt_failed", "deriving the PIN verifier failed");
-    return out;
-}
-
-void check_pin_rules(const std::string& pin) {
-    auto characters = std::count_if(pin.begin(), pin.end(), [](char c) { return (c & 0xC0) != 0x80; });
-    if (characters < 4) throw Error(ErrorKind::invalid_input, "pin_too_short", "a signer PIN has at least 4 characters");
-    if (characters > 64) throw Error(ErrorKind::invalid_input, "pin_too_long", "a signer PIN has at most 64 characters");
-}
-
-PinVerifier new_verifier(const std::string& pin) {
-    check_pin_rules(pin);
-    PinVerifier verifier;
-    verifier.salt.resize(salt_size);
-    if (RAND_bytes(verifier.salt.data(), static_cast<int>(salt_size)) != 1)
-        throw Error(ErrorKind::internal, "random_failed", "the system random generator failed");
-    verifier.hash = scrypt(pin, verifier);
-    return verifier;
-}
-
-const char* const columns = "id, display_name, certificate_serial, key_uri, failed_pins, locked_at, created_at";
+const char* const columns =
+    "id, display_name, certificate_serial, key_uri, failed_pins, locked_at, created_at, length(pin_hash) > 0";
 
 SignerRecord read_signer(const Statement& row) {
     SignerRecord record;
@@ -75,6 +24,7 @@ SignerRecord read_signer(const Statement& row) {
     record.failed_pins = static_cast<int>(row.integer(4));
     if (!row.is_null(5)) record.locked_at = parse_utc(row.text(5));
     record.created_at = parse_utc(row.text(6));
+    record.has_pin = row.integer(7) != 0;
     return record;
 }
 
@@ -91,24 +41,20 @@ SignerRecord existing_on(const SqliteDatabase& database, const std::string& id) 
     return *record;
 }
 
-Error locked_error(const std::string& id) {
-    return Error(ErrorKind::authentication, "signer_locked",
-                 "signer '" + id + "' is locked after " + std::to_string(SignerStore::max_failed_pins) +
-                     " wrong PINs; an administrator must unlock it (signctl signer unlock)");
-}
-
 }  // namespace
 
 SignerRecord SignerStore::add(const std::string& id, const std::string& display_name,
                               const std::string& certificate_serial, const std::string& key_uri,
-                              const std::string& pin, std::chrono::system_clock::time_point now) {
+                              const std::optional<std::string>& pin, std::chrono::system_clock::time_point now) {
     if (!valid_id(id))
         throw Error(ErrorKind::invalid_input, "invalid_signer_id",
                     "a signer id is 1 to 64 of a-z, 0-9 and '-', not '" + id + "'");
     if (display_name.empty()) throw Error(ErrorKind::invalid_input, "invalid_signer_name", "a signer needs a name");
     if (key_uri.empty()) throw Error(ErrorKind::invalid_input, "invalid_key_uri", "a signer needs the URI of its key");
-    PinVerifier verifier = new_verifier(pin);
+    // A signer without a CSC PIN keeps an empty verifier: it approves only on a phone.
+    PinVerifier verifier = pin ? new_pin_verifier(*pin) : PinVerifier{};
     SignerRecord record;
+    record.has_pin = pin.has_value();
     record.id = id;
     record.display_name = display_name;
     record.certificate_serial = normalize_serial_hex(certificate_serial);
@@ -117,20 +63,12 @@ SignerRecord SignerStore::add(const std::string& id, const std::string& display_
     queue_.run([&](const SqliteDatabase& database) {
         if (find_on(database, id))
             throw Error(ErrorKind::conflict, "signer_exists", "a signer with id '" + id + "' exists already");
-        database
-            .prepare("INSERT INTO signers (id, display_name, certificate_serial, key_uri, pin_salt, pin_hash, "
-                     "scrypt_log2_n, scrypt_r, scrypt_p, failed_pins, created_at) VALUES (?,?,?,?,?,?,?,?,?,0,?)")
-            .bind(1, id)
-            .bind(2, display_name)
-            .bind(3, record.certificate_serial)
-            .bind(4, key_uri)
-            .bind(5, verifier.salt)
-            .bind(6, verifier.hash)
-            .bind(7, int64_t{verifier.log2_n})
-            .bind(8, int64_t{verifier.r})
-            .bind(9, int64_t{verifier.p})
-            .bind(10, format_utc(record.created_at))
-            .run();
+        auto insert = database.prepare(
+            "INSERT INTO signers (id, display_name, certificate_serial, key_uri, pin_salt, pin_hash, "
+            "scrypt_log2_n, scrypt_r, scrypt_p, failed_pins, created_at) VALUES (?,?,?,?,?,?,?,?,?,0,?)");
+        insert.bind(1, id).bind(2, display_name).bind(3, record.certificate_serial).bind(4, key_uri);
+        bind_pin_verifier(insert, 5, verifier);
+        insert.bind(10, format_utc(record.created_at)).run();
     });
     return record;
 }
@@ -152,45 +90,25 @@ void SignerStore::verify_pin(const std::string& id, const std::string& pin, std:
             "SELECT locked_at IS NOT NULL, pin_salt, pin_hash, scrypt_log2_n, scrypt_r, scrypt_p FROM signers WHERE id = ?");
         query.bind(1, id);
         if (!query.step()) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + id + "'");
-        if (query.integer(0) != 0) throw locked_error(id);
-        verifier.salt = query.blob(1);
-        verifier.hash = query.blob(2);
-        verifier.log2_n = static_cast<int>(query.integer(3));
-        verifier.r = static_cast<int>(query.integer(4));
-        verifier.p = static_cast<int>(query.integer(5));
+        verifier = read_pin_verifier(query, 1);
+        // Not counted: there is no PIN to guess.
+        if (verifier.empty())
+            throw Error(ErrorKind::authentication, "pin_not_set", "this signer approves on a phone; it has no CSC PIN");
+        if (query.integer(0) != 0) throw signer_locked_error(id);
     }
-    bool right = equal_in_constant_time(scrypt(pin, verifier), verifier.hash);
+    bool right = pin_matches(pin, verifier);
 
     int failed = 0;
     queue_.run([&](const SqliteDatabase& database) {
-        // Read again inside the write: a concurrent attempt may have counted or locked meanwhile, and
-        // the verifier may have been replaced (then this attempt proves nothing either way).
-        auto query = database.prepare("SELECT locked_at IS NOT NULL, pin_hash, failed_pins FROM signers WHERE id = ?");
+        // The verifier may have been replaced meanwhile; then this attempt proves nothing either way.
+        auto query = database.prepare("SELECT pin_hash FROM signers WHERE id = ?");
         query.bind(1, id);
         if (!query.step()) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + id + "'");
-        if (query.integer(0) != 0) throw locked_error(id);
-        if (!equal_in_constant_time(query.blob(1), verifier.hash))
+        if (!equal_in_constant_time(query.blob(0), verifier.hash))
             throw Error(ErrorKind::conflict, "pin_changed", "the PIN of signer '" + id + "' changed meanwhile; try again");
-        if (right) {
-            database.prepare("UPDATE signers SET failed_pins = 0 WHERE id = ?").bind(1, id).run();
-            return;
-        }
-        failed = static_cast<int>(query.integer(2)) + 1;
-        database
-            .prepare("UPDATE signers SET failed_pins = ?, locked_at = ? WHERE id = ?")
-            .bind(1, int64_t{failed})
-            .bind(2, failed >= max_failed_pins ? std::optional(format_utc(now)) : std::nullopt)
-            .bind(3, id)
-            .run();
+        failed = count_pin_attempt(database, id, right, now);
     });
-    if (right) return;
-    if (failed >= max_failed_pins)
-        throw Error(ErrorKind::authentication, "wrong_pin",
-                    "the PIN is wrong; signer '" + id + "' is now locked until an administrator unlocks it");
-    int remaining = max_failed_pins - failed;
-    throw Error(ErrorKind::authentication, "wrong_pin",
-                "the PIN is wrong; " + std::to_string(remaining) + (remaining == 1 ? " attempt remains" : " attempts remain") +
-                    " before signer '" + id + "' is locked");
+    if (!right) throw wrong_pin_error(id, failed);
 }
 
 void SignerStore::unlock(const std::string& id) {
@@ -201,19 +119,13 @@ void SignerStore::unlock(const std::string& id) {
 }
 
 void SignerStore::set_pin(const std::string& id, const std::string& pin) {
-    PinVerifier verifier = new_verifier(pin);
+    PinVerifier verifier = new_pin_verifier(pin);
     queue_.run([&](const SqliteDatabase& database) {
         existing_on(database, id);
-        database
-            .prepare("UPDATE signers SET pin_salt = ?, pin_hash = ?, scrypt_log2_n = ?, scrypt_r = ?, scrypt_p = ? "
-                     "WHERE id = ?")
-            .bind(1, verifier.salt)
-            .bind(2, verifier.hash)
-            .bind(3, int64_t{verifier.log2_n})
-            .bind(4, int64_t{verifier.r})
-            .bind(5, int64_t{verifier.p})
-            .bind(6, id)
-            .run();
+        auto update = database.prepare(
+            "UPDATE signers SET pin_salt = ?, pin_hash = ?, scrypt_log2_n = ?, scrypt_r = ?, scrypt_p = ? WHERE id = ?");
+        bind_pin_verifier(update, 1, verifier);
+        update.bind(6, id).run();
     });
 }
 

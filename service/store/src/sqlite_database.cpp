@@ -46,6 +46,11 @@ Statement& Statement::bind(int index, int64_t value) {
 }
 
 Statement& Statement::bind(int index, const std::vector<uint8_t>& blob) {
+    // An empty vector's data() may be null, which SQLite would store as NULL rather than an empty blob.
+    if (blob.empty()) {
+        sqlite3_bind_zeroblob(statement_, index, 0);
+        return *this;
+    }
     sqlite3_bind_blob(statement_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
     return *this;
 }
@@ -118,6 +123,8 @@ void SqliteDatabase::give_back(const std::string& sql, sqlite3_stmt* statement) 
     std::lock_guard lock(idle_mutex_);
     idle_.emplace(sql, statement);
 }
+
+int SqliteDatabase::changes() const { return sqlite3_changes(db_); }
 
 void SqliteDatabase::execute(const std::string& sql) const {
     char* message = nullptr;

@@ -21,6 +21,7 @@ struct SignerRecord {
     int failed_pins = 0;             ///< consecutive wrong PINs
     std::optional<std::chrono::system_clock::time_point> locked_at;
     std::chrono::system_clock::time_point created_at;
+    bool has_pin = true;             ///< false: no CSC PIN, the signer approves only on a phone
 
     bool locked() const { return locked_at.has_value(); }
 };
@@ -32,18 +33,20 @@ public:
 
     explicit SignerStore(WriteQueue& queue) : queue_(queue) {}
 
-    /// Adds a signer. PINs are 4 to 64 characters. Throws invalid_input `invalid_signer_id`,
-    /// `invalid_signer_name` (empty), `invalid_key_uri` (empty), `pin_too_short`/`pin_too_long`,
-    /// conflict `signer_exists`.
+    /// Adds a signer. PINs are 4 to 64 characters; without one (nullopt) the signer has no CSC PIN
+    /// and approves only on a phone. Throws invalid_input `invalid_signer_id`, `invalid_signer_name`
+    /// (empty), `invalid_key_uri` (empty), `pin_too_short`/`pin_too_long`, conflict `signer_exists`.
     SignerRecord add(const std::string& id, const std::string& display_name, const std::string& certificate_serial,
-                     const std::string& key_uri, const std::string& pin, std::chrono::system_clock::time_point now);
+                     const std::string& key_uri, const std::optional<std::string>& pin,
+                     std::chrono::system_clock::time_point now);
     std::optional<SignerRecord> find(const std::string& id) const;
     std::vector<SignerRecord> list() const;
 
     /// Checks `pin`. A wrong one is counted on disk before this throws authentication `wrong_pin`
     /// (the message says how many attempts remain); the fifth locks the signer. A locked signer
     /// gets authentication `signer_locked` without the PIN being looked at. A right PIN resets the
-    /// count. Throws not_found `unknown_signer`; conflict `pin_changed` when set_pin() replaced the
+    /// count. A signer without a CSC PIN gets authentication `pin_not_set`, not counted. Throws
+    /// not_found `unknown_signer`; conflict `pin_changed` when set_pin() replaced the
     /// verifier while this PIN was being checked (the attempt counts neither way).
     void verify_pin(const std::string& id, const std::string& pin, std::chrono::system_clock::time_point now);
     /// Clears the lock and the count.

@@ -66,6 +66,9 @@ public:
     Statement prepare(const std::string& sql) const { return Statement(*this, sql); }
     /// Runs one or more statements without results.
     void execute(const std::string& sql) const;
+    /// Rows changed by the last INSERT, UPDATE or DELETE on this connection; only meaningful on a
+    /// connection one thread uses at a time (the writer's, inside a WriteQueue work).
+    int changes() const;
     /// Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it throws.
     void transaction(const std::function<void()>& work) const;
     /// Applies migrations[i] for every i at or past the stored schema version, each in its own

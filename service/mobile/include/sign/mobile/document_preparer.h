@@ -1,0 +1,90 @@
+#pragma once
+// Both halves of the hash-split for one document of a signature request. At
+// creation, prepare() fixes what the key will sign (the to-be-signed digest)
+// and keeps what finishing needs in the document's `preparation`: a PDF gets a
+// PAdES B-T incremental update with the signer's image (working files in the
+// request's folder), XML an enveloped XAdES B-T, any file a detached CAdES
+// B-T, a bare hash nothing. After approval, finish() builds the signed result
+// from the signature value the token made and writes it atomically.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sign/clock.h"
+#include "sign/data_folder/data_folder.h"
+#include "sign/data_folder/local_timestamps.h"
+#include "sign/signer.h"
+#include "sign/store/signature_request_store.h"
+
+namespace sign::mobile {
+
+/// One document as the document system sent it, decoded.
+struct DocumentInput {
+    std::string title;
+    std::string type;                    ///< "pdf", "xml", "file", "hash"
+    std::vector<std::uint8_t> content;   ///< pdf, xml, file
+    // pdf: where the signer's image goes
+    std::optional<std::string> field;
+    std::optional<int> page;
+    std::optional<double> x_mm, y_mm;
+    bool invisible = false;
+    // hash
+    std::vector<std::uint8_t> hash;
+    std::string hash_algorithm;
+};
+
+/// The signer's key and certificate, for every document of a request.
+struct SignerIdentity {
+    const SigningKey& key;
+    Certificate certificate;
+    std::vector<Certificate> chain;  ///< issuing CAs, root excluded
+    std::string signer_id;
+};
+
+/// How a document is signed and what its result is.
+struct DocumentSigning {
+    SignatureScheme scheme;
+    std::string digest_name;
+};
+
+class DocumentPreparer {
+public:
+    /// All borrowed; they must outlive this.
+    DocumentPreparer(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps, const Clock& clock)
+        : data_(data), timestamps_(timestamps), clock_(clock) {}
+
+    /// Validates `input` and runs the first half. Throws invalid_input `invalid_document`,
+    /// `not_a_pdf`, `not_xml`, `field_not_found`, `signature_position_required`,
+    /// `signature_image_missing`, and the signer checks' errors.
+    store::RequestDocument prepare(const SignerIdentity& signer, const DocumentInput& input, int index,
+                                   const std::filesystem::path& folder) const;
+
+    /// The scheme and digest the document's preparation fixed.
+    static DocumentSigning signing_of(const store::RequestDocument& document);
+
+    /// Second half: turns `signature_value` (sign_digest's form) into the signed result at
+    /// result_path(), written atomically.
+    void finish(const SignerIdentity& signer, const store::RequestDocument& document,
+                const std::vector<std::uint8_t>& signature_value, const std::filesystem::path& folder) const;
+
+    /// Where finish() writes a document's result.
+    static std::filesystem::path result_path(const std::filesystem::path& folder, int index);
+    /// Where prepare() keeps a PDF document as sent (for previews).
+    static std::filesystem::path original_path(const std::filesystem::path& folder, int index);
+    /// The media type of a document type's result.
+    static std::string result_media_type(const std::string& type);
+
+private:
+    data_folder::DataFolder& data_;
+    data_folder::LocalTimestamps& timestamps_;
+    const Clock& clock_;
+};
+
+/// The signature scheme of a signer's key (RSASSA-PSS for RSA, ECDSA for EC) and its digest
+/// (SHA-384 for P-384, SHA-256 otherwise).
+DocumentSigning signer_signing(const SigningKey& key);
+
+}  // namespace sign::mobile

@@ -1,0 +1,136 @@
+#pragma once
+// Signature requests approved on a phone (docs/mobile-signing.md): a document
+// system creates one, the documents are prepared at once, the signer's device
+// reads and then approves (signature over the canonical challenge, plus the
+// PIN) or rejects it, and only then does the token sign the stored digests,
+// once. Every decision and every refusal is audited; every state a request
+// leaves pending for is written together with its audit record and callback.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sign/audit/audit_log.h"
+#include "sign/clock.h"
+#include "sign/data_folder/data_folder.h"
+#include "sign/data_folder/local_timestamps.h"
+#include "sign/mobile/document_preparer.h"
+#include "sign/mobile/request_events.h"
+#include "sign/signing/key_cache.h"
+#include "sign/store/client_store.h"
+#include "sign/store/device_store.h"
+#include "sign/store/signature_request_store.h"
+#include "sign/store/signer_store.h"
+
+namespace sign::mobile {
+
+/// A request as the document system sent it, decoded from JSON.
+struct NewSignatureRequest {
+    std::string signer;
+    std::string display_text;
+    std::vector<DocumentInput> documents;
+    std::optional<std::string> callback_url;
+    std::optional<long long> expires_in_seconds;
+};
+
+/// How long requests live (signd.toml signature_request_expiry_s and _max_expiry_s).
+struct RequestLimits {
+    std::chrono::seconds default_expiry{300};
+    std::chrono::seconds max_expiry{900};
+};
+
+/// Who asks, for the audit log: a client id or "device:<id>", and the remote address.
+struct Actor {
+    std::string id;
+    std::string address;
+};
+
+/// A signed document ready to send.
+struct SignedResult {
+    std::string media_type;
+    std::vector<std::uint8_t> bytes;
+};
+
+class SignatureRequestService {
+public:
+    /// The shortest expiry a client may ask for.
+    static constexpr std::chrono::seconds min_expiry{30};
+
+    /// All borrowed; they must outlive the service.
+    SignatureRequestService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps,
+                            signing::KeyCache& keys, const Clock& clock, RequestEvents& events, RequestLimits limits);
+
+    /// Validates and prepares a new request for `client`. Throws invalid_input (`invalid_document`,
+    /// `too_many_documents`, `no_documents`, `not_a_pdf`, `not_xml`, `field_not_found`,
+    /// `signature_position_required`, `signature_image_missing`, `invalid_callback_url`,
+    /// `expiry_out_of_range`, `invalid_display_text`), policy `signer_not_allowed` and the
+    /// certificate checks' errors, not_found `unknown_signer`, conflict `signer_locked`,
+    /// `signer_has_no_device`. Audited either way.
+    store::SignatureRequest create(const store::ClientRecord& client, const std::string& address,
+                                   const NewSignatureRequest& input);
+
+    /// A request of `client`; another client's is not_found `unknown_request` (audited).
+    store::SignatureRequest for_client(const std::string& id, const store::ClientRecord& client,
+                                       const std::string& address) const;
+    /// pending → cancelled by its client. Throws conflict `request_not_pending`, `request_expired`.
+    store::SignatureRequest cancel(const std::string& id, const store::ClientRecord& client, const std::string& address);
+    /// The signed document `index` of an approved request. Throws conflict `request_not_approved`,
+    /// not_found `unknown_document`.
+    SignedResult result(const std::string& id, const store::ClientRecord& client, const std::string& address, int index) const;
+
+    /// The device's signer's pending requests, newest first.
+    std::vector<store::SignatureRequest> pending_for(const store::DeviceRecord& device) const;
+    /// A request of the device's signer: policy `device_not_for_signer` for another signer's,
+    /// not_found `unknown_request` (both audited).
+    store::SignatureRequest for_device(const std::string& id, const store::DeviceRecord& device,
+                                       const std::string& address) const;
+    /// The display name of the client that asked.
+    std::string client_name(const store::SignatureRequest& request) const;
+    /// PNG of the first page of PDF document `index`, rendered once and kept beside the request's
+    /// files. Throws not_found `no_preview` for other types.
+    std::vector<std::uint8_t> preview(const std::string& id, const store::DeviceRecord& device, const std::string& address,
+                                      int index) const;
+
+    /// The approval, with the checks in the contract's order (2 to 7; the device is already
+    /// authenticated). `signature` is the base64url r‖s over the approve challenge. Returns the
+    /// request approved, or failed when signing failed after activation.
+    store::SignatureRequest approve(const std::string& id, const store::DeviceRecord& device, const std::string& address,
+                                    const std::string& signature, const std::string& pin);
+    /// The rejection: the device's signature over the reject challenge; no PIN.
+    store::SignatureRequest reject(const std::string& id, const store::DeviceRecord& device, const std::string& address,
+                                   const std::string& signature);
+
+    /// Records every pending request past its expiry as expired (audited, callback). Returns how many.
+    std::size_t expire_due();
+    /// At start-up: requests left activated by a crash become failed `interrupted`; they are never
+    /// signed again. Returns how many.
+    std::size_t recover_interrupted();
+
+    const RequestLimits& limits() const { return limits_; }
+    /// The folder of a request's working and result files.
+    std::filesystem::path folder_of(const std::string& id) const;
+
+private:
+    SignerIdentity identity_of(const store::SignerRecord& signer) const;
+    store::SignatureRequest load(const std::string& id) const;
+    /// Writes the audit record of a final state, and its callback when the request has a URL, on
+    /// the writer's connection.
+    void record_completion(const store::SqliteDatabase& db, const store::SignatureRequest& final_request,
+                           const audit::AuditEvent& event, std::chrono::system_clock::time_point now) const;
+    store::SignatureRequest sign_activated(store::SignatureRequest request, const Actor& actor);
+    void audit_refusal(const std::string& action, const Actor& actor, const std::string& subject, const std::string& code,
+                       const std::string& hashes = {}) const;
+
+    data_folder::DataFolder& data_;
+    data_folder::LocalTimestamps& timestamps_;
+    signing::KeyCache& keys_;
+    const Clock& clock_;
+    RequestEvents& events_;
+    RequestLimits limits_;
+    DocumentPreparer preparer_;
+};
+
+}  // namespace sign::mobile

@@ -1,0 +1,470 @@
+#include "sign/mobile/signature_request_service.h"
+
+#include <algorithm>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "encoding.h"
+#include "sign/data_folder/atomic_file.h"
+#include "sign/error.h"
+#include "sign/hex.h"
+#include "sign/mobile/approval_challenge.h"
+#include "sign/mobile/device_signature.h"
+#include "sign/mobile/page_preview.h"
+#include "sign/mobile/request_json.h"
+#include "sign/signer_checks.h"
+#include "sign/store/callback_queue.h"
+#include "sign/utc_time.h"
+
+namespace sign::mobile {
+
+namespace fs = std::filesystem;
+using store::RequestState;
+using store::SignatureRequest;
+
+namespace {
+
+std::size_t utf8_length(const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+bool valid_callback_url(const std::string& url) {
+    std::string lower = url.substr(0, 8);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::size_t start = lower.rfind("https://", 0) == 0 ? 8 : lower.rfind("http://", 0) == 0 ? 7 : 0;
+    if (start == 0 || url.size() > 2048) return false;
+    for (unsigned char c : url)
+        if (c <= 0x20 || c >= 0x7f) return false;
+    std::size_t end = url.find_first_of("/?#", start);
+    std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    return !authority.empty() && authority.find('@') == std::string::npos && authority.front() != ':';
+}
+
+std::string hashes_of(const SignatureRequest& request) {
+    std::string joined;
+    for (const auto& document : request.documents) joined += (joined.empty() ? "" : ",") + to_hex(document.sha256);
+    return joined;
+}
+
+// Check 3 of an approval: the request is still open. Expired, whether the sweeper recorded it yet
+// or not, has its own code.
+void require_pending(const SignatureRequest& request, std::chrono::system_clock::time_point now) {
+    bool expired = request.state == RequestState::expired || (request.state == RequestState::pending && now >= request.expires_at);
+    if (expired) throw Error(ErrorKind::conflict, "request_expired", "the request has expired");
+    if (request.state != RequestState::pending)
+        throw Error(ErrorKind::conflict, "request_not_pending", "the request is " + public_state(request, now));
+}
+
+std::string device_actor(const store::DeviceRecord& device) { return "device:" + device.id; }
+
+std::vector<std::uint8_t> read_all(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::internal, "result_missing", "a stored result cannot be read");
+    return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+SignatureRequestService::SignatureRequestService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps,
+                                                 signing::KeyCache& keys, const Clock& clock, RequestEvents& events,
+                                                 RequestLimits limits)
+    : data_(data), timestamps_(timestamps), keys_(keys), clock_(clock), events_(events), limits_(limits),
+      preparer_(data, timestamps, clock) {}
+
+fs::path SignatureRequestService::folder_of(const std::string& id) const {
+    return fs::path(data_.path("signature-requests")) / id;
+}
+
+void SignatureRequestService::audit_refusal(const std::string& action, const Actor& actor, const std::string& subject,
+                                            const std::string& code, const std::string& hashes) const {
+    data_.audit().append({.action = action,
+                          .actor = actor.id,
+                          .client_address = actor.address,
+                          .subject = subject,
+                          .document_hash = hashes,
+                          .result = code},
+                         clock_.now());
+}
+
+SignerIdentity SignatureRequestService::identity_of(const store::SignerRecord& signer) const {
+    auto record = data_.store().find(signer.certificate_serial);
+    if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "the signer's certificate is not in the CA database");
+    Certificate certificate = Certificate::from_pem(record->pem);
+    std::vector<Certificate> chain = data_.ca().chain_for(certificate);
+    return SignerIdentity{keys_.key(signer.key_uri), std::move(certificate), std::move(chain), signer.id};
+}
+
+SignatureRequest SignatureRequestService::load(const std::string& id) const {
+    auto request = data_.signature_requests().find(id);
+    if (!request) throw Error(ErrorKind::not_found, "unknown_request", "there is no signature request " + id);
+    return *request;
+}
+
+void SignatureRequestService::record_completion(const store::SqliteDatabase& db, const SignatureRequest& final_request,
+                                                const audit::AuditEvent& event,
+                                                std::chrono::system_clock::time_point now) const {
+    data_.audit().append(db, event, now);
+    if (!final_request.callback_url) return;
+    std::string event_id = random_id();
+    nlohmann::json body = {{"event", "signature-request.completed"},
+                           {"eventId", event_id},
+                           {"sentAt", format_utc(now)},
+                           {"request", request_json(final_request, now)}};
+    store::CallbackQueue::enqueue(db, event_id, final_request.id, *final_request.callback_url, body.dump(), now);
+}
+
+SignatureRequest SignatureRequestService::create(const store::ClientRecord& client, const std::string& address,
+                                                 const NewSignatureRequest& input) {
+    const Actor actor{client.id, address};
+    const std::string action = "signature_request.create";
+    auto now = clock_.now();
+    SignatureRequest request;
+    request.id = random_id();
+    std::string hashes;
+    try {
+        if (!client.scopes.may_ask(input.signer) || client.scopes.verify_only)
+            throw Error(ErrorKind::policy, "signer_not_allowed", "this client may not ask '" + input.signer + "' to sign");
+        auto signer = data_.signers().find(input.signer);
+        if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "there is no signer '" + input.signer + "'");
+        if (input.display_text.empty() || utf8_length(input.display_text) > 500)
+            throw Error(ErrorKind::invalid_input, "invalid_display_text", "displayText is 1 to 500 characters");
+        if (input.documents.empty()) throw Error(ErrorKind::invalid_input, "no_documents", "a request needs a document");
+        if (input.documents.size() > store::SignatureRequestStore::max_documents)
+            throw Error(ErrorKind::invalid_input, "too_many_documents", "a request has at most 50 documents");
+        for (std::size_t i = 0; i < input.documents.size(); ++i) {
+            std::size_t length = utf8_length(input.documents[i].title);
+            if (length == 0 || length > 200)
+                throw Error(ErrorKind::invalid_input, "invalid_document",
+                            "document " + std::to_string(i) + ": a title is 1 to 200 characters");
+        }
+        if (input.callback_url && !valid_callback_url(*input.callback_url))
+            throw Error(ErrorKind::invalid_input, "invalid_callback_url",
+                        "callbackUrl must be an absolute http or https URL without user information");
+        long long expiry = input.expires_in_seconds.value_or(limits_.default_expiry.count());
+        if (expiry < min_expiry.count() || expiry > limits_.max_expiry.count())
+            throw Error(ErrorKind::invalid_input, "expiry_out_of_range",
+                        "expiresInSeconds is " + std::to_string(min_expiry.count()) + " to " +
+                            std::to_string(limits_.max_expiry.count()));
+        if (signer->locked()) throw Error(ErrorKind::conflict, "signer_locked", "the signer is locked after wrong PINs");
+        if (!data_.devices().has_active_device(signer->id))
+            throw Error(ErrorKind::conflict, "signer_has_no_device", "the signer has no enrolled device to approve on");
+
+        SignerIdentity identity = identity_of(*signer);
+        DocumentSigning signing = signer_signing(identity.key);
+        {
+            std::vector<Certificate> chain;
+            for (const auto& ca : identity.chain) chain.push_back(ca.copy());
+            check_signer(Signer{identity.key, identity.certificate.copy(), std::move(chain), signing.scheme, signing.digest_name},
+                         &data_.store(), now);
+        }
+
+        request.client_id = client.id;
+        request.signer_id = signer->id;
+        request.display_text = input.display_text;
+        request.callback_url = input.callback_url;
+        request.state = RequestState::pending;
+        request.nonce = random_bytes(32);
+        request.created_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+        request.expires_at = request.created_at + std::chrono::seconds(expiry);
+
+        fs::path folder = folder_of(request.id);
+        fs::create_directories(folder);
+        fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace);
+        try {
+            for (std::size_t i = 0; i < input.documents.size(); ++i)
+                request.documents.push_back(preparer_.prepare(identity, input.documents[i], static_cast<int>(i), folder));
+            hashes = hashes_of(request);
+            audit::AuditEvent event{.action = action,
+                                    .actor = client.id,
+                                    .client_address = address,
+                                    .subject = request.id,
+                                    .document_hash = hashes,
+                                    .result = "ok"};
+            data_.signature_requests().create(request, [&](const store::SqliteDatabase& db) {
+                data_.audit().append(db, event, now);
+            });
+        } catch (...) {
+            std::error_code ignored;
+            fs::remove_all(folder, ignored);
+            throw;
+        }
+    } catch (const Error& error) {
+        audit_refusal(action, actor, input.signer, error.code(), hashes);
+        throw;
+    }
+    events_.notify();
+    return request;
+}
+
+SignatureRequest SignatureRequestService::for_client(const std::string& id, const store::ClientRecord& client,
+                                                     const std::string& address) const {
+    auto request = data_.signature_requests().find(id);
+    if (!request || request->client_id != client.id) {
+        audit_refusal("signature_request.read", {client.id, address}, id, "unknown_request");
+        throw Error(ErrorKind::not_found, "unknown_request", "there is no signature request " + id + " of this client");
+    }
+    return *request;
+}
+
+SignatureRequest SignatureRequestService::cancel(const std::string& id, const store::ClientRecord& client,
+                                                 const std::string& address) {
+    const std::string action = "signature_request.cancel";
+    SignatureRequest request = for_client(id, client, address);
+    auto now = clock_.now();
+    SignatureRequest final_request = request;
+    final_request.state = RequestState::cancelled;
+    final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    audit::AuditEvent event{.action = action,
+                            .actor = client.id,
+                            .client_address = address,
+                            .subject = id,
+                            .document_hash = hashes_of(request),
+                            .result = "ok"};
+    try {
+        data_.signature_requests().decide(id, RequestState::cancelled, now, {},
+                                          [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+    } catch (const Error& error) {
+        audit_refusal(action, {client.id, address}, id, error.code());
+        throw;
+    }
+    events_.notify();
+    return load(id);
+}
+
+SignedResult SignatureRequestService::result(const std::string& id, const store::ClientRecord& client,
+                                             const std::string& address, int index) const {
+    SignatureRequest request = for_client(id, client, address);
+    if (request.state != RequestState::approved)
+        throw Error(ErrorKind::conflict, "request_not_approved", "the request is " + public_state(request, clock_.now()));
+    if (index < 0 || static_cast<std::size_t>(index) >= request.documents.size())
+        throw Error(ErrorKind::not_found, "unknown_document", "the request has no document " + std::to_string(index));
+    const auto& document = request.documents[static_cast<std::size_t>(index)];
+    return {DocumentPreparer::result_media_type(document.type),
+            read_all(DocumentPreparer::result_path(folder_of(id), index))};
+}
+
+std::vector<SignatureRequest> SignatureRequestService::pending_for(const store::DeviceRecord& device) const {
+    return data_.signature_requests().pending_for_signer(device.signer_id, clock_.now());
+}
+
+SignatureRequest SignatureRequestService::for_device(const std::string& id, const store::DeviceRecord& device,
+                                                     const std::string& address) const {
+    auto request = data_.signature_requests().find(id);
+    if (!request) {
+        audit_refusal("signature_request.read", {device_actor(device), address}, id, "unknown_request");
+        throw Error(ErrorKind::not_found, "unknown_request", "there is no signature request " + id);
+    }
+    if (request->signer_id != device.signer_id) {
+        audit_refusal("signature_request.read", {device_actor(device), address}, id, "device_not_for_signer");
+        throw Error(ErrorKind::policy, "device_not_for_signer", "this device belongs to another signer");
+    }
+    return *request;
+}
+
+std::string SignatureRequestService::client_name(const SignatureRequest& request) const {
+    auto client = data_.clients().find(request.client_id);
+    return client ? client->name : request.client_id;
+}
+
+std::vector<std::uint8_t> SignatureRequestService::preview(const std::string& id, const store::DeviceRecord& device,
+                                                           const std::string& address, int index) const {
+    SignatureRequest request = for_device(id, device, address);
+    if (index < 0 || static_cast<std::size_t>(index) >= request.documents.size() ||
+        request.documents[static_cast<std::size_t>(index)].type != "pdf")
+        throw Error(ErrorKind::not_found, "no_preview", "only PDF documents have a preview");
+    fs::path cached = folder_of(id) / (std::to_string(index) + ".preview.png");
+    if (fs::exists(cached)) return read_all(cached);
+    auto png = render_first_page(DocumentPreparer::original_path(folder_of(id), index));
+    data_folder::write_file_atomically(cached.string(), std::string(png.begin(), png.end()), 0600);
+    return png;
+}
+
+SignatureRequest SignatureRequestService::approve(const std::string& id, const store::DeviceRecord& device,
+                                                  const std::string& address, const std::string& signature,
+                                                  const std::string& pin) {
+    const std::string action = "signature_request.approve";
+    const Actor actor{device_actor(device), address};
+    SignatureRequest request;
+    std::vector<std::uint8_t> approval_hash;
+    try {
+        request = load(id);
+        // 2. the device's signer
+        if (request.signer_id != device.signer_id)
+            throw Error(ErrorKind::policy, "device_not_for_signer", "this device belongs to another signer");
+        // 3. pending and not expired
+        auto now = clock_.now();
+        require_pending(request, now);
+        // 4. the device's signature over the challenge rebuilt from what is stored
+        auto raw = from_base64url(signature);
+        if (!raw || !verify_device_signature(device.public_key_spki, approval_challenge(request, Decision::approve), *raw))
+            throw Error(ErrorKind::invalid_input, "approval_signature_invalid",
+                        "the signature does not verify over this request's approval challenge");
+        approval_hash = sha256(*raw);
+        // 5. not locked, then the PIN (counted durably by the store before it throws)
+        auto signer = data_.signers().find(request.signer_id);
+        if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "the request's signer no longer exists");
+        if (signer->locked()) throw Error(ErrorKind::authentication, "signer_locked", "the signer is locked after wrong PINs");
+        data_.devices().verify_pin(device.id, pin, clock_.now());
+        // 6. pending → activated with its audit record, in one durable write
+        now = clock_.now();
+        audit::AuditEvent activated{.action = "signature_request.activate",
+                                    .actor = actor.id,
+                                    .client_address = address,
+                                    .subject = id,
+                                    .document_hash = hashes_of(request),
+                                    .result = "ok"};
+        data_.signature_requests().activate(id, device.id, approval_hash, now, [&](const store::SqliteDatabase& db) {
+            data_.audit().append(db, activated, now);
+        });
+    } catch (const Error& error) {
+        audit_refusal(action, actor, id, error.code(), hashes_of(request));
+        if (error.code() == "signer_locked" || error.code() == "wrong_pin") events_.notify();
+        throw;
+    }
+    request.state = RequestState::activated;
+    request.device_id = device.id;
+    // 7. sign and finish
+    return sign_activated(std::move(request), actor);
+}
+
+SignatureRequest SignatureRequestService::sign_activated(SignatureRequest request, const Actor& actor) {
+    std::optional<Error> failure;
+    try {
+        auto signer = data_.signers().find(request.signer_id);
+        if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "the request's signer no longer exists");
+        SignerIdentity identity = identity_of(*signer);
+        DocumentSigning signing = signer_signing(identity.key);
+        std::vector<Certificate> chain;
+        for (const auto& ca : identity.chain) chain.push_back(ca.copy());
+        check_signer(Signer{identity.key, identity.certificate.copy(), std::move(chain), signing.scheme, signing.digest_name},
+                     &data_.store(), clock_.now());
+        // Exactly the stored digests, once each.
+        std::vector<std::vector<std::uint8_t>> values;
+        for (const auto& document : request.documents) {
+            DocumentSigning fixed = DocumentPreparer::signing_of(document);
+            values.push_back(sign_digest(identity.key, fixed.scheme, fixed.digest_name, document.digest));
+        }
+        fs::path folder = folder_of(request.id);
+        for (std::size_t i = 0; i < request.documents.size(); ++i)
+            preparer_.finish(identity, request.documents[i], values[i], folder);
+        for (const auto& document : request.documents) {
+            std::error_code ignored;
+            fs::remove(folder / (std::to_string(document.index) + ".prepared.pdf"), ignored);
+        }
+    } catch (const Error& error) {
+        failure = error;
+    } catch (const std::exception& error) {
+        failure = Error(ErrorKind::internal, "signing_failed", error.what());
+    }
+
+    auto now = clock_.now();
+    SignatureRequest final_request = request;
+    final_request.state = failure ? RequestState::failed : RequestState::approved;
+    final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    if (failure) {
+        final_request.error_code = failure->code();
+        final_request.error_detail = failure->what();
+    }
+    audit::AuditEvent event{.action = "signature_request.approve",
+                            .actor = actor.id,
+                            .client_address = actor.address,
+                            .subject = request.id,
+                            .document_hash = hashes_of(request),
+                            .result = failure ? failure->code() : "ok"};
+    data_.signature_requests().finish(request.id, final_request.state, now, final_request.error_code,
+                                      final_request.error_detail,
+                                      [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+    events_.notify();
+    return load(request.id);
+}
+
+SignatureRequest SignatureRequestService::reject(const std::string& id, const store::DeviceRecord& device,
+                                                 const std::string& address, const std::string& signature) {
+    const std::string action = "signature_request.reject";
+    const Actor actor{device_actor(device), address};
+    SignatureRequest request;
+    try {
+        request = load(id);
+        if (request.signer_id != device.signer_id)
+            throw Error(ErrorKind::policy, "device_not_for_signer", "this device belongs to another signer");
+        auto now = clock_.now();
+        require_pending(request, now);
+        auto raw = from_base64url(signature);
+        if (!raw || !verify_device_signature(device.public_key_spki, approval_challenge(request, Decision::reject), *raw))
+            throw Error(ErrorKind::invalid_input, "approval_signature_invalid",
+                        "the signature does not verify over this request's reject challenge");
+        SignatureRequest final_request = request;
+        final_request.state = RequestState::rejected;
+        final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+        final_request.device_id = device.id;
+        audit::AuditEvent event{.action = action,
+                                .actor = actor.id,
+                                .client_address = address,
+                                .subject = id,
+                                .document_hash = hashes_of(request),
+                                .result = "ok"};
+        data_.signature_requests().decide(id, RequestState::rejected, now, device.id,
+                                          [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+    } catch (const Error& error) {
+        audit_refusal(action, actor, id, error.code(), hashes_of(request));
+        throw;
+    }
+    events_.notify();
+    return load(id);
+}
+
+std::size_t SignatureRequestService::expire_due() {
+    std::size_t count = 0;
+    auto now = clock_.now();
+    for (const auto& id : data_.signature_requests().due_for_expiry(now)) {
+        auto request = data_.signature_requests().find(id);
+        if (!request) continue;
+        SignatureRequest final_request = *request;
+        final_request.state = RequestState::expired;
+        final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+        audit::AuditEvent event{.action = "signature_request.expire",
+                                .actor = "signd",
+                                .client_address = "",
+                                .subject = id,
+                                .document_hash = hashes_of(*request),
+                                .result = "ok"};
+        try {
+            data_.signature_requests().decide(id, RequestState::expired, now, {}, [&](const store::SqliteDatabase& db) {
+                record_completion(db, final_request, event, now);
+            });
+            ++count;
+        } catch (const Error& error) {
+            if (error.kind() != ErrorKind::conflict) throw;  // decided meanwhile
+        }
+    }
+    if (count > 0) events_.notify();
+    return count;
+}
+
+std::size_t SignatureRequestService::recover_interrupted() {
+    std::size_t count = 0;
+    for (const auto& id : data_.signature_requests().activated()) {
+        auto request = data_.signature_requests().find(id);
+        if (!request) continue;
+        auto now = clock_.now();
+        SignatureRequest final_request = *request;
+        final_request.state = RequestState::failed;
+        final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+        final_request.error_code = "interrupted";
+        final_request.error_detail = "signd stopped while the request was being signed; it was not signed";
+        audit::AuditEvent event{.action = "signature_request.approve",
+                                .actor = "signd",
+                                .client_address = "",
+                                .subject = id,
+                                .document_hash = hashes_of(*request),
+                                .result = "interrupted"};
+        data_.signature_requests().finish(id, RequestState::failed, now, final_request.error_code,
+                                          final_request.error_detail,
+                                          [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+        ++count;
+    }
+    return count;
+}
+
+}  // namespace sign::mobile

@@ -1,0 +1,35 @@
+#pragma once
+// Which enrolled device is calling: `Authorization: Device <deviceId>.<unix
+// milliseconds>.<signature>`, the signature (base64url r‖s, P-256/SHA-256)
+// over the method and the path and query exactly as sent, within 120 s of the
+// server's time (docs/mobile-signing.md, "Device authentication"). It lets a
+// device read its signer's requests; approvals need their own signature.
+
+#include <chrono>
+
+#include "app/service_context.h"
+#include "http/http_request.h"
+#include "sign/store/device_store.h"
+
+namespace sign::signd {
+
+class DeviceAuthenticator {
+public:
+    /// How far the device's clock may be from ours.
+    static constexpr std::chrono::seconds max_clock_skew{120};
+
+    /// `context` is borrowed and must outlive this.
+    explicit DeviceAuthenticator(ServiceContext& context) : context_(context) {}
+
+    /// The device that signed `request`. Throws authentication `device_auth_invalid` (malformed,
+    /// unknown device, bad signature, stale time) or `device_revoked`, after auditing the attempt.
+    store::DeviceRecord authenticate(const HttpRequest& request) const;
+
+private:
+    [[noreturn]] void refuse(const HttpRequest& request, const std::string& actor, const std::string& code,
+                             const std::string& message) const;
+
+    ServiceContext& context_;
+};
+
+}  // namespace sign::signd

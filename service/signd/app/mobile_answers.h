@@ -1,0 +1,44 @@
+#pragma once
+// What the mobile-signing routes share: the contract's HTTP status for each
+// error code (docs/mobile-signing.md), the problem answer, the JSON body, and
+// long-polling on request changes.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/service_context.h"
+#include "http/http_request.h"
+#include "http/http_response.h"
+#include "sign/error.h"
+
+namespace sign::signd {
+
+/// Who the caller of a mobile route proves to be.
+enum class MobileCaller { client, device };
+
+/// The status of an error on a mobile route: the common mapping, with the contract's exceptions
+/// (403 for scope refusals, 400 for a missing field or image, 423 for a locked signer when
+/// approving, 409 when creating).
+int mobile_status(const Error& error, bool approving);
+
+/// Runs `work`, turning what it throws into an RFC 9457 problem; `caller` is filled by the work
+/// for the request log.
+HttpResponse mobile_answer(ServiceContext& context, MobileCaller kind, bool approving,
+                           const std::function<HttpResponse(std::string& caller)>& work);
+
+/// The request body as a JSON object; invalid_input `invalid_json` otherwise.
+nlohmann::json json_object_body(const HttpRequest& request);
+
+/// The `wait` query parameter, 1 to 25 seconds; invalid_input `invalid_parameter` otherwise.
+std::optional<int> wait_seconds(const HttpRequest& request);
+
+/// Blocks while `keep_waiting()` holds, for at most `seconds` and never past `until`, waking on
+/// each request change; answers at once when too many already wait.
+void long_poll(ServiceContext& context, int seconds, std::optional<std::chrono::system_clock::time_point> until,
+               const std::function<bool()>& keep_waiting);
+
+}  // namespace sign::signd

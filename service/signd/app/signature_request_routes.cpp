@@ -1,0 +1,201 @@
+#include "app/signature_request_routes.h"
+
+#include <charconv>
+#include <memory>
+
+#include "app/base64.h"
+#include "app/client_auth.h"
+#include "app/mobile_answers.h"
+#include "sign/error.h"
+#include "sign/mobile/request_json.h"
+
+namespace sign::signd {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void invalid_document(std::size_t index, const std::string& why) {
+    throw Error(ErrorKind::invalid_input, "invalid_document", "document " + std::to_string(index) + ": " + why);
+}
+
+std::vector<std::uint8_t> base64_member(const json& document, const char* name, std::size_t index, std::size_t limit) {
+    if (!document.contains(name) || !document[name].is_string()) invalid_document(index, std::string("'") + name + "' (base64) is required");
+    const auto& text = document[name].get_ref<const std::string&>();
+    if (text.size() > base64_length_of(limit))
+        throw Error(ErrorKind::invalid_input, "base64_document_too_large",
+                    "document " + std::to_string(index) + " is over the base64 limit");
+    auto bytes = decode_base64(text);
+    if (!bytes) invalid_document(index, std::string("'") + name + "' is not valid base64");
+    return std::move(*bytes);
+}
+
+mobile::DocumentInput document_input(const json& document, std::size_t index, std::size_t limit) {
+    if (!document.is_object()) invalid_document(index, "not an object");
+    mobile::DocumentInput input;
+    if (!document.contains("title") || !document["title"].is_string()) invalid_document(index, "'title' is required");
+    if (!document.contains("type") || !document["type"].is_string()) invalid_document(index, "'type' is required");
+    input.title = document["title"].get<std::string>();
+    input.type = document["type"].get<std::string>();
+    if (input.type == "hash") {
+        input.hash = base64_member(document, "hash", index, limit);
+        if (!document.contains("hashAlgorithm") || !document["hashAlgorithm"].is_string())
+            invalid_document(index, "'hashAlgorithm' is required");
+        input.hash_algorithm = document["hashAlgorithm"].get<std::string>();
+        return input;
+    }
+    if (input.type != "pdf" && input.type != "xml" && input.type != "file")
+        invalid_document(index, "type is pdf, xml, file or hash");
+    input.content = base64_member(document, "content", index, limit);
+    if (input.type != "pdf") return input;
+    if (document.contains("field")) {
+        if (!document["field"].is_string() || document["field"].get<std::string>().empty())
+            invalid_document(index, "'field' is a field name");
+        input.field = document["field"].get<std::string>();
+    }
+    if (document.contains("page")) {
+        if (!document["page"].is_number_integer() || document["page"].get<long long>() < 1 || document["page"].get<long long>() > 100000)
+            invalid_document(index, "'page' is a page number from 1");
+        input.page = document["page"].get<int>();
+    }
+    for (const char* name : {"xMm", "yMm"}) {
+        if (!document.contains(name)) continue;
+        if (!document[name].is_number() || document[name].get<double>() < 0 || document[name].get<double>() > 2000)
+            invalid_document(index, std::string("'") + name + "' is 0 to 2000 millimetres");
+        (std::string(name) == "xMm" ? input.x_mm : input.y_mm) = document[name].get<double>();
+    }
+    if (document.contains("invisible")) {
+        if (!document["invisible"].is_boolean()) invalid_document(index, "'invisible' is true or false");
+        input.invisible = document["invisible"].get<bool>();
+    }
+    bool positioned = input.page || input.x_mm || input.y_mm;
+    if (positioned && !(input.page && input.x_mm && input.y_mm)) invalid_document(index, "page, xMm and yMm go together");
+    if ((input.field && positioned) || (input.invisible && (input.field || positioned)))
+        invalid_document(index, "give one of: field, page/xMm/yMm, invisible");
+    return input;
+}
+
+mobile::NewSignatureRequest new_request(const json& body, std::size_t limit) {
+    mobile::NewSignatureRequest input;
+    if (!body.contains("signer") || !body["signer"].is_string())
+        throw Error(ErrorKind::invalid_input, "invalid_json", "'signer' (a signer id) is required");
+    if (!body.contains("displayText") || !body["displayText"].is_string())
+        throw Error(ErrorKind::invalid_input, "invalid_json", "'displayText' is required");
+    input.signer = body["signer"].get<std::string>();
+    input.display_text = body["displayText"].get<std::string>();
+    if (!body.contains("documents") || (body["documents"].is_array() && body["documents"].empty()))
+        throw Error(ErrorKind::invalid_input, "no_documents", "a request needs 1 to 50 documents");
+    if (!body["documents"].is_array()) throw Error(ErrorKind::invalid_input, "invalid_json", "'documents' is an array");
+    if (body["documents"].size() > store::SignatureRequestStore::max_documents)
+        throw Error(ErrorKind::invalid_input, "too_many_documents", "a request has at most 50 documents");
+    for (std::size_t i = 0; i < body["documents"].size(); ++i)
+        input.documents.push_back(document_input(body["documents"][i], i, limit));
+    if (body.contains("callbackUrl") && !body["callbackUrl"].is_null()) {
+        if (!body["callbackUrl"].is_string())
+            throw Error(ErrorKind::invalid_input, "invalid_callback_url", "'callbackUrl' is an http or https URL");
+        input.callback_url = body["callbackUrl"].get<std::string>();
+    }
+    if (body.contains("expiresInSeconds") && !body["expiresInSeconds"].is_null()) {
+        if (!body["expiresInSeconds"].is_number_integer())
+            throw Error(ErrorKind::invalid_input, "expiry_out_of_range", "'expiresInSeconds' is a whole number of seconds");
+        input.expires_in_seconds = body["expiresInSeconds"].get<long long>();
+    }
+    return input;
+}
+
+int document_index(const HttpRequest& request) {
+    const std::string& text = request.params.at("index");
+    int index = -1;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), index);
+    if (error != std::errc() || end != text.data() + text.size() || index < 0)
+        throw Error(ErrorKind::not_found, "unknown_document", "no document " + text);
+    return index;
+}
+
+class SignatureRequestRoutes {
+public:
+    explicit SignatureRequestRoutes(ServiceContext& context) : context_(context), auth_(context) {}
+
+    HttpResponse create(const HttpRequest& request) {
+        return mobile_answer(context_, MobileCaller::client, false, [&](std::string& caller_id) {
+            Caller caller = auth_.authenticate(request);
+            caller_id = caller.client.id;
+            mobile::NewSignatureRequest input;
+            try {
+                input = new_request(json_object_body(request), context_.max_base64_document);
+            } catch (const Error& error) {
+                context_.audit.append({.action = "signature_request.create",
+                                       .actor = caller.client.id,
+                                       .client_address = request.client_address,
+                                       .subject = "",
+                                       .document_hash = "",
+                                       .result = error.code()},
+                                      context_.clock.now());
+                throw;
+            }
+            auto created = context_.signature_requests.create(caller.client, request.client_address, input);
+            return HttpResponse::json(201, mobile::request_json(created, context_.clock.now()));
+        });
+    }
+
+    HttpResponse read(const HttpRequest& request) {
+        return mobile_answer(context_, MobileCaller::client, false, [&](std::string& caller_id) {
+            Caller caller = auth_.authenticate(request);
+            caller_id = caller.client.id;
+            auto wait = wait_seconds(request);
+            const std::string& id = request.params.at("id");
+            auto found = context_.signature_requests.for_client(id, caller.client, request.client_address);
+            if (wait) {
+                long_poll(context_, *wait, found.expires_at, [&] {
+                    found = context_.signature_requests.for_client(id, caller.client, request.client_address);
+                    return mobile::public_state(found, context_.clock.now()) == "pending";
+                });
+            }
+            return HttpResponse::json(200, mobile::request_json(found, context_.clock.now()));
+        });
+    }
+
+    HttpResponse document(const HttpRequest& request) {
+        return mobile_answer(context_, MobileCaller::client, false, [&](std::string& caller_id) {
+            Caller caller = auth_.authenticate(request);
+            caller_id = caller.client.id;
+            auto result = context_.signature_requests.result(request.params.at("id"), caller.client, request.client_address,
+                                                             document_index(request));
+            return HttpResponse::bytes(200, result.media_type, std::string(result.bytes.begin(), result.bytes.end()));
+        });
+    }
+
+    HttpResponse cancel(const HttpRequest& request) {
+        return mobile_answer(context_, MobileCaller::client, false, [&](std::string& caller_id) {
+            Caller caller = auth_.authenticate(request);
+            caller_id = caller.client.id;
+            auto cancelled = context_.signature_requests.cancel(request.params.at("id"), caller.client, request.client_address);
+            return HttpResponse::json(200, mobile::request_json(cancelled, context_.clock.now()));
+        });
+    }
+
+private:
+    ServiceContext& context_;
+    ClientAuthenticator auth_;
+};
+
+}  // namespace
+
+void add_signature_request_routes(Router& router, ServiceContext& context) {
+    auto routes = std::make_shared<SignatureRequestRoutes>(context);
+    router.add("POST", "/api/v1/signature-requests", "api.signature_requests.create", Transport::tls_only,
+               [routes](const HttpRequest& request) { return routes->create(request); });
+    router.add("GET", "/api/v1/signature-requests/{id}", "api.signature_requests.get", Transport::tls_only,
+               [routes](const HttpRequest& request) { return routes->read(request); });
+    router.add("GET", "/api/v1/signature-requests/{id}/documents/{index}", "api.signature_requests.document",
+               Transport::tls_only, [routes](const HttpRequest& request) { return routes->document(request); });
+    router.add("POST", "/api/v1/signature-requests/{id}/cancel", "api.signature_requests.cancel", Transport::tls_only,
+               [routes](const HttpRequest& request) { return routes->cancel(request); });
+    // The certificate that signs callbacks is public: receivers fetch it to check them.
+    router.add("GET", "/api/v1/callback-certificate", "api.callback_certificate", Transport::tls_only,
+               [&context](const HttpRequest&) {
+                   return HttpResponse::bytes(200, "application/x-pem-file", context.callback_certificate_pem);
+               });
+}
+
+}  // namespace sign::signd

@@ -1,0 +1,408 @@
+// Mobile signing end to end (docs/mobile-signing.md) against a real signd: a
+// phone key made here with OpenSSL enrols with a signctl activation code,
+// reads and approves requests, and every signed result is checked by an
+// independent tool (pdfsig and qpdf, xmlsec1, openssl cms, openssl pkeyutl).
+// Every refusal leaves the request unsigned and is in the audit log.
+
+#include <boost/test/unit_test.hpp>
+
+#include "api_support.h"
+#include "mobile_support.h"
+#include "signd_tools.h"
+#include "temp_dir.h"
+
+using namespace sign::test;
+using nlohmann::json;
+using sign::mobile::Decision;
+
+namespace {
+
+const std::string pin = "246810";
+
+// The clients of these tests: one may ask every signer, the other too but is someone else.
+struct MobileClients {
+    std::string dms, other;
+};
+
+const MobileClients& mobile_clients(const SigndServer& server) {
+    static std::map<std::string, MobileClients> by_folder;
+    auto found = by_folder.find(server.data_dir());
+    if (found != by_folder.end()) return found->second;
+    MobileClients clients{add_client(server, "mobile-dms", {"--signer", "*"}), add_client(server, "mobile-other", {"--signer", "*"})};
+    return by_folder.emplace(server.data_dir(), clients).first->second;
+}
+
+void require_problem(const Reply& reply, int status, const std::string& code) {
+    BOOST_TEST(reply.status == status, reply.body);
+    BOOST_TEST(reply.content_type == "application/problem+json", reply.content_type);
+    if (reply.content_type == "application/problem+json") BOOST_TEST(reply.json().value("code", "") == code, reply.body);
+}
+
+json pdf_document(const std::string& title, const json& placement) {
+    MinimalPdf options;
+    options.signature_field = placement.contains("field");
+    json document = {{"title", title}, {"type", "pdf"}, {"content", base64(minimal_pdf(options))}};
+    document.update(placement);
+    return document;
+}
+
+json small_request(const std::string& signer, const std::string& text, const std::optional<std::string>& callback = {},
+                   int expires = 300) {
+    json body = {{"signer", signer},
+                 {"displayText", text},
+                 {"documents", json::array({{{"title", "Phụ lục.docx"}, {"type", "file"}, {"content", base64("phu luc " + text)}}})},
+                 {"expiresInSeconds", expires}};
+    if (callback) body["callbackUrl"] = *callback;
+    return body;
+}
+
+json create(const SigndServer& server, const std::string& api_key, const json& body) {
+    auto created = https(server, "POST", "/api/v1/signature-requests", bearer(api_key), body.dump(), "application/json");
+    BOOST_TEST_REQUIRE(created.status == 201, created.body);
+    return created.json();
+}
+
+json details(const SigndServer& server, const TestDevice& device, const std::string& id) {
+    auto reply = device_call(server, device, "GET", "/api/v1/device/signature-requests/" + id);
+    BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+    return reply.json();
+}
+
+std::string state_of(const SigndServer& server, const std::string& api_key, const std::string& id) {
+    auto reply = https(server, "GET", "/api/v1/signature-requests/" + id, bearer(api_key));
+    BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+    return reply.json().at("state");
+}
+
+// Width and height of a PNG from its IHDR chunk.
+std::pair<int, int> png_size(const std::string& png) {
+    BOOST_TEST_REQUIRE(png.size() > 24u);
+    BOOST_TEST_REQUIRE(png.substr(1, 3) == "PNG");
+    auto at = [&](std::size_t i) {
+        auto b = [&](std::size_t k) { return static_cast<int>(static_cast<unsigned char>(png[k])); };
+        return (b(i) << 24) | (b(i + 1) << 16) | (b(i + 2) << 8) | b(i + 3);
+    };
+    return {at(16), at(20)};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mobile_signing)
+
+BOOST_AUTO_TEST_CASE(a_phone_approves_and_every_document_is_signed) {
+    SigndServer server;
+    const auto& clients = mobile_clients(server);
+    add_mobile_signer(server, "mobile-leader", "leader");
+    TestDevice phone;
+    enrol(server, "mobile-leader", phone, pin);
+    CallbackReceiver receiver;
+    TempDir dir("mobile-flow");
+
+    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HoSo><So>2026-0042</So></HoSo>\n";
+    std::string file = "Phụ lục kèm theo quyết định";
+    std::string hash = unbase64(base64(std::string(32, '\x5a')));
+    json body = {{"signer", "mobile-leader"},
+                 {"displayText", "Ký Quyết định về việc phê duyệt"},
+                 {"documents",
+                  json::array({pdf_document("Quyết định.pdf", {{"field", "chu_ky_lanh_dao"}}),
+                               pdf_document("Tờ trình.pdf", {{"page", 1}, {"xMm", 120}, {"yMm", 40}}),
+                               {{"title", "Hồ sơ.xml"}, {"type", "xml"}, {"content", base64(xml)}},
+                               {{"title", "Phụ lục.docx"}, {"type", "file"}, {"content", base64(file)}},
+                               {{"title", "Hash from DMS"}, {"type", "hash"}, {"hash", base64(hash)}, {"hashAlgorithm", "sha256"}}})},
+                 {"callbackUrl", receiver.url()},
+                 {"expiresInSeconds", 300}};
+    auto before = last_audit_sequence(server);
+    json created = create(server, clients.dms, body);
+    std::string id = created.at("id");
+    BOOST_TEST(id.size() == 22u);
+    BOOST_TEST(created.at("state") == "pending");
+    BOOST_TEST(created.at("documents").size() == 5u);
+    BOOST_TEST(created.at("documents")[3].at("sha256") == sha256_hex(file));
+    BOOST_TEST(created.at("documents")[4].at("digest") == created.at("documents")[4].at("sha256"));
+
+    // The phone sees it, with the challenge it rebuilds itself.
+    auto listed = device_call(server, phone, "GET", "/api/v1/device/signature-requests");
+    BOOST_TEST_REQUIRE(listed.status == 200, listed.body);
+    BOOST_TEST_REQUIRE(listed.json().at("requests").size() == 1u);
+    BOOST_TEST(listed.json().at("requests")[0].at("id") == id);
+    json shown = details(server, phone, id);
+    BOOST_TEST(shown.at("clientName").get<std::string>().find("mobile-dms") != std::string::npos);
+    BOOST_TEST(shown.at("approvalChallenge") ==
+               sign::mobile::approval_challenge(request_from_json(shown), Decision::approve));
+
+    // The preview: page 1 of an A4 PDF at 100 dpi.
+    auto preview = device_call(server, phone, "GET", "/api/v1/device/signature-requests/" + id + "/documents/0/preview");
+    BOOST_TEST_REQUIRE(preview.status == 200, preview.body);
+    BOOST_TEST(preview.content_type == "image/png");
+    auto [width, height] = png_size(preview.body);
+    BOOST_TEST(std::abs(width - 826) <= 1, width);
+    BOOST_TEST(std::abs(height - 1169) <= 1, height);
+    auto cached = device_call(server, phone, "GET", "/api/v1/device/signature-requests/" + id + "/documents/0/preview");
+    BOOST_TEST(cached.body == preview.body);
+    require_problem(device_call(server, phone, "GET", "/api/v1/device/signature-requests/" + id + "/documents/2/preview"), 404,
+                    "no_preview");
+    require_problem(https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/0", bearer(clients.dms)), 409,
+                    "request_not_approved");
+
+    auto approved = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + id + "/approve",
+                                decision_body(phone, shown, Decision::approve, pin));
+    BOOST_TEST_REQUIRE(approved.status == 200, approved.body);
+    BOOST_TEST_REQUIRE(approved.json().at("state") == "approved", approved.body);
+    auto polled = https(server, "GET", "/api/v1/signature-requests/" + id + "?wait=5", bearer(clients.dms));
+    BOOST_TEST(polled.json().at("state") == "approved");
+    BOOST_TEST(!polled.json().at("completedAt").is_null());
+
+    auto result = [&](int index) {
+        auto reply = https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/" + std::to_string(index), bearer(clients.dms));
+        BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+        return reply;
+    };
+    for (int index : {0, 1}) {
+        auto pdf = result(index);
+        BOOST_TEST(pdf.content_type == "application/pdf");
+        std::string path = (dir / ("signed-" + std::to_string(index) + ".pdf")).string();
+        write_text_file(path, pdf.body);
+        require_valid_pdf(server, path, 1);
+    }
+    auto signed_xml = result(2);
+    BOOST_TEST(signed_xml.content_type == "application/xml");
+    write_text_file((dir / "signed.xml").string(), signed_xml.body);
+    auto xml_check = run_command({"xmlsec1", "--verify", "--trusted-pem", server.root_ca_pem(), "--untrusted-pem",
+                                  server.issuing_ca_pem(), "--id-attr:Id", "SignedProperties", (dir / "signed.xml").string()});
+    BOOST_TEST(xml_check.exit_code == 0, xml_check.output);
+
+    auto cms = result(3);
+    BOOST_TEST(cms.content_type == "application/pkcs7-signature");
+    write_text_file((dir / "content.bin").string(), file);
+    write_text_file((dir / "signature.p7s").string(), cms.body);
+    auto cms_check = run_command({"openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", (dir / "signature.p7s").string(),
+                                  "-content", (dir / "content.bin").string(), "-CAfile", server.root_ca_pem(), "-purpose", "any",
+                                  "-out", "/dev/null"});
+    BOOST_TEST(cms_check.exit_code == 0, cms_check.output);
+
+    auto bare = result(4);
+    BOOST_TEST(bare.content_type == "application/json");
+    json signature = bare.json();
+    BOOST_TEST(signature.at("signAlgo") == "1.2.840.113549.1.1.10");  // RSASSA-PSS: the leader's key is RSA
+    write_text_file((dir / "cert.der").string(), unbase64(signature.at("certificate")));
+    write_text_file((dir / "hash.bin").string(), hash);
+    write_text_file((dir / "sig.bin").string(), unbase64(signature.at("signature")));
+    auto pub = run_command({"openssl", "x509", "-inform", "DER", "-in", (dir / "cert.der").string(), "-pubkey", "-noout", "-out",
+                            (dir / "pub.pem").string()});
+    BOOST_TEST_REQUIRE(pub.exit_code == 0, pub.output);
+    auto hash_check = run_command({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", (dir / "pub.pem").string(), "-in",
+                                   (dir / "hash.bin").string(), "-sigfile", (dir / "sig.bin").string(), "-pkeyopt",
+                                   "rsa_padding_mode:pss", "-pkeyopt", "rsa_pss_saltlen:digest", "-pkeyopt", "digest:sha256"});
+    BOOST_TEST(hash_check.exit_code == 0, hash_check.output);
+
+    // The callback, signed with signd's TLS key.
+    auto callbacks = receiver.wait_for_delivered(1, std::chrono::seconds(30));
+    BOOST_TEST_REQUIRE(callbacks.size() == 1u);
+    json event = json::parse(callbacks[0].body);
+    BOOST_TEST(event.at("event") == "signature-request.completed");
+    BOOST_TEST(event.at("request").at("id") == id);
+    BOOST_TEST(event.at("request").at("state") == "approved");
+    require_valid_callback_signature(server, callbacks[0]);
+
+    auto records = audit_after(server, before);
+    BOOST_TEST(audited(records, "signature_request.create", "ok", id));
+    BOOST_TEST(audited(records, "signature_request.activate", "ok", id));
+    BOOST_TEST(audited(records, "signature_request.approve", "ok", id));
+}
+
+BOOST_AUTO_TEST_CASE(refusals_sign_nothing_and_are_audited) {
+    SigndServer server;
+    const auto& clients = mobile_clients(server);
+    add_mobile_signer(server, "mobile-citizen", "citizen");
+    add_mobile_signer(server, "mobile-neighbour", "citizen");
+    TestDevice phone, neighbour;
+    enrol(server, "mobile-citizen", phone, pin);
+    enrol(server, "mobile-neighbour", neighbour, pin);
+    auto before = last_audit_sequence(server);
+
+    std::string first = create(server, clients.dms, small_request("mobile-citizen", "một")).at("id");
+    std::string second = create(server, clients.dms, small_request("mobile-citizen", "hai")).at("id");
+    json first_shown = details(server, phone, first);
+    json second_shown = details(server, phone, second);
+    const std::string approve_first = "/api/v1/device/signature-requests/" + first + "/approve";
+    const std::string approve_second = "/api/v1/device/signature-requests/" + second + "/approve";
+
+    // A changed hash list: the challenge the phone signed names another digest.
+    json tampered = first_shown;
+    std::string digest = tampered["documents"][0]["digest"];
+    digest[0] = digest[0] == '0' ? '1' : '0';
+    tampered["documents"][0]["digest"] = digest;
+    require_problem(device_call(server, phone, "POST", approve_first, decision_body(phone, tampered, Decision::approve, pin)), 400,
+                    "approval_signature_invalid");
+    // An approval signed for another request, and a rejection presented as an approval.
+    require_problem(device_call(server, phone, "POST", approve_second, decision_body(phone, first_shown, Decision::approve, pin)),
+                    400, "approval_signature_invalid");
+    json as_reject = decision_body(phone, first_shown, Decision::reject);
+    as_reject["pin"] = pin;
+    require_problem(device_call(server, phone, "POST", approve_first, as_reject), 400, "approval_signature_invalid");
+    // Another signer's device, and another client.
+    require_problem(device_call(server, neighbour, "GET", "/api/v1/device/signature-requests/" + first), 403, "device_not_for_signer");
+    require_problem(device_call(server, neighbour, "POST", approve_first, decision_body(neighbour, first_shown, Decision::approve, pin)),
+                    403, "device_not_for_signer");
+    require_problem(https(server, "GET", "/api/v1/signature-requests/" + first, bearer(clients.other)), 404, "unknown_request");
+    BOOST_TEST(state_of(server, clients.dms, first) == "pending");
+    BOOST_TEST(state_of(server, clients.dms, second) == "pending");
+
+    // The real approval works once; its replay finds the request decided.
+    json approval = decision_body(phone, first_shown, Decision::approve, pin);
+    auto approved = device_call(server, phone, "POST", approve_first, approval);
+    BOOST_TEST_REQUIRE(approved.status == 200, approved.body);
+    BOOST_TEST(approved.json().at("state") == "approved");
+    require_problem(device_call(server, phone, "POST", approve_first, approval), 409, "request_not_pending");
+
+    // A revoked device can do nothing more.
+    auto revoked = server.signctl({"signer", "revoke-device", "mobile-citizen", phone.id});
+    BOOST_TEST_REQUIRE(revoked.exit_code == 0, revoked.output);
+    require_problem(device_call(server, phone, "GET", "/api/v1/device/signature-requests"), 401, "device_revoked");
+    require_problem(device_call(server, phone, "POST", approve_second, decision_body(phone, second_shown, Decision::approve, pin)), 401,
+                    "device_revoked");
+    BOOST_TEST(state_of(server, clients.dms, second) == "pending");
+    // A bad device signature on the header itself.
+    auto forged = https(server, "GET", "/api/v1/device/signature-requests",
+                        {{"Authorization", "Device " + neighbour.id + ".1700000000000.AAAA"}});
+    require_problem(forged, 401, "device_auth_invalid");
+
+    auto records = audit_after(server, before);
+    BOOST_TEST(audited(records, "signature_request.approve", "approval_signature_invalid", first));
+    BOOST_TEST(audited(records, "signature_request.approve", "approval_signature_invalid", second));
+    BOOST_TEST(audited(records, "signature_request.approve", "device_not_for_signer", first));
+    BOOST_TEST(audited(records, "signature_request.read", "device_not_for_signer", first));
+    BOOST_TEST(audited(records, "signature_request.read", "unknown_request", first));
+    BOOST_TEST(audited(records, "signature_request.approve", "request_not_pending", first));
+    BOOST_TEST(audited(records, "device.authentication", "device_revoked"));
+    BOOST_TEST(audited(records, "device.authentication", "device_auth_invalid"));
+    require_problem(https(server, "GET", "/api/v1/signature-requests/" + second + "/documents/0", bearer(clients.dms)), 409,
+                    "request_not_approved");
+}
+
+BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_the_signer_across_a_restart) {
+    std::string id;
+    std::string approve;
+    json shown;
+    TestDevice phone;
+    {
+        SigndServer server;
+        const auto& clients = mobile_clients(server);
+        add_mobile_signer(server, "mobile-forgetful", "citizen");
+        enrol(server, "mobile-forgetful", phone, pin);
+        id = create(server, clients.dms, small_request("mobile-forgetful", "khóa")).at("id");
+        shown = details(server, phone, id);
+        approve = "/api/v1/device/signature-requests/" + id + "/approve";
+        for (int attempt = 0; attempt < 5; ++attempt)
+            require_problem(device_call(server, phone, "POST", approve, decision_body(phone, shown, Decision::approve, "000000")), 401,
+                            "wrong_pin");
+        require_problem(device_call(server, phone, "POST", approve, decision_body(phone, shown, Decision::approve, pin)), 423,
+                        "signer_locked");
+        server.kill_hard();
+    }
+    SigndServer server;
+    const auto& clients = mobile_clients(server);
+    auto before = last_audit_sequence(server);
+    require_problem(device_call(server, phone, "POST", approve, decision_body(phone, shown, Decision::approve, pin)), 423,
+                    "signer_locked");
+    BOOST_TEST(state_of(server, clients.dms, id) == "pending");
+    auto refused = https(server, "POST", "/api/v1/signature-requests", bearer(clients.dms),
+                         small_request("mobile-forgetful", "lại").dump(), "application/json");
+    require_problem(refused, 409, "signer_locked");
+    auto records = audit_after(server, before);
+    BOOST_TEST(audited(records, "signature_request.approve", "signer_locked", id));
+}
+
+BOOST_AUTO_TEST_CASE(reject_cancel_and_expiry_end_a_request_with_a_callback) {
+    SigndServer server;
+    const auto& clients = mobile_clients(server);
+    add_mobile_signer(server, "mobile-decider", "citizen");
+    TestDevice phone;
+    enrol(server, "mobile-decider", phone, pin);
+    CallbackReceiver receiver;
+    auto before = last_audit_sequence(server);
+
+    std::string rejected = create(server, clients.dms, small_request("mobile-decider", "từ chối", receiver.url())).at("id");
+    std::string cancelled = create(server, clients.dms, small_request("mobile-decider", "hủy", receiver.url())).at("id");
+    std::string expiring = create(server, clients.dms, small_request("mobile-decider", "hết hạn", receiver.url(), 30)).at("id");
+    json shown = details(server, phone, rejected);
+    auto reply = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + rejected + "/reject",
+                             decision_body(phone, shown, Decision::reject));
+    BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+    BOOST_TEST(reply.json().at("state") == "rejected");
+
+    auto cancel = https(server, "POST", "/api/v1/signature-requests/" + cancelled + "/cancel", bearer(clients.dms));
+    BOOST_TEST_REQUIRE(cancel.status == 200, cancel.body);
+    BOOST_TEST(cancel.json().at("state") == "cancelled");
+    require_problem(https(server, "POST", "/api/v1/signature-requests/" + cancelled + "/cancel", bearer(clients.dms)), 409,
+                    "request_not_pending");
+    require_problem(https(server, "POST", "/api/v1/signature-requests/" + cancelled + "/cancel", bearer(clients.other)), 404,
+                    "unknown_request");
+
+    // The long poll ends when the request expires, 30 s after it was made.
+    json expiring_shown = details(server, phone, expiring);
+    std::string state = "pending";
+    for (int poll = 0; poll < 4 && state == "pending"; ++poll)
+        state = https(server, "GET", "/api/v1/signature-requests/" + expiring + "?wait=25", bearer(clients.dms)).json().at("state");
+    BOOST_TEST(state == "expired");
+    require_problem(device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + expiring + "/approve",
+                                decision_body(phone, expiring_shown, Decision::approve, pin)),
+                    409, "request_expired");
+
+    auto callbacks = receiver.wait_for_delivered(3, std::chrono::seconds(30));
+    BOOST_TEST_REQUIRE(callbacks.size() == 3u);
+    std::map<std::string, std::string> states;
+    for (const auto& callback : callbacks) {
+        json event = json::parse(callback.body);
+        states[event.at("request").at("id")] = event.at("request").at("state");
+    }
+    BOOST_TEST(states[rejected] == "rejected");
+    BOOST_TEST(states[cancelled] == "cancelled");
+    BOOST_TEST(states[expiring] == "expired");
+    auto records = audit_after(server, before);
+    BOOST_TEST(audited(records, "signature_request.reject", "ok", rejected));
+    BOOST_TEST(audited(records, "signature_request.cancel", "ok", cancelled));
+    BOOST_TEST(audited(records, "signature_request.expire", "ok", expiring));
+    BOOST_TEST(audited(records, "signature_request.approve", "request_expired", expiring));
+}
+
+BOOST_AUTO_TEST_CASE(callbacks_are_retried_and_survive_a_crash) {
+    std::string retried, crashed;
+    unsigned short port = 0;
+    {
+        SigndServer server;
+        const auto& clients = mobile_clients(server);
+        add_mobile_signer(server, "mobile-callbacks", "citizen");
+        TestDevice phone;
+        enrol(server, "mobile-callbacks", phone, pin);
+        // The receiver first fails once: the delivery comes again a second later.
+        {
+            CallbackReceiver receiver({500});
+            retried = create(server, clients.dms, small_request("mobile-callbacks", "thử lại", receiver.url())).at("id");
+            BOOST_TEST_REQUIRE(https(server, "POST", "/api/v1/signature-requests/" + retried + "/cancel", bearer(clients.dms)).status ==
+                               200);
+            auto received = receiver.wait_for_delivered(1, std::chrono::seconds(30));
+            BOOST_TEST_REQUIRE(received.size() == 2u);
+            BOOST_TEST(received[0].answered == 500);
+            BOOST_TEST(received[1].answered == 200);
+            BOOST_TEST(json::parse(received[0].body).at("eventId") == json::parse(received[1].body).at("eventId"));
+            require_valid_callback_signature(server, received[1]);
+        }
+        // A receiver that keeps failing while signd is killed.
+        CallbackReceiver failing(std::vector<int>(1000, 503));
+        port = failing.port();
+        crashed = create(server, clients.dms, small_request("mobile-callbacks", "sập", failing.url())).at("id");
+        BOOST_TEST_REQUIRE(https(server, "POST", "/api/v1/signature-requests/" + crashed + "/cancel", bearer(clients.dms)).status == 200);
+        BOOST_TEST_REQUIRE(failing.wait_for_delivered(1, std::chrono::seconds(3)).size() >= 1u);
+        server.kill_hard();
+    }
+    CallbackReceiver receiver({}, port);
+    SigndServer server;
+    auto received = receiver.wait_for_delivered(1, std::chrono::seconds(60));
+    BOOST_TEST_REQUIRE(received.size() >= 1u);
+    json event = json::parse(received.back().body);
+    BOOST_TEST(event.at("request").at("id") == crashed);
+    BOOST_TEST(event.at("request").at("state") == "cancelled");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
