@@ -40,7 +40,7 @@ const Leader& leader(const SigndServer& server, const TempDir& dir) {
     static std::optional<Leader> made;
     if (made) return *made;
     std::string qr = (dir / "leader-an.png").string();
-    auto added = server.signctl({"signer", "add", "leader-an", "--name", "Nguyễn Văn An", "--cert",
+    auto added = server.signctl({"signer", "add", "leader-an", "--name", "Nguyễn Văn An", "--no-pin", "--cert",
                                  certificate_serial(server.certificate("leader")), "--image",
                                  server.data_dir() + "/images/leader-signature.png", "--activation-qr", qr});
     BOOST_TEST_REQUIRE(added.exit_code == 0, added.output);
