@@ -41,14 +41,14 @@ function equal(actual, expected, what) {
 
 // ---------------------------------------------------------------- the document system
 
-// One HTTPS call to signd, trusting only the test root (as the document system would).
-function api(method, pathAndQuery, body) {
+// One HTTPS call to signd, trusting only the test root, as the document system (by default) would.
+function api(method, pathAndQuery, body, headers = { Authorization: `Bearer ${params.apiKey}` }) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const request = https.request({
       host: base.hostname, port: base.port, method, path: pathAndQuery, ca: rootCa, servername: base.hostname,
       headers: {
-        Authorization: `Bearer ${params.apiKey}`,
+        ...headers,
         Accept: 'application/json',
         ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}),
       },
@@ -261,6 +261,32 @@ const scenarios = {
     await backToList(page);
 
     const second = await createRequest('Ký Tờ trình về việc mua sắm thiết bị', 'Tờ trình.pdf');
+    // A server (or anything between) that shows one digest and asks for a signature over another
+    // is refused: the real answer is altered on its way to the page.
+    const detailUrl = new URL(`/api/v1/device/signature-requests/${second.id}`, base).href;
+    await page.route(detailUrl, async (route) => {
+      // Sent on from here, trusting the test root, with the page's device header.
+      const answer = await api('GET', new URL(route.request().url()).pathname, undefined,
+        { Authorization: route.request().headers().authorization });
+      equal(answer.status, 200, `the real detail (${answer.text})`);
+      const body = answer.json;
+      const digest = body.documents[0].digest;
+      body.documents[0].digest = (digest[0] === '0' ? '1' : '0') + digest.slice(1);
+      await route.fulfill({ status: 200, json: body });
+    });
+    const item = page.locator(`#request-list button[data-request-id="${second.id}"]`);
+    await item.waitFor(WAIT);
+    await item.click();
+    await page.waitForSelector('#screen-detail:not([hidden])', WAIT);
+    await page.fill('#approve-pin', params.pin);
+    await page.click('#approve');
+    await expectMessage(page, 'challenge_mismatch', 'không khớp');
+    await page.click('#reject');
+    await expectMessage(page, 'challenge_mismatch', 'không khớp');
+    equal(await requestState(second.id), 'pending', 'nothing was signed for an altered request');
+    await page.unroute(detailUrl);
+    await backToList(page);
+
     await openRequest(page, second);
     await page.click('#reject');
     await page.waitForSelector('#detail-result[data-state="rejected"]', WAIT);
