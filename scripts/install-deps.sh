@@ -26,6 +26,9 @@ packages=(
   # mobile signing: activation QR codes, PDF page previews, the mobile SDK's HTTP client,
   # and the browser the web app's end-to-end test drives (playwright-core comes from npm)
   libqrencode-dev libpoppler-cpp-dev libcurl4-openssl-dev chromium
+  # node runs the web app's end-to-end test (playwright-core needs node 20 or later; this
+  # machine's nodejs package brings npm with it)
+  nodejs
   # the signing benchmark's peers sign with the token key through the OpenSSL pkcs11 engine
   libengine-pkcs11-openssl
 )
@@ -41,4 +44,14 @@ if ((${#missing[@]})); then
   [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -q
   $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# playwright-core for the web app's end-to-end test, exactly as locked; it drives Debian's
+# chromium and downloads no browser. Installed again only when the lock file changed.
+webapp_tests="$(dirname "$0")/../tests/webapp"
+lock_hash=$(sha256sum "$webapp_tests/package-lock.json" | cut -d' ' -f1)
+stamp="$webapp_tests/node_modules/.package-lock.sha256"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
+  npm ci --prefix "$webapp_tests" --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$lock_hash" >"$stamp"
 fi

@@ -1,6 +1,7 @@
 // signd: the city's HTTPS signing service. Serves the trust-service endpoints
-// (CRL, CA certificates, OCSP, TSA), operations (/healthz, /metrics) and the
-// document-system and CSC APIs from one port. docs/architecture.md describes it.
+// (CRL, CA certificates, OCSP, TSA), operations (/healthz, /metrics), the
+// document-system and CSC APIs and the signers' web app (/app) from one port.
+// docs/architecture.md describes it.
 
 #include <signal.h>
 
@@ -21,6 +22,7 @@
 #include "app/signing_services.h"
 #include "app/tls_material.h"
 #include "app/trust_routes.h"
+#include "app/webapp_routes.h"
 #include "http/server.h"
 #include "sign/clock.h"
 #include "sign/data_folder/data_folder.h"
@@ -121,6 +123,7 @@ int serve(const Flags& flags) {
     add_signature_request_routes(router, context);
     add_device_routes(router, context);
     add_csc_routes(router, context);
+    add_webapp_routes(router);
 
     // Mobile signing: a crash while signing left requests activated; they fail, never sign twice.
     if (auto interrupted = context.signature_requests.recover_interrupted())
