@@ -54,4 +54,55 @@ xmlsec1 --verify --trusted-pem var/certs/root-ca.pem --untrusted-pem var/certs/i
   var/demo-document.sealed.xml
 echo "Sealed: var/demo-document.sealed.xml"
 echo
+
+# Mobile signing: the demo leader approves on a phone. The reference phone client (signmobile,
+# on the mobile SDK) enrols once with the activation code signctl printed, into var/demo-phone.
+signmobile() { build/bindings/mobile/signmobile --profile var/demo-phone "$@"; }
+json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)'"$1"')'; }
+printf '%s\n' 246810 >var/secrets/demo-phone.pin
+chmod 600 var/secrets/demo-phone.pin
+if ! signctl signer list | grep -q '^demo-leader '; then
+  leader_serial=$(signctl --json cert list | python3 -c '
+import json, sys
+print(next(c["serial"] for c in json.load(sys.stdin)
+           if c["profile"] == "leader" and "object=leader;" in c["key_uri"] and c["status"] == "good"))')
+  signctl --json signer add demo-leader --name "Nguyễn Văn An" --cert "$leader_serial" --no-pin \
+    --image var/images/leader-signature.png --activation-qr var/demo-activation.png |
+    json_field '["activation"]["code"]' >var/secrets/demo-activation.code
+  echo "Signer demo-leader added; activation code QR: var/demo-activation.png"
+fi
+if [[ ! -s var/secrets/demo-portal.key ]]; then
+  signctl --json client add demo-portal --name "Cổng dịch vụ công (demo)" --signer demo-leader |
+    json_field '["api_key"]' >var/secrets/demo-portal.key.tmp
+  chmod 600 var/secrets/demo-portal.key.tmp
+  mv var/secrets/demo-portal.key.tmp var/secrets/demo-portal.key
+fi
+if [[ ! -f var/demo-phone/device.json ]]; then
+  echo "\$ signmobile enrol --server https://localhost:8443 --ca var/certs/root-ca.pem --code ..."
+  signmobile enrol --server https://localhost:8443 --ca var/certs/root-ca.pem \
+    --code "$(cat var/secrets/demo-activation.code)" --pin-file var/secrets/demo-phone.pin --name "Điện thoại demo"
+fi
+echo "\$ curl ... https://localhost:8443/api/v1/signature-requests   (the portal asks demo-leader to sign)"
+request_id=$(python3 - <<'PY' | curl --silent --show-error --fail-with-body --cacert var/certs/root-ca.pem \
+  -H "Authorization: Bearer $(cat var/secrets/demo-portal.key)" -H "Content-Type: application/json" \
+  --data-binary @- https://localhost:8443/api/v1/signature-requests | json_field '["id"]'
+import base64, json
+document = base64.b64encode(open("var/demo-document.xml", "rb").read()).decode()
+print(json.dumps({"signer": "demo-leader", "displayText": "Ký tờ trình về chính quyền điện tử",
+                  "documents": [{"title": "Tờ trình.xml", "type": "xml", "content": document}]}))
+PY
+)
+echo "\$ signmobile requests list"
+signmobile requests list
+echo "\$ signmobile request approve $request_id --pin-file var/secrets/demo-phone.pin"
+signmobile request approve "$request_id" --pin-file var/secrets/demo-phone.pin
+curl --silent --show-error --fail-with-body --cacert var/certs/root-ca.pem \
+  -H "Authorization: Bearer $(cat var/secrets/demo-portal.key)" \
+  "https://localhost:8443/api/v1/signature-requests/$request_id/documents/0" -o var/demo-document.leader.xml
+xmlsec1 --verify --trusted-pem var/certs/root-ca.pem --untrusted-pem var/certs/issuing-ca.pem \
+  --id-attr:Id "http://uri.etsi.org/01903/v1.3.2#:SignedProperties" --enabled-reference-uris empty,same-doc \
+  var/demo-document.leader.xml
+echo "Signed by the leader on the phone: var/demo-document.leader.xml"
+echo "The same approval in a browser: https://localhost:8443/app"
+echo
 echo "Stop signd with: kill \"\$(cat var/signd.pid)\""
