@@ -29,6 +29,7 @@
 
 #include "api_support.h"
 #include "signd_process.h"
+#include "signd_tools.h"
 #include "signmobile.h"
 #include "temp_dir.h"
 
@@ -51,11 +52,6 @@ std::string base64(const std::vector<uint8_t>& bytes) {
     int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(), static_cast<int>(bytes.size()));
     out.resize(static_cast<size_t>(length));
     return out;
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void require_sdk(sm_status status, const char* what) {
@@ -106,8 +102,8 @@ BOOST_AUTO_TEST_CASE(mobile_approvals) {
         std::ofstream(data_dir + "/bench-client.key") << client["api_key"].get<std::string>();
         std::ofstream(data_dir + "/bench-codes.json") << codes.dump();
     }});
-    const auto dms = test::bearer(read_text(server.data_dir() + "/bench-client.key"));
-    const auto codes = nlohmann::json::parse(read_text(server.data_dir() + "/bench-codes.json"));
+    const auto dms = test::bearer(test::read_text_file(server.data_dir() + "/bench-client.key"));
+    const auto codes = nlohmann::json::parse(test::read_text_file(server.data_dir() + "/bench-codes.json"));
 
     // Enrol one phone per signer through the SDK.
     std::vector<Phone> phones;
