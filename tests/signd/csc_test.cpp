@@ -2,13 +2,16 @@
 // login, list, info, authorize with the PIN, signHash; each signature checked
 // by openssl against the certificate credentials/info returned, each time-stamp
 // by openssl ts. Then every attack of the list: a clear error, nothing
-// signed, and the attempt in the audit log.
+// signed, and the attempt in the audit log. Last, the asynchronous mode: a
+// phone (a P-256 key made with OpenSSL) approves the authorization, and
+// signHash "A" signs in the background until signPolling returns the result.
 
 #include <boost/test/unit_test.hpp>
 
 #include <thread>
 
 #include "api_support.h"
+#include "mobile_support.h"
 #include "signctl_folder.h"
 #include "signd_tools.h"
 #include "temp_dir.h"
@@ -129,7 +132,8 @@ BOOST_AUTO_TEST_CASE(info_needs_no_credential) {
     BOOST_TEST(body.at("specs").get<std::string>().rfind("2.", 0) == 0u);
     auto methods = body.at("methods");
     for (const char* method : {"auth/login", "credentials/list", "credentials/info", "credentials/authorize",
-                               "signatures/signHash", "signatures/timestamp"})
+                               "credentials/authorizeCheck", "signatures/signHash", "signatures/signPolling",
+                               "signatures/timestamp"})
         BOOST_TEST((std::find(methods.begin(), methods.end(), method) != methods.end()), method);
 }
 
@@ -448,6 +452,163 @@ BOOST_AUTO_TEST_CASE(an_expired_sad_signs_nothing) {
     auto records = audit_after(server, before);
     BOOST_TEST(audited(records, "csc.signHash", "sad_expired", std::string("citizen-ec")));
     BOOST_TEST(!audited(records, "csc.signHash", "ok"));
+}
+
+// Phone approval through the asynchronous mode (docs/mobile-signing.md, "CSC with phone approval").
+namespace {
+
+const std::string phone_pin = "246810";
+
+// authorize without a PIN: 202 and the handle.
+std::string authorize_on_phone(const SigndServer& server, const std::string& token, const std::string& credential,
+                               const std::vector<std::string>& hashes, const std::string& description) {
+    json encoded = json::array();
+    for (const auto& hash : hashes) encoded.push_back(base64_of(hash));
+    auto reply = csc(server, "credentials/authorize", token,
+                     {{"credentialID", credential}, {"numSignatures", hashes.size()}, {"hashes", encoded},
+                      {"hashAlgorithmOID", sha256_oid}, {"description", description}});
+    BOOST_TEST_REQUIRE(reply.status == 202, reply.body);
+    std::string handle = reply.json().at("handle");
+    BOOST_TEST(handle.size() == 22u, reply.body);
+    return handle;
+}
+
+json phone_details(const SigndServer& server, const TestDevice& phone, const std::string& id) {
+    auto reply = device_call(server, phone, "GET", "/api/v1/device/signature-requests/" + id);
+    BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+    return reply.json();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_phone_approves_a_csc_authorization_and_signHash_runs_asynchronously) {
+    SigndServer server;
+    std::string app_key = add_client(server, "csc-app", {"--signer", "*"});
+    std::string other_key = add_client(server, "csc-other", {"--signer", "*"});
+    add_mobile_signer(server, "csc-phone", "leader");
+    TestDevice phone;
+    enrol(server, "csc-phone", phone, phone_pin);
+    TempDir dir("csc-async");
+    std::string token = login(server, "csc-app", app_key);
+    std::string other = login(server, "csc-other", other_key);
+    std::string certificate = certificate_from_info(server, token, "csc-phone", dir);
+    int64_t before = last_audit_sequence(server);
+
+    const std::vector<std::string> documents = {"Quyết định số 12 ký qua CSC", "Tờ trình số 13 ký qua CSC"};
+    const std::vector<std::string> hashes = {raw_sha256(documents[0]), raw_sha256(documents[1])};
+    // SCAL2: no hashes, no phone request.
+    require_csc_error(csc(server, "credentials/authorize", token,
+                          {{"credentialID", "csc-phone"}, {"numSignatures", 1}, {"hashAlgorithmOID", sha256_oid}}),
+                      400, "invalid_request", "missing_parameter");
+    std::string handle = authorize_on_phone(server, token, "csc-phone", hashes, "Ký hồ sơ qua ứng dụng CSC");
+
+    auto pending = csc(server, "credentials/authorizeCheck", token, {{"handle", handle}});
+    BOOST_TEST_REQUIRE(pending.status == 202, pending.body);
+    BOOST_TEST(pending.json().at("handle") == handle);
+    // Another client's handle is refused like an unknown one, and on record.
+    require_csc_error(csc(server, "credentials/authorizeCheck", other, {{"handle", handle}}), 400, "invalid_request",
+                      "invalid_handle");
+    require_csc_error(csc(server, "credentials/authorizeCheck", token, {{"handle", "no-such-handle"}}), 400, "invalid_request",
+                      "invalid_handle");
+
+    // On the phone it is a request like any other: the hashes, titled, with their digest.
+    json shown = phone_details(server, phone, handle);
+    BOOST_TEST(shown.at("displayText") == "Ký hồ sơ qua ứng dụng CSC");
+    BOOST_TEST_REQUIRE(shown.at("documents").size() == 2u, shown.dump());
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto& document = shown.at("documents")[i];
+        BOOST_TEST(document.at("title") == "Hash " + std::to_string(i + 1));
+        BOOST_TEST(document.at("type") == "hash");
+        BOOST_TEST(document.at("digestAlgorithm") == "sha256");
+        BOOST_TEST(document.at("digest") == hex_of(hashes[i]));
+    }
+    auto approved = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + handle + "/approve",
+                                decision_body(phone, shown, sign::mobile::Decision::approve, phone_pin));
+    BOOST_TEST_REQUIRE(approved.status == 200, approved.body);
+    BOOST_TEST(approved.json().at("state") == "approved");
+
+    auto granted = csc(server, "credentials/authorizeCheck", token, {{"handle", handle}});
+    BOOST_TEST_REQUIRE(granted.status == 200, granted.body);
+    std::string sad = granted.json().at("SAD");
+    BOOST_TEST(granted.json().at("expiresIn").get<int>() <= 300);
+    // One SAD per approval.
+    require_csc_error(csc(server, "credentials/authorizeCheck", token, {{"handle", handle}}), 400, "invalid_request",
+                      "sad_already_issued");
+
+    // Bound to exactly the approved hashes: an unlisted one is refused and the SAD stays unspent.
+    const std::string sha256_rsa = "1.2.840.113549.1.1.11";
+    std::string unlisted = raw_sha256("Văn bản không được duyệt");
+    require_csc_error(csc(server, "signatures/signHash", token, sign_hash_body("csc-phone", sad, {hashes[0], unlisted}, sha256_rsa)),
+                      400, "invalid_request", "hash_not_authorized");
+    json asynchronous = sign_hash_body("csc-phone", sad, hashes, sha256_rsa);
+    asynchronous["operationMode"] = "A";
+    json with_uri = asynchronous;
+    with_uri["response_uri"] = "https://app.example/done";
+    require_csc_error(csc(server, "signatures/signHash", token, with_uri), 400, "invalid_request", "response_uri_not_supported");
+    json too_long = asynchronous;
+    too_long["validity_period"] = 3'600'000;
+    require_csc_error(csc(server, "signatures/signHash", token, too_long), 400, "invalid_request",
+                      "validity_period_out_of_bounds");
+    asynchronous["validity_period"] = 120'000;
+    auto started = csc(server, "signatures/signHash", token, asynchronous);
+    BOOST_TEST_REQUIRE(started.status == 200, started.body);
+    BOOST_TEST(!started.json().contains("signatures"), started.body);
+    std::string response_id = started.json().at("responseID");
+    // The SAD was spent when signHash answered.
+    require_csc_error(csc(server, "signatures/signHash", token, sign_hash_body("csc-phone", sad, hashes, sha256_rsa)), 400,
+                      "invalid_request", "sad_used");
+
+    require_csc_error(csc(server, "signatures/signPolling", other, {{"requestID", response_id}}), 400, "invalid_request",
+                      "invalid_request_id");
+    require_csc_error(csc(server, "signatures/signPolling", token, {{"requestID", "unknown"}}), 400, "invalid_request",
+                      "invalid_request_id");
+    Reply polled;
+    for (int attempt = 0; attempt < 600; ++attempt) {
+        polled = csc(server, "signatures/signPolling", token, {{"requestID", response_id}});
+        if (polled.status != 202) break;
+        BOOST_TEST(polled.json().at("error") == "accepted_request", polled.body);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    BOOST_TEST_REQUIRE(polled.status == 200, polled.body);
+    auto signatures = polled.json().at("signatures");
+    BOOST_TEST_REQUIRE(signatures.size() == 2u, polled.body);
+    // The brief's name for the same id works too, and the result stays until its validity period ends.
+    auto again = csc(server, "signatures/signPolling", token, {{"responseID", response_id}});
+    BOOST_TEST_REQUIRE(again.status == 200, again.body);
+    BOOST_TEST(again.json().at("signatures") == signatures);
+
+    auto public_key = openssl({"x509", "-in", certificate, "-pubkey", "-noout", "-out", (dir / "public.pem").string()});
+    BOOST_TEST_REQUIRE(public_key.exit_code == 0, public_key.output);
+    for (std::size_t i = 0; i < 2; ++i) {
+        write_text_file((dir / "document").string(), documents[i]);
+        write_text_file((dir / "signature").string(), from_base64(signatures[i].get<std::string>()));
+        auto verified = openssl({"dgst", "-sha256", "-verify", (dir / "public.pem").string(), "-signature",
+                                 (dir / "signature").string(), (dir / "document").string()});
+        BOOST_TEST(verified.exit_code == 0, verified.output);
+        BOOST_TEST(verified.output.find("Verified OK") != std::string::npos, verified.output);
+    }
+
+    // A rejection on the phone ends the authorization; the client learns why.
+    std::string refused = authorize_on_phone(server, token, "csc-phone", {raw_sha256("Công văn bị từ chối")}, "Ký công văn");
+    json refused_shown = phone_details(server, phone, refused);
+    auto rejected = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + refused + "/reject",
+                                decision_body(phone, refused_shown, sign::mobile::Decision::reject));
+    BOOST_TEST_REQUIRE(rejected.status == 200, rejected.body);
+    require_csc_error(csc(server, "credentials/authorizeCheck", token, {{"handle", refused}}), 400, "invalid_request",
+                      "request_rejected");
+
+    auto records = audit_after(server, before);
+    BOOST_TEST(audited(records, "csc.authorize", "ok", std::string("csc-phone")));
+    BOOST_TEST(audited(records, "csc.authorizeCheck", "ok", handle));
+    BOOST_TEST(audited(records, "csc.authorizeCheck", "invalid_handle", handle));
+    BOOST_TEST(audited(records, "csc.authorizeCheck", "sad_already_issued", handle));
+    BOOST_TEST(audited(records, "csc.authorizeCheck", "request_rejected", refused));
+    BOOST_TEST(audited(records, "csc.sad.use", "ok", std::string("csc-phone")));
+    BOOST_TEST(audited(records, "csc.signHash", "ok", std::string("csc-phone")));
+    BOOST_TEST(audited(records, "csc.signPolling", "invalid_request_id", response_id));
+    BOOST_TEST(audited(records, "signature_request.approve", "ok"));
+    auto verified = server.signctl({"audit", "verify"});
+    BOOST_TEST(verified.exit_code == 0, verified.output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

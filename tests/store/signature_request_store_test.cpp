@@ -5,10 +5,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "error_code.h"
+#include "sign/store/authorization_store.h"
+#include "sign/store/csc_response_store.h"
 #include "sign/store/signature_request_store.h"
 #include "sign/store/signer_store.h"
 #include "temp_dir.h"
@@ -78,6 +81,8 @@ void check_same(const SignatureRequest& a, const SignatureRequest& b) {
     BOOST_TEST((a.device_id == b.device_id));
     BOOST_TEST((a.error_code == b.error_code));
     BOOST_TEST((a.error_detail == b.error_detail));
+    BOOST_TEST((a.purpose == b.purpose));
+    BOOST_TEST((a.sad_issued_at == b.sad_issued_at));
     BOOST_TEST_REQUIRE(a.documents.size() == b.documents.size());
     for (size_t i = 0; i < a.documents.size(); ++i) {
         BOOST_TEST(a.documents[i].index == b.documents[i].index);
@@ -273,6 +278,100 @@ BOOST_AUTO_TEST_CASE(decisions_and_finishing_move_only_from_their_states) {
     BOOST_TEST(error_code_of([&] { requests.decide("unknown", RequestState::cancelled, now); }) == "unknown_request");
     BOOST_TEST(requests.activated().empty());
     BOOST_TEST(requests.pending_for_signer(signer, now + 2s).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_csc_authorization_hands_out_one_sad_even_when_many_race) {
+    TempDir dir("requests");
+    WriteQueue queue((dir / "sign.db").string());
+    add_signers(queue);
+    SignatureRequestStore requests(queue);
+    sign::store::AuthorizationStore authorizations(queue);
+    auto authorization = request("Zb3xQ1r2s3t4u5v6w7x8yC");
+    authorization.purpose = sign::store::RequestPurpose::csc_authorization;
+    authorization.callback_url.reset();
+    requests.create(authorization);
+    auto documents = request("Zb3xQ1r2s3t4u5v6w7x8yD");
+    requests.create(documents);
+    check_same(*requests.find(authorization.id), authorization);
+
+    auto issue = [&](const std::string& id, const std::string& client) {
+        return authorizations.issue({.credential_id = signer, .client_id = client, .hashes = {std::vector<uint8_t>(32, 0x01)},
+                                     .expires_at = now + 60s},
+                                    now, [&](const sign::store::SqliteDatabase& db) {
+                                        SignatureRequestStore::hand_out_sad(db, id, client, now);
+                                    });
+    };
+    // Not before the phone approved.
+    BOOST_TEST(error_code_of([&] { issue(authorization.id, "dms"); }) == "sad_already_issued");
+    for (const auto& id : {authorization.id, documents.id}) {
+        requests.activate(id, "device-1", std::vector<uint8_t>(32, static_cast<uint8_t>(id.back())), now);
+        requests.finish(id, RequestState::approved, now);
+    }
+    // Never for a request that signs documents, nor for another client.
+    BOOST_TEST(error_code_of([&] { issue(documents.id, "dms"); }) == "sad_already_issued");
+    BOOST_TEST(error_code_of([&] { issue(authorization.id, "portal"); }) == "sad_already_issued");
+
+    std::atomic<int> issued{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&] {
+            try {
+                issue(authorization.id, "dms");
+                ++issued;
+            } catch (const sign::Error& error) {
+                if (error.code() == "sad_already_issued") ++refused;
+            }
+        });
+    for (auto& thread : threads) thread.join();
+    BOOST_TEST(issued.load() == 1);
+    BOOST_TEST(refused.load() == 7);
+    BOOST_TEST(requests.find(authorization.id)->sad_issued_at.has_value());
+    // The refused handouts left no SAD behind.
+    auto count = queue.reader().prepare("SELECT count(*) FROM authorizations");
+    count.step();
+    BOOST_TEST(count.integer(0) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(asynchronous_csc_results_are_kept_until_they_expire) {
+    TempDir dir("requests");
+    WriteQueue queue((dir / "sign.db").string());
+    sign::store::CscResponseStore responses(queue);
+    using sign::store::CscResponseState;
+    auto start = [&](const std::string& id, std::chrono::seconds validity) {
+        queue.run([&](const sign::store::SqliteDatabase& db) {
+            sign::store::CscResponseStore::start(db, {.response_id = id,
+                                                      .client_id = "dms",
+                                                      .credential_id = signer,
+                                                      .state = CscResponseState::running,
+                                                      .signatures = {},
+                                                      .error = std::nullopt,
+                                                      .created_at = now,
+                                                      .expires_at = now + validity});
+        });
+    };
+    start("done", 60s);
+    start("failed", 60s);
+    start("left", 60s);
+    start("short", 1s);
+    BOOST_TEST((responses.find("done", now)->state == CscResponseState::running));
+    responses.complete("done", {"c2lnMQ==", "c2lnMg=="});
+    responses.fail("failed", {400, "invalid_request", "certificate_revoked", "the certificate is revoked"});
+    BOOST_TEST(error_code_of([&] { responses.complete("done", {}); }) == "response_not_running");
+    auto done = responses.find("done", now);
+    BOOST_TEST_REQUIRE(done.has_value());
+    BOOST_TEST((done->state == CscResponseState::done));
+    BOOST_TEST((done->signatures == std::vector<std::string>{"c2lnMQ==", "c2lnMg=="}));
+    BOOST_TEST(done->client_id == "dms");
+    auto failed = responses.find("failed", now);
+    BOOST_TEST_REQUIRE(failed->error.has_value());
+    BOOST_TEST(failed->error->status == 400);
+    BOOST_TEST(failed->error->code == "certificate_revoked");
+    BOOST_TEST(!responses.find("short", now + 1s).has_value());
+    BOOST_TEST(!responses.find("nothing", now).has_value());
+    // A restart fails what was still running: it is never signed twice.
+    BOOST_TEST(responses.recover(now + 2s) == 1u);
+    BOOST_TEST(responses.find("left", now + 2s)->error->code == "interrupted");
+    BOOST_TEST((responses.find("done", now + 2s)->state == CscResponseState::done));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -220,6 +220,11 @@ store::CallbackQueue& DataFolder::callbacks() {
     return *callbacks_;
 }
 
+store::CscResponseStore& DataFolder::csc_responses() {
+    if (!csc_responses_) csc_responses_ = std::make_unique<store::CscResponseStore>(write_queue());
+    return *csc_responses_;
+}
+
 audit::AuditLog& DataFolder::audit() {
     if (!audit_) audit_ = std::make_unique<audit::AuditLog>(write_queue());
     return *audit_;

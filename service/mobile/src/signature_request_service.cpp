@@ -163,6 +163,7 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
         request.signer_id = signer->id;
         request.display_text = input.display_text;
         request.callback_url = input.callback_url;
+        request.purpose = input.purpose;
         request.state = RequestState::pending;
         request.nonce = random_bytes(32);
         request.created_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
@@ -237,8 +238,9 @@ SignedResult SignatureRequestService::result(const std::string& id, const store:
     SignatureRequest request = for_client(id, client, address);
     if (request.state != RequestState::approved)
         throw Error(ErrorKind::conflict, "request_not_approved", "the request is " + public_state(request, clock_.now()));
-    if (index < 0 || static_cast<std::size_t>(index) >= request.documents.size())
-        throw Error(ErrorKind::not_found, "unknown_document", "the request has no document " + std::to_string(index));
+    if (index < 0 || static_cast<std::size_t>(index) >= request.documents.size() ||
+        request.purpose == store::RequestPurpose::csc_authorization)
+        throw Error(ErrorKind::not_found, "unknown_document", "the request has no signed document " + std::to_string(index));
     const auto& document = request.documents[static_cast<std::size_t>(index)];
     return {DocumentPreparer::result_media_type(document.type),
             read_all(DocumentPreparer::result_path(folder_of(id), index))};
@@ -324,8 +326,26 @@ SignatureRequest SignatureRequestService::approve(const std::string& id, const s
     }
     request.state = RequestState::activated;
     request.device_id = device.id;
-    // 7. sign and finish
+    // 7. sign and finish; an authorization for a CSC client has nothing to sign here
+    if (request.purpose == store::RequestPurpose::csc_authorization) return authorize_activated(std::move(request), actor);
     return sign_activated(std::move(request), actor);
+}
+
+SignatureRequest SignatureRequestService::authorize_activated(SignatureRequest request, const Actor& actor) {
+    auto now = clock_.now();
+    SignatureRequest final_request = request;
+    final_request.state = RequestState::approved;
+    final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    audit::AuditEvent event{.action = "signature_request.approve",
+                            .actor = actor.id,
+                            .client_address = actor.address,
+                            .subject = request.id,
+                            .document_hash = hashes_of(request),
+                            .result = "ok"};
+    data_.signature_requests().finish(request.id, RequestState::approved, now, {}, {},
+                                      [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+    events_.notify();
+    return load(request.id);
 }
 
 SignatureRequest SignatureRequestService::sign_activated(SignatureRequest request, const Actor& actor) {

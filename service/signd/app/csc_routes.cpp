@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <nlohmann/json.hpp>
+#include <openssl/rand.h>
 
 #include "app/base64.h"
 #include "app/client_auth.h"
@@ -11,6 +12,8 @@
 #include "sign/certificate.h"
 #include "sign/error.h"
 #include "sign/hex.h"
+#include "sign/store/csc_response_store.h"
+#include "sign/store/signature_request_store.h"
 
 namespace sign::signd {
 
@@ -117,6 +120,62 @@ std::string generalized_time(std::chrono::system_clock::time_point when) {
     return text;
 }
 
+// The hashAlgorithm name a signature request's "hash" document takes, for a CSC digest OID.
+std::string hash_name_of(const std::string& oid) {
+    if (oid == "2.16.840.1.101.3.4.2.1") return "sha256";
+    if (oid == "2.16.840.1.101.3.4.2.2") return "sha384";
+    if (oid == "2.16.840.1.101.3.4.2.3") return "sha512";
+    if (oid == "2.16.840.1.101.3.4.2.8") return "sha3-256";
+    if (oid == "2.16.840.1.101.3.4.2.9") return "sha3-384";
+    if (oid == "2.16.840.1.101.3.4.2.10") return "sha3-512";
+    return "";
+}
+
+// 128 random bits, base64url: a responseID nobody can guess.
+std::string new_response_id() {
+    std::vector<std::uint8_t> bytes(16);
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+        throw Error(ErrorKind::internal, "random_failed", "no random bytes for a response id");
+    return encode_base64url(bytes);
+}
+
+/// What the phone is asked to approve when a CSC client gives no description.
+const std::string default_authorization_text = "Ký số qua CSC";
+
+/// signHash operationMode "A": how long a result is kept, in milliseconds (validity_period).
+constexpr long long default_validity_ms = 300'000;
+constexpr long long max_validity_ms = 600'000;
+
+/// An asynchronous signHash between the SAD's use and its result.
+struct AsyncSigning {
+    signing::HashSigning signing;
+    std::vector<std::vector<std::uint8_t>> hashes;
+    audit::AuditEvent event;
+    std::string response_id;
+};
+
+// Runs on the background thread: signs, then records the signatures or the error the synchronous
+// path would have answered, with the csc.signHash audit record.
+void sign_in_background(ServiceContext& context, AsyncSigning& job) {
+    std::optional<store::CscStoredError> failure;
+    std::vector<std::string> encoded;
+    try {
+        auto signatures = context.hash_signer.sign(job.signing, job.hashes);
+        context.metrics.count_signature("hash", job.signing.key_type, static_cast<unsigned>(signatures.size()));
+        for (const auto& signature : signatures) encoded.push_back(encode_base64(signature));
+    } catch (const Error& error) {
+        if (error.kind() == ErrorKind::token) context.metrics.count_token_error();
+        CscError mapped = csc_error_of(error, false);
+        failure = store::CscStoredError{mapped.status, mapped.error, mapped.code, mapped.description};
+    } catch (const std::exception&) {
+        failure = store::CscStoredError{500, "server_error", "internal_error", "the service failed; nothing was signed"};
+    }
+    job.event.result = failure ? failure->code : "ok";
+    context.audit.append(job.event, context.clock.now());
+    if (failure) context.csc_responses.fail(job.response_id, *failure);
+    else context.csc_responses.complete(job.response_id, encoded);
+}
+
 class CscApi {
 public:
     explicit CscApi(ServiceContext& context) : context_(context), auth_(context) {}
@@ -124,8 +183,9 @@ public:
     HttpResponse info(const HttpRequest& request) {
         return guarded(nullptr, [&](audit::AuditEvent&) {
             parse_body(request);
-            json methods = {"auth/login",           "credentials/list",    "credentials/info",
-                            "credentials/authorize", "signatures/signHash", "signatures/timestamp"};
+            json methods = {"auth/login",          "credentials/list",           "credentials/info",
+                            "credentials/authorize", "credentials/authorizeCheck", "signatures/signHash",
+                            "signatures/signPolling", "signatures/timestamp"};
             json algorithms = {"1.2.840.113549.1.1.1",  "1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12",
                                "1.2.840.113549.1.1.13", "1.2.840.113549.1.1.10", "1.2.840.10045.2.1",
                                "1.2.840.10045.4.3.2",   "1.2.840.10045.4.3.3",   "1.2.840.10045.4.3.4"};
@@ -207,9 +267,14 @@ public:
             for (const auto& hash : hashes)
                 if (hash.size() != length)
                     invalid_request("invalid_hash_length", "a hash's length does not match hashAlgorithmOID");
-            std::string pin = pin_of(body);
+            auto pin = pin_of(body);
+            // Phone approval (asynchronous mode): for phone-only signers, and for the others when
+            // the client brings no PIN and there is a phone to ask.
+            if (!signer.has_pin || (!pin && context_.devices.has_active_device(signer.id)))
+                return authorize_on_phone(caller, request, body, signer, hashes, hash_algorithm, event);
+            if (!pin) invalid_request("missing_pin", "Missing authData entry with id PIN");
             auto now = context_.clock.now();
-            context_.signers.verify_pin(signer.id, pin, now);
+            context_.signers.verify_pin(signer.id, *pin, now);
             auto lifetime = std::min<std::chrono::seconds>(context_.sad_lifetime, store::AuthorizationStore::max_lifetime);
             // The SAD and its audit record commit together: no SAD exists unrecorded.
             std::string sad = context_.authorizations.issue(
@@ -235,24 +300,136 @@ public:
                 parameters = decode_base64(*text);
                 if (!parameters) invalid_request("invalid_base64", "Invalid Base64 signAlgoParams string parameter");
             }
-            if (auto mode = optional_string(body, "operationMode"); mode && *mode != "S")
-                invalid_request("unsupported_operation_mode", "only synchronous signing (operationMode \"S\") is offered");
+            auto mode = optional_string(body, "operationMode").value_or("S");
+            if (mode != "S" && mode != "A")
+                invalid_request("unsupported_operation_mode", "Invalid parameter operationMode: \"S\" or \"A\"");
+            bool asynchronous = mode == "A";
+            long long validity_ms = default_validity_ms;
+            if (asynchronous) {
+                if (body.contains("validity_period") && !body["validity_period"].is_null()) {
+                    if (!body["validity_period"].is_number_integer())
+                        invalid_request("invalid_parameter", "Invalid parameter validity_period");
+                    validity_ms = body["validity_period"].get<long long>();
+                    if (validity_ms < 1 || validity_ms > max_validity_ms)
+                        invalid_request("validity_period_out_of_bounds", "Out of bounds parameter validity_period (1 to " +
+                                                                             std::to_string(max_validity_ms) + " ms)");
+                }
+                if (body.contains("response_uri") && !body["response_uri"].is_null())
+                    invalid_request("response_uri_not_supported", "response_uri not supported; poll with signatures/signPolling");
+            }
             // Every check (algorithm, parameters, hash lengths, the certificate) before the SAD is spent.
             auto now = context_.clock.now();
             auto signing = context_.hash_signer.prepare(signer, hashes, sign_algo, hash_algorithm, parameters, now);
             // Used up on disk before the token is asked, so neither a replay nor a crash can sign twice;
             // its own audit record commits with it, so a crash before the signature's record below
-            // still leaves the spent SAD on record.
+            // still leaves the spent SAD on record. An asynchronous call's response row commits with
+            // it too, so a spent SAD always has an answer to poll for.
             audit::AuditEvent spent = event;
             spent.action = "csc.sad.use";
-            context_.authorizations.consume(sad, caller.client.id, signer.id, hashes, now,
-                                            [&](const store::SqliteDatabase& write) { context_.audit.append(write, spent, now); });
+            std::string response_id = asynchronous ? new_response_id() : std::string();
+            context_.authorizations.consume(sad, caller.client.id, signer.id, hashes, now, [&](const store::SqliteDatabase& write) {
+                context_.audit.append(write, spent, now);
+                if (asynchronous)
+                    store::CscResponseStore::start(write, {.response_id = response_id,
+                                                           .client_id = caller.client.id,
+                                                           .credential_id = signer.id,
+                                                           .state = store::CscResponseState::running,
+                                                           .signatures = {},
+                                                           .error = std::nullopt,
+                                                           .created_at = now,
+                                                           .expires_at = now + std::chrono::milliseconds(validity_ms)});
+            });
+            if (asynchronous) {
+                auto job = std::make_shared<AsyncSigning>(AsyncSigning{std::move(signing), hashes, event, response_id});
+                ServiceContext& context = context_;
+                context_.background.post([&context, job] { sign_in_background(context, *job); });
+                return HttpResponse::json(200, {{"responseID", response_id}});
+            }
             auto signatures = context_.hash_signer.sign(signing, hashes);
             context_.audit.append(event, context_.clock.now());
             context_.metrics.count_signature("hash", signing.key_type, static_cast<unsigned>(signatures.size()));
             json encoded = json::array();
             for (const auto& signature : signatures) encoded.push_back(encode_base64(signature));
             return HttpResponse::json(200, {{"signatures", encoded}});
+        });
+    }
+
+    // credentials/authorizeCheck: the state of a phone approval, and once approved its one SAD.
+    HttpResponse authorize_check(const HttpRequest& request) {
+        Caller caller;
+        return authenticated(request, caller, "csc.authorizeCheck", [&](audit::AuditEvent& event) {
+            auth_.require_signing(caller, request, event.action, "");
+            json body = parse_body(request);
+            std::string handle = required_string(body, "handle");
+            event.subject = handle;
+            auto found = context_.data.signature_requests().find(handle);
+            // Another client's handle is answered like an unknown one.
+            if (!found || found->client_id != caller.client.id || found->purpose != store::RequestPurpose::csc_authorization)
+                invalid_request("invalid_handle", "Invalid parameter handle");
+            const store::SignatureRequest& approval = *found;
+            std::vector<std::vector<std::uint8_t>> hashes;
+            for (const auto& document : approval.documents) hashes.push_back(document.sha256);
+            event.document_hash = joined_hex(hashes);
+            auto now = context_.clock.now();
+            using store::RequestState;
+            bool expired = approval.state == RequestState::expired ||
+                           (approval.state == RequestState::pending && now >= approval.expires_at);
+            if (expired) invalid_request("request_expired", "the signer did not approve in time");
+            switch (approval.state) {
+                case RequestState::pending:
+                case RequestState::activated: return HttpResponse::json(202, {{"handle", handle}});
+                case RequestState::rejected: invalid_request("request_rejected", "the signer rejected the request");
+                case RequestState::cancelled: invalid_request("request_cancelled", "the request was cancelled");
+                case RequestState::failed:
+                    invalid_request("request_failed", "the approval failed: " + approval.error_code.value_or("unknown"));
+                case RequestState::expired: invalid_request("request_expired", "the signer did not approve in time");
+                case RequestState::approved: break;
+            }
+            if (approval.sad_issued_at) invalid_request("sad_already_issued", "SAD already issued");
+            auto lifetime = std::min<std::chrono::seconds>(context_.sad_lifetime, store::AuthorizationStore::max_lifetime);
+            std::string sad;
+            try {
+                // The SAD, the request's mark that it was handed out, and the audit record commit
+                // together: a second check (or a race) finds the mark and gets no SAD.
+                sad = context_.authorizations.issue(
+                    {.credential_id = approval.signer_id, .client_id = caller.client.id, .hashes = hashes, .expires_at = now + lifetime},
+                    now, [&](const store::SqliteDatabase& write) {
+                        store::SignatureRequestStore::hand_out_sad(write, handle, caller.client.id, now);
+                        context_.audit.append(write, event, now);
+                    });
+            } catch (const Error& error) {
+                if (error.code() == "sad_already_issued") invalid_request("sad_already_issued", "SAD already issued");
+                throw;
+            }
+            return HttpResponse::json(200, {{"SAD", sad}, {"expiresIn", lifetime.count()}});
+        });
+    }
+
+    // signatures/signPolling: the result of an asynchronous signHash, for the client that asked.
+    HttpResponse sign_polling(const HttpRequest& request) {
+        Caller caller;
+        return authenticated(request, caller, "csc.signPolling", [&](audit::AuditEvent& event) {
+            json body = parse_body(request);
+            // The specification names it requestID; the value is signHash's responseID, under
+            // either name.
+            auto id = optional_string(body, "requestID");
+            if (!id) id = optional_string(body, "responseID");
+            if (!id || id->empty()) invalid_request("missing_parameter", "Missing (or invalid type) string parameter requestID");
+            event.subject = *id;
+            auto response = context_.csc_responses.find(*id, context_.clock.now());
+            if (!response || response->client_id != caller.client.id)
+                invalid_request("invalid_request_id", "Invalid parameter requestID");
+            switch (response->state) {
+                case store::CscResponseState::running:
+                    return HttpResponse::json(202, {{"error", "accepted_request"},
+                                                    {"error_description", "accepted_request: The previous async request has "
+                                                                          "been accepted but not yet completed"}});
+                case store::CscResponseState::done: return HttpResponse::json(200, {{"signatures", response->signatures}});
+                case store::CscResponseState::failed: break;
+            }
+            // The signing's own error, already audited as csc.signHash when it happened.
+            const auto& error = *response->error;
+            return csc_response({error.status, error.error, error.code, error.description});
         });
     }
 
@@ -337,7 +514,8 @@ private:
         return *signer;
     }
 
-    static std::string pin_of(const json& body) {
+    // The PIN from authData (or the v1 PIN member), when the client sent one.
+    static std::optional<std::string> pin_of(const json& body) {
         if (body.contains("authData")) {
             if (!body["authData"].is_array()) invalid_request("missing_parameter", "Invalid type of array parameter authData");
             for (const auto& item : body["authData"]) {
@@ -347,8 +525,30 @@ private:
                 if (item["id"] == "PIN") return item["value"].get<std::string>();
             }
         }
-        if (auto pin = optional_string(body, "PIN")) return *pin;
-        invalid_request("missing_pin", "Missing authData entry with id PIN");
+        return optional_string(body, "PIN");
+    }
+
+    // credentials/authorize answered 202: a signature request whose documents are the hashes,
+    // approved on the signer's phone like any other; its id is the handle.
+    HttpResponse authorize_on_phone(const Caller& caller, const HttpRequest& request, const json& body,
+                                    const store::SignerRecord& signer, const std::vector<std::vector<std::uint8_t>>& hashes,
+                                    const std::string& hash_algorithm, audit::AuditEvent& event) {
+        mobile::NewSignatureRequest input;
+        input.signer = signer.id;
+        input.display_text = optional_string(body, "description").value_or(default_authorization_text);
+        input.purpose = store::RequestPurpose::csc_authorization;
+        for (std::size_t i = 0; i < hashes.size(); ++i) {
+            mobile::DocumentInput document;
+            document.title = "Hash " + std::to_string(i + 1);
+            document.type = "hash";
+            document.hash = hashes[i];
+            document.hash_algorithm = hash_name_of(hash_algorithm);
+            input.documents.push_back(std::move(document));
+        }
+        auto created = context_.signature_requests.create(caller.client, request.client_address, input);
+        event.result = "ok";
+        context_.audit.append(event, context_.clock.now());
+        return HttpResponse::json(202, {{"handle", created.id}});
     }
 
     json describe(const store::SignerRecord& signer, const json& body) {
@@ -419,7 +619,9 @@ void add_csc_routes(Router& router, ServiceContext& context) {
     route("credentials/list", "credentials.list", &CscApi::list);
     route("credentials/info", "credentials.info", &CscApi::info_of_credential);
     route("credentials/authorize", "credentials.authorize", &CscApi::authorize);
+    route("credentials/authorizeCheck", "credentials.authorizeCheck", &CscApi::authorize_check);
     route("signatures/signHash", "signHash", &CscApi::sign_hash);
+    route("signatures/signPolling", "signPolling", &CscApi::sign_polling);
     route("signatures/timestamp", "timestamp", &CscApi::timestamp);
 }
 

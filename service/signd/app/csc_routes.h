@@ -1,7 +1,8 @@
 #pragma once
 // The Cloud Signature Consortium API v2 under /csc/v2, for third-party
-// signing tools: info, auth/login, credentials/list|info|authorize,
-// signatures/signHash and signatures/timestamp. Every method is a POST with a
+// signing tools: info, auth/login, credentials/list|info|authorize|authorizeCheck,
+// signatures/signHash|signPolling and signatures/timestamp. Phone approval
+// and background signing use the specification's asynchronous mode. Every method is a POST with a
 // JSON body; errors come as {"error", "error_description"} with the
 // specification's error names. docs/csc.md lists what we implement.
 

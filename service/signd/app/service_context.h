@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/background_work.h"
 #include "http/metrics.h"
 #include "sign/audit/audit_log.h"
 #include "sign/clock.h"
@@ -52,6 +53,10 @@ struct ServiceContext {
     /// How long a SAD from CSC credentials/authorize stays usable; at most
     /// store::AuthorizationStore::max_lifetime.
     std::chrono::seconds sad_lifetime{300};
+    /// Asynchronous CSC signHash: results kept until the client's validity period ends, and the
+    /// thread that signs them.
+    store::CscResponseStore& csc_responses;
+    BackgroundWork& background;
 };
 
 }  // namespace sign::signd

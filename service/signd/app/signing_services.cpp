@@ -28,6 +28,11 @@ SigningServices::SigningServices(data_folder::DataFolder& data, data_folder::Loc
                .callback_certificate_pem = {},
                .token_secret = load_or_create_token_secret(data),
                .max_base64_document = limits.max_base64_document,
-               .sad_lifetime = limits.sad_lifetime} {}
+               .sad_lifetime = limits.sad_lifetime,
+               .csc_responses = data.csc_responses(),
+               .background = background_} {
+    // Responses a stop interrupted are failed now, so that their clients stop polling.
+    data.csc_responses().recover(clock.now());
+}
 
 }  // namespace sign::signd

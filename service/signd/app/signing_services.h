@@ -37,6 +37,8 @@ private:
     mobile::RequestEvents request_events_;
     mobile::SignatureRequestService signature_requests_;
     ServiceContext context_;
+    // Last, so it is stopped first: its queued jobs use everything above.
+    BackgroundWork background_;
 };
 
 }  // namespace sign::signd

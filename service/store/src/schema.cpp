@@ -79,7 +79,8 @@ const std::vector<std::string>& schema_migrations() {
     );
     )sql",
         // 3: mobile signing: activation codes, devices, signature requests and their documents, and
-        // the callbacks owed to document systems. Times compared in queries are microseconds.
+        // the callbacks owed to document systems; the results of asynchronous CSC signHash calls.
+        // Times compared in queries are microseconds.
         R"sql(
     CREATE TABLE activation_codes (
         code_sha256   BLOB PRIMARY KEY,  -- of the normalised code
@@ -117,7 +118,9 @@ const std::vector<std::string>& schema_migrations() {
         device_id       TEXT,
         approval_sha256 BLOB UNIQUE,    -- a replayed approval cannot be recorded twice
         error_code      TEXT,
-        error_detail    TEXT
+        error_detail    TEXT,
+        purpose         TEXT NOT NULL DEFAULT 'documents',  -- documents, csc_authorization
+        sad_issued_at_us INTEGER        -- csc_authorization: when its one SAD was handed out
     );
     CREATE INDEX signature_requests_by_signer ON signature_requests(signer_id, state, created_at_us);
     CREATE INDEX signature_requests_by_expiry ON signature_requests(state, expires_at_us);
@@ -147,6 +150,20 @@ const std::vector<std::string>& schema_migrations() {
     );
     CREATE INDEX callbacks_due ON callbacks(next_attempt_at_us) WHERE delivered_at_us IS NULL AND given_up_at_us IS NULL;
     CREATE INDEX callbacks_by_request ON callbacks(request_id);
+    CREATE TABLE csc_async_responses (
+        response_id   TEXT PRIMARY KEY,
+        client_id     TEXT NOT NULL,
+        credential_id TEXT NOT NULL,
+        state         TEXT NOT NULL,  -- running, done, failed
+        signatures    TEXT,           -- done: JSON array of base64 signatures
+        error_status  INTEGER,        -- failed: the CSC error as signHash would have answered it
+        error         TEXT,
+        error_code    TEXT,
+        error_description TEXT,
+        created_at_us INTEGER NOT NULL,
+        expires_at_us INTEGER NOT NULL
+    );
+    CREATE INDEX csc_async_responses_by_expiry ON csc_async_responses(expires_at_us);
     )sql",
     };
     return migrations;

@@ -19,7 +19,13 @@ RequestState parse_state(const std::string& name) {
 
 const char* const columns =
     "id, client_id, signer_id, display_text, callback_url, state, nonce, created_at_us, expires_at_us, "
-    "completed_at_us, device_id, error_code, error_detail";
+    "completed_at_us, device_id, error_code, error_detail, purpose, sad_issued_at_us";
+
+RequestPurpose parse_purpose(const std::string& name) {
+    if (name == "documents") return RequestPurpose::documents;
+    if (name == "csc_authorization") return RequestPurpose::csc_authorization;
+    throw Error(ErrorKind::internal, "invalid_request_purpose", "a stored signature request has the purpose '" + name + "'");
+}
 
 std::optional<std::string> optional_text(const Statement& row, int column) {
     if (row.is_null(column)) return std::nullopt;
@@ -41,6 +47,8 @@ SignatureRequest read_request(const Statement& row) {
     request.device_id = optional_text(row, 10);
     request.error_code = optional_text(row, 11);
     request.error_detail = optional_text(row, 12);
+    request.purpose = parse_purpose(row.text(13));
+    if (!row.is_null(14)) request.sad_issued_at = from_microseconds(row.integer(14));
     return request;
 }
 
@@ -105,6 +113,10 @@ std::string public_name(RequestState state) {
     return state == RequestState::activated ? "pending" : stored_name(state);
 }
 
+std::string purpose_name(RequestPurpose purpose) {
+    return purpose == RequestPurpose::csc_authorization ? "csc_authorization" : "documents";
+}
+
 void SignatureRequestStore::create(const SignatureRequest& request,
                                    const std::function<void(const SqliteDatabase&)>& in_same_write) {
     if (request.documents.empty())
@@ -123,7 +135,7 @@ void SignatureRequestStore::create(const SignatureRequest& request,
             throw Error(ErrorKind::conflict, "request_exists", "a signature request with id '" + request.id + "' exists already");
         database
             .prepare("INSERT INTO signature_requests (id, client_id, signer_id, display_text, callback_url, state, nonce, "
-                     "created_at_us, expires_at_us) VALUES (?,?,?,?,?,'pending',?,?,?)")
+                     "created_at_us, expires_at_us, purpose) VALUES (?,?,?,?,?,'pending',?,?,?,?)")
             .bind(1, request.id)
             .bind(2, request.client_id)
             .bind(3, request.signer_id)
@@ -132,6 +144,7 @@ void SignatureRequestStore::create(const SignatureRequest& request,
             .bind(6, request.nonce)
             .bind(7, to_microseconds(request.created_at))
             .bind(8, to_microseconds(expires_at))
+            .bind(9, purpose_name(request.purpose))
             .run();
         for (const auto& document : request.documents)
             database
@@ -241,6 +254,19 @@ void SignatureRequestStore::decide(const std::string& id, RequestState outcome, 
         }
         if (in_same_write) in_same_write(database);
     });
+}
+
+void SignatureRequestStore::hand_out_sad(const SqliteDatabase& db, const std::string& id, const std::string& client_id,
+                                        std::chrono::system_clock::time_point now) {
+    // The condition is the guard: of two racing handouts, only the first changes the row.
+    db.prepare("UPDATE signature_requests SET sad_issued_at_us = ? WHERE id = ? AND client_id = ? AND "
+               "state = 'approved' AND purpose = 'csc_authorization' AND sad_issued_at_us IS NULL")
+        .bind(1, to_microseconds(now))
+        .bind(2, id)
+        .bind(3, client_id)
+        .run();
+    if (db.changes() != 1)
+        throw Error(ErrorKind::conflict, "sad_already_issued", "the SAD of signature request '" + id + "' was issued already");
 }
 
 std::vector<std::string> SignatureRequestStore::due_for_expiry(std::chrono::system_clock::time_point now) const {

@@ -17,6 +17,7 @@
 #include "sign/store/callback_queue.h"
 #include "sign/store/certificate_store.h"
 #include "sign/store/client_store.h"
+#include "sign/store/csc_response_store.h"
 #include "sign/store/device_store.h"
 #include "sign/store/signature_request_store.h"
 #include "sign/store/signer_store.h"
@@ -82,6 +83,8 @@ public:
     store::SignatureRequestStore& signature_requests();
     /// Callbacks owed to document systems.
     store::CallbackQueue& callbacks();
+    /// Results of asynchronous CSC signHash calls.
+    store::CscResponseStore& csc_responses();
     /// The hash-chained audit log.
     audit::AuditLog& audit();
 
@@ -109,6 +112,7 @@ private:
     std::unique_ptr<store::DeviceStore> devices_;
     std::unique_ptr<store::SignatureRequestStore> signature_requests_;
     std::unique_ptr<store::CallbackQueue> callbacks_;
+    std::unique_ptr<store::CscResponseStore> csc_responses_;
     std::unique_ptr<audit::AuditLog> audit_;
 };
 

@@ -34,6 +34,9 @@ struct NewSignatureRequest {
     std::vector<DocumentInput> documents;
     std::optional<std::string> callback_url;
     std::optional<long long> expires_in_seconds;
+    /// csc_authorization: the documents are the CSC client's hashes; approving signs nothing and
+    /// lets the client fetch one SAD bound to them (credentials/authorizeCheck).
+    store::RequestPurpose purpose = store::RequestPurpose::documents;
 };
 
 /// How long requests live (signd.toml signature_request_expiry_s and _max_expiry_s).
@@ -96,7 +99,8 @@ public:
 
     /// The approval, with the checks in the contract's order (2 to 7; the device is already
     /// authenticated). `signature` is the base64url r‖s over the approve challenge. Returns the
-    /// request approved, or failed when signing failed after activation.
+    /// request approved, or failed when signing failed after activation. A csc_authorization
+    /// request passes the same checks and is then approved without signing anything.
     store::SignatureRequest approve(const std::string& id, const store::DeviceRecord& device, const std::string& address,
                                     const std::string& signature, const std::string& pin);
     /// The rejection: the device's signature over the reject challenge; no PIN.
@@ -121,6 +125,8 @@ private:
     void record_completion(const store::SqliteDatabase& db, const store::SignatureRequest& final_request,
                            const audit::AuditEvent& event, std::chrono::system_clock::time_point now) const;
     store::SignatureRequest sign_activated(store::SignatureRequest request, const Actor& actor);
+    /// Step 7 of a csc_authorization request: nothing to sign; activated → approved.
+    store::SignatureRequest authorize_activated(store::SignatureRequest request, const Actor& actor);
     void audit_refusal(const std::string& action, const Actor& actor, const std::string& subject, const std::string& code,
                        const std::string& hashes = {}) const;
 

@@ -27,6 +27,13 @@ enum class RequestState { pending, activated, approved, rejected, expired, faile
 /// "pending", "approved", ... as the API shows it (activated shows as "pending").
 std::string public_name(RequestState state);
 
+/// What approving a request does: sign its documents, or (csc_authorization) let the CSC client
+/// that asked fetch one SAD bound to its hashes from credentials/authorizeCheck.
+enum class RequestPurpose { documents, csc_authorization };
+
+/// "documents" or "csc_authorization", as stored.
+std::string purpose_name(RequestPurpose purpose);
+
 struct RequestDocument {
     int index = 0;
     std::string title;
@@ -52,6 +59,9 @@ struct SignatureRequest {
     std::optional<std::string> error_code;    ///< for failed
     std::optional<std::string> error_detail;
     std::vector<RequestDocument> documents;   ///< in index order
+    RequestPurpose purpose = RequestPurpose::documents;
+    /// csc_authorization: when its SAD was handed out (there is never a second).
+    std::optional<std::chrono::system_clock::time_point> sad_issued_at;
 };
 
 class SignatureRequestStore {
@@ -90,6 +100,13 @@ public:
     void decide(const std::string& id, RequestState outcome, std::chrono::system_clock::time_point now,
                 const std::optional<std::string>& device_id = {},
                 const std::function<void(const SqliteDatabase&)>& in_same_write = {});
+
+    /// On the writer's connection `db`, inside the write that issues the SAD: marks the SAD of an
+    /// approved csc_authorization request of `client_id` handed out, only if it was not already.
+    /// Throws conflict `sad_already_issued` (issued before, or not an approved csc_authorization
+    /// request of this client), so the write rolls back and no second SAD exists.
+    static void hand_out_sad(const SqliteDatabase& db, const std::string& id, const std::string& client_id,
+                             std::chrono::system_clock::time_point now);
 
     /// Ids of pending requests whose expiry is at or before `now`.
     std::vector<std::string> due_for_expiry(std::chrono::system_clock::time_point now) const;
