@@ -5,11 +5,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include "app/access_token.h"
-#include "app/base64.h"
+#include "sign/base64.h"
 #include "app/document_body.h"
 #include "app/multipart_form.h"
 #include "error_code.h"
 
+using namespace sign;
 using namespace sign::signd;
 using sign::test::error_code_of;
 

@@ -1,6 +1,7 @@
 #include "sign/mobile/approval_challenge.h"
 
 #include "encoding.h"
+#include "sign/base64.h"
 #include "sign/hex.h"
 #include "sign/utc_time.h"
 
@@ -14,7 +15,7 @@ std::string approval_challenge(const store::SignatureRequest& request, Decision 
     text += "request:" + request.id + "\n";
     text += "signer:" + request.signer_id + "\n";
     text += "expires:" + format_utc(request.expires_at) + "\n";
-    text += "nonce:" + to_base64url(request.nonce) + "\n";
+    text += "nonce:" + encode_base64url(request.nonce) + "\n";
     text += "documents:" + std::to_string(request.documents.size()) + "\n";
     for (const auto& document : request.documents)
         text += std::to_string(document.index) + " " + document.digest_algorithm + " " + to_hex(document.digest) + " " +

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "encoding.h"
+#include "sign/base64.h"
 #include "sign/error.h"
 #include "sign/signature_scheme.h"
 
@@ -98,7 +99,7 @@ std::string CallbackSender::post(const std::string& url, const std::string& body
     if (!curl) return "libcurl failed to start";
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, ("Signd-Signature: " + to_base64(signature)).c_str());
+    headers = curl_slist_append(headers, ("Signd-Signature: " + encode_base64(signature)).c_str());
     headers = curl_slist_append(headers, ("Signd-Signature-Algorithm: " + algorithm()).c_str());
     headers = curl_slist_append(headers, ("Signd-Certificate-Serial: " + certificate_serial_).c_str());
     headers = curl_slist_append(headers, "Expect:");

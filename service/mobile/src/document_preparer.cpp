@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "encoding.h"
+#include "sign/base64.h"
 #include "sign/cades.h"
 #include "sign/data_folder/atomic_file.h"
 #include "sign/error.h"
@@ -201,9 +202,9 @@ void DocumentPreparer::finish(const SignerIdentity& identity, const store::Reque
     } else if (document.type == "file") {
         bytes = finalize_cades(prepared, signature_value, &timestamps_.client());
     } else {
-        nlohmann::json answer = {{"signature", to_base64(signature_value)},
+        nlohmann::json answer = {{"signature", encode_base64(signature_value)},
                                  {"signAlgo", sign_algorithm_oid(decoded.signing)},
-                                 {"certificate", to_base64(identity.certificate.to_der())}};
+                                 {"certificate", encode_base64(identity.certificate.to_der())}};
         std::string text = answer.dump();
         bytes.assign(text.begin(), text.end());
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "encoding.h"
+#include "sign/base64.h"
 #include "sign/data_folder/atomic_file.h"
 #include "sign/error.h"
 #include "sign/hex.h"
@@ -57,6 +58,28 @@ void require_pending(const SignatureRequest& request, std::chrono::system_clock:
 }
 
 std::string device_actor(const store::DeviceRecord& device) { return "device:" + device.id; }
+
+// signd itself, for what no caller asked: expiry and crash recovery.
+const Actor signd_actor{"signd", ""};
+
+// The audit record of a step of `request`, with its document hashes.
+audit::AuditEvent request_event(const std::string& action, const Actor& actor, const SignatureRequest& request,
+                                const std::string& result) {
+    return {.action = action,
+            .actor = actor.id,
+            .client_address = actor.address,
+            .subject = request.id,
+            .document_hash = hashes_of(request),
+            .result = result};
+}
+
+// `request` as it is once it has left pending or activated for `state` at `now`.
+SignatureRequest ended(const SignatureRequest& request, RequestState state, std::chrono::system_clock::time_point now) {
+    SignatureRequest final_request = request;
+    final_request.state = state;
+    final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    return final_request;
+}
 
 std::vector<std::uint8_t> read_all(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -176,12 +199,7 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
             for (std::size_t i = 0; i < input.documents.size(); ++i)
                 request.documents.push_back(preparer_.prepare(identity, input.documents[i], static_cast<int>(i), folder));
             hashes = hashes_of(request);
-            audit::AuditEvent event{.action = action,
-                                    .actor = client.id,
-                                    .client_address = address,
-                                    .subject = request.id,
-                                    .document_hash = hashes,
-                                    .result = "ok"};
+            audit::AuditEvent event = request_event(action, actor, request, "ok");
             data_.signature_requests().create(request, [&](const store::SqliteDatabase& db) {
                 data_.audit().append(db, event, now);
             });
@@ -213,15 +231,8 @@ SignatureRequest SignatureRequestService::cancel(const std::string& id, const st
     const std::string action = "signature_request.cancel";
     SignatureRequest request = for_client(id, client, address);
     auto now = clock_.now();
-    SignatureRequest final_request = request;
-    final_request.state = RequestState::cancelled;
-    final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
-    audit::AuditEvent event{.action = action,
-                            .actor = client.id,
-                            .client_address = address,
-                            .subject = id,
-                            .document_hash = hashes_of(request),
-                            .result = "ok"};
+    SignatureRequest final_request = ended(request, RequestState::cancelled, now);
+    audit::AuditEvent event = request_event(action, {client.id, address}, request, "ok");
     try {
         data_.signature_requests().decide(id, RequestState::cancelled, now, {},
                                           [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
@@ -282,6 +293,23 @@ std::vector<std::uint8_t> SignatureRequestService::preview(const std::string& id
     return png;
 }
 
+std::vector<std::uint8_t> SignatureRequestService::check_decision(const SignatureRequest& request,
+                                                                  const store::DeviceRecord& device, Decision decision,
+                                                                  const std::string& signature) const {
+    // 2. the device's signer
+    if (request.signer_id != device.signer_id)
+        throw Error(ErrorKind::policy, "device_not_for_signer", "this device belongs to another signer");
+    // 3. pending and not expired
+    require_pending(request, clock_.now());
+    // 4. the device's signature over the challenge rebuilt from what is stored
+    auto raw = decode_base64url(signature);
+    if (!raw || !verify_device_signature(device.public_key_spki, approval_challenge(request, decision), *raw))
+        throw Error(ErrorKind::invalid_input, "approval_signature_invalid",
+                    std::string("the signature does not verify over this request's ") +
+                        (decision == Decision::approve ? "approval" : "reject") + " challenge");
+    return *raw;
+}
+
 SignatureRequest SignatureRequestService::approve(const std::string& id, const store::DeviceRecord& device,
                                                   const std::string& address, const std::string& signature,
                                                   const std::string& pin) {
@@ -291,31 +319,15 @@ SignatureRequest SignatureRequestService::approve(const std::string& id, const s
     std::vector<std::uint8_t> approval_hash;
     try {
         request = load(id);
-        // 2. the device's signer
-        if (request.signer_id != device.signer_id)
-            throw Error(ErrorKind::policy, "device_not_for_signer", "this device belongs to another signer");
-        // 3. pending and not expired
-        auto now = clock_.now();
-        require_pending(request, now);
-        // 4. the device's signature over the challenge rebuilt from what is stored
-        auto raw = from_base64url(signature);
-        if (!raw || !verify_device_signature(device.public_key_spki, approval_challenge(request, Decision::approve), *raw))
-            throw Error(ErrorKind::invalid_input, "approval_signature_invalid",
-                        "the signature does not verify over this request's approval challenge");
-        approval_hash = sha256(*raw);
+        approval_hash = sha256(check_decision(request, device, Decision::approve, signature));
         // 5. not locked, then the PIN (counted durably by the store before it throws)
         auto signer = data_.signers().find(request.signer_id);
         if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "the request's signer no longer exists");
         if (signer->locked()) throw Error(ErrorKind::authentication, "signer_locked", "the signer is locked after wrong PINs");
         data_.devices().verify_pin(device.id, pin, clock_.now());
         // 6. pending → activated with its audit record, in one durable write
-        now = clock_.now();
-        audit::AuditEvent activated{.action = "signature_request.activate",
-                                    .actor = actor.id,
-                                    .client_address = address,
-                                    .subject = id,
-                                    .document_hash = hashes_of(request),
-                                    .result = "ok"};
+        auto now = clock_.now();
+        audit::AuditEvent activated = request_event("signature_request.activate", actor, request, "ok");
         data_.signature_requests().activate(id, device.id, approval_hash, now, [&](const store::SqliteDatabase& db) {
             data_.audit().append(db, activated, now);
         });
@@ -333,15 +345,8 @@ SignatureRequest SignatureRequestService::approve(const std::string& id, const s
 
 SignatureRequest SignatureRequestService::authorize_activated(SignatureRequest request, const Actor& actor) {
     auto now = clock_.now();
-    SignatureRequest final_request = request;
-    final_request.state = RequestState::approved;
-    final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
-    audit::AuditEvent event{.action = "signature_request.approve",
-                            .actor = actor.id,
-                            .client_address = actor.address,
-                            .subject = request.id,
-                            .document_hash = hashes_of(request),
-                            .result = "ok"};
+    SignatureRequest final_request = ended(request, RequestState::approved, now);
+    audit::AuditEvent event = request_event("signature_request.approve", actor, request, "ok");
     data_.signature_requests().finish(request.id, RequestState::approved, now, {}, {},
                                       [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
     events_.notify();
@@ -379,19 +384,12 @@ SignatureRequest SignatureRequestService::sign_activated(SignatureRequest reques
     }
 
     auto now = clock_.now();
-    SignatureRequest final_request = request;
-    final_request.state = failure ? RequestState::failed : RequestState::approved;
-    final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    SignatureRequest final_request = ended(request, failure ? RequestState::failed : RequestState::approved, now);
     if (failure) {
         final_request.error_code = failure->code();
         final_request.error_detail = failure->what();
     }
-    audit::AuditEvent event{.action = "signature_request.approve",
-                            .actor = actor.id,
-                            .client_address = actor.address,
-                            .subject = request.id,
-                            .document_hash = hashes_of(request),
-                            .result = failure ? failure->code() : "ok"};
+    audit::AuditEvent event = request_event("signature_request.approve", actor, request, failure ? failure->code() : "ok");
     data_.signature_requests().finish(request.id, final_request.state, now, final_request.error_code,
                                       final_request.error_detail,
                                       [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
@@ -406,24 +404,11 @@ SignatureRequest SignatureRequestService::reject(const std::string& id, const st
     SignatureRequest request;
     try {
         request = load(id);
-        if (request.signer_id != device.signer_id)
-            throw Error(ErrorKind::policy, "device_not_for_signer", "this device belongs to another signer");
+        check_decision(request, device, Decision::reject, signature);
         auto now = clock_.now();
-        require_pending(request, now);
-        auto raw = from_base64url(signature);
-        if (!raw || !verify_device_signature(device.public_key_spki, approval_challenge(request, Decision::reject), *raw))
-            throw Error(ErrorKind::invalid_input, "approval_signature_invalid",
-                        "the signature does not verify over this request's reject challenge");
-        SignatureRequest final_request = request;
-        final_request.state = RequestState::rejected;
-        final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+        SignatureRequest final_request = ended(request, RequestState::rejected, now);
         final_request.device_id = device.id;
-        audit::AuditEvent event{.action = action,
-                                .actor = actor.id,
-                                .client_address = address,
-                                .subject = id,
-                                .document_hash = hashes_of(request),
-                                .result = "ok"};
+        audit::AuditEvent event = request_event(action, actor, request, "ok");
         data_.signature_requests().decide(id, RequestState::rejected, now, device.id,
                                           [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
     } catch (const Error& error) {
@@ -440,15 +425,8 @@ std::size_t SignatureRequestService::expire_due() {
     for (const auto& id : data_.signature_requests().due_for_expiry(now)) {
         auto request = data_.signature_requests().find(id);
         if (!request) continue;
-        SignatureRequest final_request = *request;
-        final_request.state = RequestState::expired;
-        final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
-        audit::AuditEvent event{.action = "signature_request.expire",
-                                .actor = "signd",
-                                .client_address = "",
-                                .subject = id,
-                                .document_hash = hashes_of(*request),
-                                .result = "ok"};
+        SignatureRequest final_request = ended(*request, RequestState::expired, now);
+        audit::AuditEvent event = request_event("signature_request.expire", signd_actor, *request, "ok");
         try {
             data_.signature_requests().decide(id, RequestState::expired, now, {}, [&](const store::SqliteDatabase& db) {
                 record_completion(db, final_request, event, now);
@@ -468,17 +446,10 @@ std::size_t SignatureRequestService::recover_interrupted() {
         auto request = data_.signature_requests().find(id);
         if (!request) continue;
         auto now = clock_.now();
-        SignatureRequest final_request = *request;
-        final_request.state = RequestState::failed;
-        final_request.completed_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+        SignatureRequest final_request = ended(*request, RequestState::failed, now);
         final_request.error_code = "interrupted";
         final_request.error_detail = "signd stopped while the request was being signed; it was not signed";
-        audit::AuditEvent event{.action = "signature_request.approve",
-                                .actor = "signd",
-                                .client_address = "",
-                                .subject = id,
-                                .document_hash = hashes_of(*request),
-                                .result = "interrupted"};
+        audit::AuditEvent event = request_event("signature_request.approve", signd_actor, *request, "interrupted");
         data_.signature_requests().finish(id, RequestState::failed, now, final_request.error_code,
                                           final_request.error_detail,
                                           [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });

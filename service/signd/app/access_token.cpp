@@ -4,7 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "app/base64.h"
+#include "sign/base64.h"
 #include "sign/error.h"
 
 namespace sign::signd {

@@ -5,7 +5,7 @@
 
 #include <openssl/evp.h>
 
-#include "app/base64.h"
+#include "sign/base64.h"
 #include "app/client_auth.h"
 #include "app/cms_verification.h"
 #include "app/multipart_form.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "app/base64.h"
+#include "sign/base64.h"
 
 namespace sign::signd {
 

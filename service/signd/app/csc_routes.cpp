@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
 
-#include "app/base64.h"
+#include "sign/base64.h"
 #include "app/client_auth.h"
 #include "app/timestamp_token.h"
 #include "sign/certificate.h"

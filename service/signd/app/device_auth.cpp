@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "app/base64.h"
+#include "sign/base64.h"
 #include "sign/error.h"
 #include "sign/mobile/device_signature.h"
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/base64.h"
+#include "sign/base64.h"
 #include "app/multipart_form.h"
 #include "sign/error.h"
 

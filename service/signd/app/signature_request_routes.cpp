@@ -3,7 +3,7 @@
 #include <charconv>
 #include <memory>
 
-#include "app/base64.h"
+#include "sign/base64.h"
 #include "app/client_auth.h"
 #include "app/mobile_answers.h"
 #include "sign/error.h"

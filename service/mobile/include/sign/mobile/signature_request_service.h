@@ -17,6 +17,7 @@
 #include "sign/clock.h"
 #include "sign/data_folder/data_folder.h"
 #include "sign/data_folder/local_timestamps.h"
+#include "sign/mobile/approval_challenge.h"
 #include "sign/mobile/document_preparer.h"
 #include "sign/mobile/request_events.h"
 #include "sign/signing/key_cache.h"
@@ -124,6 +125,11 @@ private:
     /// the writer's connection.
     void record_completion(const store::SqliteDatabase& db, const store::SignatureRequest& final_request,
                            const audit::AuditEvent& event, std::chrono::system_clock::time_point now) const;
+    /// Checks 2 to 4 of an approval or a rejection: the device's signer, the request still pending,
+    /// the device's signature over the `decision` challenge rebuilt from what is stored. Returns the
+    /// raw signature.
+    std::vector<std::uint8_t> check_decision(const store::SignatureRequest& request, const store::DeviceRecord& device,
+                                             Decision decision, const std::string& signature) const;
     store::SignatureRequest sign_activated(store::SignatureRequest request, const Actor& actor);
     /// Step 7 of a csc_authorization request: nothing to sign; activated → approved.
     store::SignatureRequest authorize_activated(store::SignatureRequest request, const Actor& actor);

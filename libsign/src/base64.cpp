@@ -1,8 +1,8 @@
-#include "app/base64.h"
+#include "sign/base64.h"
 
 #include <openssl/evp.h>
 
-namespace sign::signd {
+namespace sign {
 
 namespace {
 
@@ -60,4 +60,4 @@ std::optional<std::vector<std::uint8_t>> decode_base64url(std::string_view text)
     return decode_base64(standard);
 }
 
-}  // namespace sign::signd
+}  // namespace sign

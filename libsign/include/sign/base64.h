@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sign::signd {
+namespace sign {
 
 /// Standard base64 with '=' padding.
 std::string encode_base64(std::span<const std::uint8_t> bytes);
@@ -27,4 +27,4 @@ std::optional<std::vector<std::uint8_t>> decode_base64url(std::string_view text)
 /// The length of the standard base64 of `byte_count` bytes, to refuse large input before decoding it.
 constexpr std::size_t base64_length_of(std::size_t byte_count) { return 4 * ((byte_count + 2) / 3); }
 
-}  // namespace sign::signd
+}  // namespace sign
