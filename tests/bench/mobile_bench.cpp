@@ -5,8 +5,10 @@
 // time from the approval being sent to the document system seeing the request
 // approved (p50, p99). Not a test: CTest never runs this program.
 //
-//   mobile_bench [-- --seconds S] [-- --signers N]
+//   mobile_bench [-- --seconds S] [--signers N] [--pdf]
 //
+// Each request carries one bare SHA-256 hash; with --pdf, a one-page PDF whose empty leader
+// field gets the signer's visible PAdES B-T signature (time-stamped by the local TSA).
 // Each approval costs the deliberately slow scrypt PIN check (2^15 x 8, 32 MiB);
 // on a 2-core machine that check, not the token signature, bounds the rate.
 
@@ -28,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_support.h"
+#include "minimal_pdf.h"
 #include "signd_process.h"
 #include "signd_tools.h"
 #include "signmobile.h"
@@ -78,6 +81,14 @@ double percentile(std::vector<double> values, double p) {
 BOOST_AUTO_TEST_CASE(mobile_approvals) {
     const double seconds = option("--seconds", 10);
     const int signers = static_cast<int>(option("--signers", 16));
+    auto& master = boost::unit_test::framework::master_test_suite();
+    const bool pdf = std::find_if(master.argv, master.argv + master.argc,
+                                  [](const char* arg) { return std::strcmp(arg, "--pdf") == 0; }) != master.argv + master.argc;
+    const std::string pdf_base64 = base64(
+        [] {
+            std::string bytes = test::minimal_pdf({.signature_field = true});
+            return std::vector<uint8_t>(bytes.begin(), bytes.end());
+        }());
 
     test::SigndServer server({.flags = {}, .own_folder = true, .prepare = [signers](const std::string& data_dir) {
         auto signctl = [&](std::vector<std::string> args) {
@@ -94,7 +105,8 @@ BOOST_AUTO_TEST_CASE(mobile_approvals) {
                                    "CN=Công dân " + std::to_string(n) + ",L=Đà Nẵng,C=VN,UID=CCCD:0480950" +
                                        std::to_string(10000 + n)});
             auto added = signctl({"signer", "add", id, "--name", "Công dân " + std::to_string(n), "--cert",
-                                  issued["serial"].get<std::string>(), "--no-pin", "--activation-qr",
+                                  issued["serial"].get<std::string>(), "--no-pin", "--image",
+                                  data_dir + "/images/leader-signature.png", "--activation-qr",
                                   (qr.path() / (id + ".png")).string()});
             codes[id] = added["activation"]["code"];
         }
@@ -141,8 +153,12 @@ BOOST_AUTO_TEST_CASE(mobile_approvals) {
                     RAND_bytes(hash.data(), 32);
                     nlohmann::json body{{"signer", phone.signer},
                                         {"displayText", "Ký đơn đăng ký trực tuyến"},
-                                        {"documents", {{{"title", "Đơn.pdf"}, {"type", "hash"}, {"hash", base64(hash)},
-                                                        {"hashAlgorithm", "sha256"}}}}};
+                                        {"documents", {pdf ? nlohmann::json{{"title", "Đơn.pdf"}, {"type", "pdf"},
+                                                                            {"content", pdf_base64},
+                                                                            {"field", "chu_ky_lanh_dao"}}
+                                                           : nlohmann::json{{"title", "Đơn.pdf"}, {"type", "hash"},
+                                                                            {"hash", base64(hash)},
+                                                                            {"hashAlgorithm", "sha256"}}}}};
                     auto created = test::https(server, "POST", "/api/v1/signature-requests", dms, body.dump(), "application/json");
                     if (created.status != 201) throw std::runtime_error("create: " + created.body);
                     std::string id = created.json().at("id");
@@ -175,7 +191,8 @@ BOOST_AUTO_TEST_CASE(mobile_approvals) {
     for (auto& thread : threads) thread.join();
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
 
-    std::printf("\nmobile signing, %d signers at once, %.0f s, %u cores\n", signers, elapsed,
+    std::printf("\nmobile signing, %d signers at once, %s, %.0f s, %u cores\n", signers,
+                pdf ? "one-page PDF (PAdES B-T, visible)" : "one bare hash", elapsed,
                 std::thread::hardware_concurrency());
     std::printf("approvals completed   %zu (%.1f per second), failures %ld\n", approval_to_completed_ms.size(),
                 static_cast<double>(approval_to_completed_ms.size()) / elapsed, failures.load());
