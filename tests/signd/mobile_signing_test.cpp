@@ -293,9 +293,11 @@ BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_the_signer_across_a_restart) {
         id = create(server, clients.dms, small_request("mobile-forgetful", "khóa")).at("id");
         shown = details(server, phone, id);
         approve = "/api/v1/device/signature-requests/" + id + "/approve";
-        for (int attempt = 0; attempt < 5; ++attempt)
-            require_problem(device_call(server, phone, "POST", approve, decision_body(phone, shown, Decision::approve, "000000")), 401,
-                            "wrong_pin");
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            auto wrong = device_call(server, phone, "POST", approve, decision_body(phone, shown, Decision::approve, "000000"));
+            require_problem(wrong, 401, "wrong_pin");
+            BOOST_TEST(wrong.json().at("attemptsLeft") == 4 - attempt);
+        }
         require_problem(device_call(server, phone, "POST", approve, decision_body(phone, shown, Decision::approve, pin)), 423,
                         "signer_locked");
         server.kill_hard();

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "app/client_auth.h"
+#include "sign/store/wrong_pin.h"
 
 namespace sign::signd {
 
@@ -24,7 +25,10 @@ HttpResponse mobile_answer(ServiceContext& context, MobileCaller kind, bool appr
     } catch (const Error& error) {
         if (error.kind() == ErrorKind::token) context.metrics.count_token_error();
         int status = mobile_status(error, approving);
-        response = HttpResponse::problem(status, error.code(), error.what());
+        nlohmann::json extensions = nlohmann::json::object();
+        if (auto* wrong_pin = dynamic_cast<const store::WrongPin*>(&error))
+            extensions["attemptsLeft"] = wrong_pin->attempts_left();
+        response = HttpResponse::problem(status, error.code(), error.what(), extensions);
         if (status == 401)
             response.headers.emplace_back("WWW-Authenticate",
                                           kind == MobileCaller::device ? "Device realm=\"signd\"" : "Bearer realm=\"signd\"");

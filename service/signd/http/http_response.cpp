@@ -38,12 +38,14 @@ std::string reason_phrase(int status) {
 
 }  // namespace
 
-HttpResponse HttpResponse::problem(int status, const std::string& code, const std::string& detail) {
-    nlohmann::json body{{"type", "https://city-sign.invalid/problems/" + code},
-                        {"title", reason_phrase(status)},
-                        {"status", status},
-                        {"detail", detail},
-                        {"code", code}};
+HttpResponse HttpResponse::problem(int status, const std::string& code, const std::string& detail,
+                                   const nlohmann::json& extensions) {
+    nlohmann::json body = extensions;
+    body.update({{"type", "https://city-sign.invalid/problems/" + code},
+                 {"title", reason_phrase(status)},
+                 {"status", status},
+                 {"detail", detail},
+                 {"code", code}});
     return bytes(status, "application/problem+json", body.dump());
 }
 

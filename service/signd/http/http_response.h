@@ -28,8 +28,9 @@ struct HttpResponse {
     /// Raw bytes of a content type.
     static HttpResponse bytes(int status, std::string content_type, std::string body);
     /// application/problem+json: {"type","title","status","detail","code"}; `type` is
-    /// "https://city-sign.invalid/problems/<code>".
-    static HttpResponse problem(int status, const std::string& code, const std::string& detail);
+    /// "https://city-sign.invalid/problems/<code>". `extensions` adds members (RFC 9457 section 3.2).
+    static HttpResponse problem(int status, const std::string& code, const std::string& detail,
+                                const nlohmann::json& extensions = nlohmann::json::object());
 };
 
 /// The HTTP status for a sign::Error: invalid_input 400, authentication 401, not_found 404,

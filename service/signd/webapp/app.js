@@ -127,12 +127,9 @@ function errorCode(error) {
 function errorText(error) {
   const code = errorCode(error);
   if (code === 'wrong_pin') {
-    // signd says how many attempts remain in the problem's detail; a field wins when present.
-    let left = Number.isInteger(error.body?.attemptsLeft) ? error.body.attemptsLeft : null;
-    const match = /(\d+) attempts? remains?/.exec(error.detail || '');
-    if (left === null && match) left = Number(match[1]);
-    if (left === null && /locked/.test(error.detail || '')) return t('error.wrong_pin_locked');
-    return left === null ? t('error.wrong_pin_unknown') : t('error.wrong_pin', { n: left });
+    const left = error.body?.attemptsLeft;
+    if (!Number.isInteger(left)) return t('error.wrong_pin_unknown');
+    return left === 0 ? t('error.wrong_pin_locked') : t('error.wrong_pin', { n: left });
   }
   if (code !== 'unknown' && STRINGS.vi[`error.${code}`]) return t(`error.${code}`);
   return t('error.unknown', { detail: error?.detail || error?.message || String(error) });

@@ -15,6 +15,8 @@
 #include "row_values.h"
 #include "secret_token.h"
 #include "sign/error.h"
+#include "sign/store/signer_store.h"
+#include "sign/store/wrong_pin.h"
 
 namespace sign::store {
 
@@ -248,7 +250,7 @@ void DeviceStore::verify_pin(const std::string& device_id, const std::string& pi
         if (device->revoked()) throw device_revoked(device_id);
         failed = count_pin_attempt(database, signer_id, right, now);
     });
-    if (!right) throw wrong_pin_error(signer_id, failed);
+    if (!right) throw WrongPin(signer_id, failed, SignerStore::max_failed_pins);
 }
 
 }  // namespace sign::store

@@ -1,6 +1,7 @@
 #include "pin_attempts.h"
 
 #include "sign/store/signer_store.h"
+#include "sign/store/wrong_pin.h"
 #include "sign/utc_time.h"
 
 namespace sign::store {
@@ -31,14 +32,20 @@ int count_pin_attempt(const SqliteDatabase& database, const std::string& signer_
     return failed;
 }
 
-Error wrong_pin_error(const std::string& signer_id, int failed) {
-    if (failed >= SignerStore::max_failed_pins)
-        return Error(ErrorKind::authentication, "wrong_pin",
-                     "the PIN is wrong; signer '" + signer_id + "' is now locked until an administrator unlocks it");
-    int remaining = SignerStore::max_failed_pins - failed;
-    return Error(ErrorKind::authentication, "wrong_pin",
-                 "the PIN is wrong; " + std::to_string(remaining) + (remaining == 1 ? " attempt remains" : " attempts remain") +
-                     " before signer '" + signer_id + "' is locked");
+namespace {
+
+std::string wrong_pin_message(const std::string& signer_id, int failed, int limit) {
+    if (failed >= limit)
+        return "the PIN is wrong; signer '" + signer_id + "' is now locked until an administrator unlocks it";
+    int remaining = limit - failed;
+    return "the PIN is wrong; " + std::to_string(remaining) + (remaining == 1 ? " attempt remains" : " attempts remain") +
+           " before signer '" + signer_id + "' is locked";
 }
+
+}  // namespace
+
+WrongPin::WrongPin(const std::string& signer_id, int failed, int limit)
+    : Error(ErrorKind::authentication, "wrong_pin", wrong_pin_message(signer_id, failed, limit)),
+      attempts_left_(failed >= limit ? 0 : limit - failed) {}
 
 }  // namespace sign::store

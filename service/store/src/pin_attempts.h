@@ -23,7 +23,4 @@ Error signer_locked_error(const std::string& signer_id);
 int count_pin_attempt(const SqliteDatabase& database, const std::string& signer_id, bool right,
                       std::chrono::system_clock::time_point now);
 
-/// authentication `wrong_pin`, saying how many attempts remain after `failed` wrong PINs in a row.
-Error wrong_pin_error(const std::string& signer_id, int failed);
-
 }  // namespace sign::store

@@ -6,6 +6,7 @@
 #include "secret_token.h"
 #include "sign/error.h"
 #include "sign/serial_number.h"
+#include "sign/store/wrong_pin.h"
 #include "sign/utc_time.h"
 
 namespace sign::store {
@@ -108,7 +109,7 @@ void SignerStore::verify_pin(const std::string& id, const std::string& pin, std:
             throw Error(ErrorKind::conflict, "pin_changed", "the PIN of signer '" + id + "' changed meanwhile; try again");
         failed = count_pin_attempt(database, id, right, now);
     });
-    if (!right) throw wrong_pin_error(id, failed);
+    if (!right) throw WrongPin(id, failed, SignerStore::max_failed_pins);
 }
 
 void SignerStore::unlock(const std::string& id) {
