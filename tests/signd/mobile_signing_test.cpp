@@ -32,6 +32,12 @@ const MobileClients& mobile_clients(const SigndServer& server) {
     return by_folder.emplace(server.data_dir(), clients).first->second;
 }
 
+// A document system allowed to have callbacks sent to `receiver` (and nowhere else).
+std::string callback_client(const SigndServer& server, const CallbackReceiver& receiver) {
+    return add_client(server, "mobile-cb-" + std::to_string(receiver.port()),
+                      {"--signer", "*", "--callback-url", receiver.url()});
+}
+
 void require_problem(const Reply& reply, int status, const std::string& code) {
     BOOST_TEST(reply.status == status, reply.body);
     BOOST_TEST(reply.content_type == "application/problem+json", reply.content_type);
@@ -91,7 +97,6 @@ BOOST_AUTO_TEST_SUITE(mobile_signing)
 
 BOOST_AUTO_TEST_CASE(a_phone_approves_and_every_document_is_signed) {
     SigndServer server;
-    const auto& clients = mobile_clients(server);
     add_mobile_signer(server, "mobile-leader", "leader");
     TestDevice phone;
     enrol(server, "mobile-leader", phone, pin);
@@ -112,7 +117,8 @@ BOOST_AUTO_TEST_CASE(a_phone_approves_and_every_document_is_signed) {
                  {"callbackUrl", receiver.url()},
                  {"expiresInSeconds", 300}};
     auto before = last_audit_sequence(server);
-    json created = create(server, clients.dms, body);
+    const std::string dms = callback_client(server, receiver);
+    json created = create(server, dms, body);
     std::string id = created.at("id");
     BOOST_TEST(id.size() == 22u);
     BOOST_TEST(created.at("state") == "pending");
@@ -126,7 +132,7 @@ BOOST_AUTO_TEST_CASE(a_phone_approves_and_every_document_is_signed) {
     BOOST_TEST_REQUIRE(listed.json().at("requests").size() == 1u);
     BOOST_TEST(listed.json().at("requests")[0].at("id") == id);
     json shown = details(server, phone, id);
-    BOOST_TEST(shown.at("clientName").get<std::string>().find("mobile-dms") != std::string::npos);
+    BOOST_TEST(shown.at("clientName").get<std::string>().find("mobile-cb-") != std::string::npos);
     BOOST_TEST(shown.at("approvalChallenge") ==
                sign::mobile::approval_challenge(request_from_json(shown), Decision::approve));
 
@@ -141,19 +147,19 @@ BOOST_AUTO_TEST_CASE(a_phone_approves_and_every_document_is_signed) {
     BOOST_TEST(cached.body == preview.body);
     require_problem(device_call(server, phone, "GET", "/api/v1/device/signature-requests/" + id + "/documents/2/preview"), 404,
                     "no_preview");
-    require_problem(https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/0", bearer(clients.dms)), 409,
+    require_problem(https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/0", bearer(dms)), 409,
                     "request_not_approved");
 
     auto approved = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + id + "/approve",
                                 decision_body(phone, shown, Decision::approve, pin));
     BOOST_TEST_REQUIRE(approved.status == 200, approved.body);
     BOOST_TEST_REQUIRE(approved.json().at("state") == "approved", approved.body);
-    auto polled = https(server, "GET", "/api/v1/signature-requests/" + id + "?wait=5", bearer(clients.dms));
+    auto polled = https(server, "GET", "/api/v1/signature-requests/" + id + "?wait=5", bearer(dms));
     BOOST_TEST(polled.json().at("state") == "approved");
     BOOST_TEST(!polled.json().at("completedAt").is_null());
 
     auto result = [&](int index) {
-        auto reply = https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/" + std::to_string(index), bearer(clients.dms));
+        auto reply = https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/" + std::to_string(index), bearer(dms));
         BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
         return reply;
     };
@@ -324,19 +330,23 @@ BOOST_AUTO_TEST_CASE(reject_cancel_and_expiry_end_a_request_with_a_callback) {
     CallbackReceiver receiver;
     auto before = last_audit_sequence(server);
 
-    std::string rejected = create(server, clients.dms, small_request("mobile-decider", "từ chối", receiver.url())).at("id");
-    std::string cancelled = create(server, clients.dms, small_request("mobile-decider", "hủy", receiver.url())).at("id");
-    std::string expiring = create(server, clients.dms, small_request("mobile-decider", "hết hạn", receiver.url(), 30)).at("id");
+    const std::string dms = callback_client(server, receiver);
+    require_problem(https(server, "POST", "/api/v1/signature-requests", bearer(clients.dms),
+                          small_request("mobile-decider", "không được phép", receiver.url()).dump(), "application/json"),
+                    403, "callback_url_not_allowed");
+    std::string rejected = create(server, dms, small_request("mobile-decider", "từ chối", receiver.url())).at("id");
+    std::string cancelled = create(server, dms, small_request("mobile-decider", "hủy", receiver.url())).at("id");
+    std::string expiring = create(server, dms, small_request("mobile-decider", "hết hạn", receiver.url(), 30)).at("id");
     json shown = details(server, phone, rejected);
     auto reply = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + rejected + "/reject",
                              decision_body(phone, shown, Decision::reject));
     BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
     BOOST_TEST(reply.json().at("state") == "rejected");
 
-    auto cancel = https(server, "POST", "/api/v1/signature-requests/" + cancelled + "/cancel", bearer(clients.dms));
+    auto cancel = https(server, "POST", "/api/v1/signature-requests/" + cancelled + "/cancel", bearer(dms));
     BOOST_TEST_REQUIRE(cancel.status == 200, cancel.body);
     BOOST_TEST(cancel.json().at("state") == "cancelled");
-    require_problem(https(server, "POST", "/api/v1/signature-requests/" + cancelled + "/cancel", bearer(clients.dms)), 409,
+    require_problem(https(server, "POST", "/api/v1/signature-requests/" + cancelled + "/cancel", bearer(dms)), 409,
                     "request_not_pending");
     require_problem(https(server, "POST", "/api/v1/signature-requests/" + cancelled + "/cancel", bearer(clients.other)), 404,
                     "unknown_request");
@@ -345,7 +355,7 @@ BOOST_AUTO_TEST_CASE(reject_cancel_and_expiry_end_a_request_with_a_callback) {
     json expiring_shown = details(server, phone, expiring);
     std::string state = "pending";
     for (int poll = 0; poll < 4 && state == "pending"; ++poll)
-        state = https(server, "GET", "/api/v1/signature-requests/" + expiring + "?wait=25", bearer(clients.dms)).json().at("state");
+        state = https(server, "GET", "/api/v1/signature-requests/" + expiring + "?wait=25", bearer(dms)).json().at("state");
     BOOST_TEST(state == "expired");
     require_problem(device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + expiring + "/approve",
                                 decision_body(phone, expiring_shown, Decision::approve, pin)),
@@ -373,16 +383,15 @@ BOOST_AUTO_TEST_CASE(callbacks_are_retried_and_survive_a_crash) {
     unsigned short port = 0;
     {
         SigndServer server;
-        const auto& clients = mobile_clients(server);
         add_mobile_signer(server, "mobile-callbacks", "citizen");
         TestDevice phone;
         enrol(server, "mobile-callbacks", phone, pin);
         // The receiver first fails once: the delivery comes again a second later.
         {
             CallbackReceiver receiver({500});
-            retried = create(server, clients.dms, small_request("mobile-callbacks", "thử lại", receiver.url())).at("id");
-            BOOST_TEST_REQUIRE(https(server, "POST", "/api/v1/signature-requests/" + retried + "/cancel", bearer(clients.dms)).status ==
-                               200);
+            const std::string dms = callback_client(server, receiver);
+            retried = create(server, dms, small_request("mobile-callbacks", "thử lại", receiver.url())).at("id");
+            BOOST_TEST_REQUIRE(https(server, "POST", "/api/v1/signature-requests/" + retried + "/cancel", bearer(dms)).status == 200);
             auto received = receiver.wait_for_delivered(1, std::chrono::seconds(30));
             BOOST_TEST_REQUIRE(received.size() == 2u);
             BOOST_TEST(received[0].answered == 500);
@@ -393,8 +402,9 @@ BOOST_AUTO_TEST_CASE(callbacks_are_retried_and_survive_a_crash) {
         // A receiver that keeps failing while signd is killed.
         CallbackReceiver failing(std::vector<int>(1000, 503));
         port = failing.port();
-        crashed = create(server, clients.dms, small_request("mobile-callbacks", "sập", failing.url())).at("id");
-        BOOST_TEST_REQUIRE(https(server, "POST", "/api/v1/signature-requests/" + crashed + "/cancel", bearer(clients.dms)).status == 200);
+        const std::string dms = callback_client(server, failing);
+        crashed = create(server, dms, small_request("mobile-callbacks", "sập", failing.url())).at("id");
+        BOOST_TEST_REQUIRE(https(server, "POST", "/api/v1/signature-requests/" + crashed + "/cancel", bearer(dms)).status == 200);
         BOOST_TEST_REQUIRE(failing.wait_for_delivered(1, std::chrono::seconds(3)).size() >= 1u);
         server.kill_hard();
     }

@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(the_key_shown_once_authenticates_and_only_its_hash_is_kept)
     std::string path = (dir / "sign.db").string();
     WriteQueue queue(path);
     ClientStore clients(queue);
-    ClientScopes scopes{{"agency-seal"}, {"nguyen-van-an"}, false};
+    ClientScopes scopes{{"agency-seal"}, {"nguyen-van-an"}, false, {}};
     auto added = clients.add("dms-so-tttt", "Hệ thống quản lý văn bản Sở TT&TT", scopes, std::nullopt, now);
     BOOST_TEST(added.api_key.size() == std::string("dms-so-tttt.").size() + 43);
     BOOST_TEST(added.api_key.rfind("dms-so-tttt.", 0) == 0u);
@@ -83,12 +83,12 @@ BOOST_AUTO_TEST_CASE(scopes_certificates_and_bad_clients) {
     TempDir dir("clients");
     WriteQueue queue((dir / "sign.db").string());
     ClientStore clients(queue);
-    clients.add("verifier", "Cổng dịch vụ công", {{"*"}, {"*"}, true}, std::string("7E01"), now);
+    clients.add("verifier", "Cổng dịch vụ công", {{"*"}, {"*"}, true, {}}, std::string("7E01"), now);
     auto verifier = clients.find_by_certificate("7e01");
     BOOST_TEST_REQUIRE(verifier.has_value());
     BOOST_TEST(verifier->id == "verifier");
     BOOST_TEST(!verifier->scopes.may_seal("agency-seal"));  // verify-only outweighs the wildcard
-    clients.add("sealer", "Một cửa", {{"*"}, {}, false}, std::nullopt, now);
+    clients.add("sealer", "Một cửa", {{"*"}, {}, false, {}}, std::nullopt, now);
     BOOST_TEST(clients.find("sealer")->scopes.may_seal("any-seal"));
     BOOST_TEST(!clients.find("sealer")->scopes.may_ask("nguyen-van-an"));
 
@@ -101,6 +101,30 @@ BOOST_AUTO_TEST_CASE(scopes_certificates_and_bad_clients) {
 
     clients.revoke("verifier", now);
     BOOST_TEST(!clients.find_by_certificate("7e01").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(callbacks_go_only_where_the_administrator_allowed) {
+    TempDir dir("clients");
+    WriteQueue queue((dir / "sign.db").string());
+    ClientStore clients(queue);
+    clients.add("dms", "Quản lý văn bản", {{}, {"*"}, false, {"https://dms.danang.gov.vn/callbacks/", "http://10.0.0.5/hook"}},
+                std::nullopt, now);
+    auto scopes = clients.find("dms")->scopes;
+    BOOST_TEST(scopes.may_call_back("https://dms.danang.gov.vn/callbacks/sign?id=7"));
+    BOOST_TEST(scopes.may_call_back("http://10.0.0.5/hook"));
+    BOOST_TEST(!scopes.may_call_back("http://10.0.0.5/hook/more"));  // no '/' at the end: that URL only
+    BOOST_TEST(!scopes.may_call_back("https://dms.danang.gov.vn/callbacks"));
+    BOOST_TEST(!scopes.may_call_back("https://dms.danang.gov.vn/other"));
+    BOOST_TEST(!scopes.may_call_back("https://dms.danang.gov.vn.evil.example/callbacks/"));
+    BOOST_TEST(!clients.find("dms")->scopes.may_call_back("http://169.254.169.254/"));
+    clients.add("portal", "Cổng", {{}, {"*"}, false, {}}, std::nullopt, now);
+    BOOST_TEST(!clients.find("portal")->scopes.may_call_back("https://dms.danang.gov.vn/callbacks/sign"));
+
+    for (const std::string bad : {"ftp://dms/", "https://user@dms/", "https:///path", "dms.danang.gov.vn/", "https://dms/ space"})
+        BOOST_TEST(error_code_of([&] { clients.add("bad", "x", {{}, {}, false, {bad}}, std::nullopt, now); }) ==
+                       "invalid_callback_url",
+                   bad);
+    BOOST_TEST(!clients.find("bad").has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -30,18 +30,6 @@ std::size_t utf8_length(const std::string& text) {
     return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-bool valid_callback_url(const std::string& url) {
-    std::string lower = url.substr(0, 8);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    std::size_t start = lower.rfind("https://", 0) == 0 ? 8 : lower.rfind("http://", 0) == 0 ? 7 : 0;
-    if (start == 0 || url.size() > 2048) return false;
-    for (unsigned char c : url)
-        if (c <= 0x20 || c >= 0x7f) return false;
-    std::size_t end = url.find_first_of("/?#", start);
-    std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    return !authority.empty() && authority.find('@') == std::string::npos && authority.front() != ':';
-}
-
 std::string hashes_of(const SignatureRequest& request) {
     std::string joined;
     for (const auto& document : request.documents) joined += (joined.empty() ? "" : ",") + to_hex(document.sha256);
@@ -161,9 +149,13 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
                 throw Error(ErrorKind::invalid_input, "invalid_document",
                             "document " + std::to_string(i) + ": a title is 1 to 200 characters");
         }
-        if (input.callback_url && !valid_callback_url(*input.callback_url))
+        if (input.callback_url && !store::valid_callback_url(*input.callback_url))
             throw Error(ErrorKind::invalid_input, "invalid_callback_url",
                         "callbackUrl must be an absolute http or https URL without user information");
+        if (input.callback_url && !client.scopes.may_call_back(*input.callback_url))
+            throw Error(ErrorKind::policy, "callback_url_not_allowed",
+                        "this client may not have callbacks sent to " + *input.callback_url +
+                            "; an administrator allows its URLs with signctl client add --callback-url");
         long long expiry = input.expires_in_seconds.value_or(limits_.default_expiry.count());
         if (expiry < min_expiry.count() || expiry > limits_.max_expiry.count())
             throw Error(ErrorKind::invalid_input, "expiry_out_of_range",

@@ -21,6 +21,7 @@ struct ClientArguments {
     std::vector<std::string> signers;
     bool verify_only = false;
     std::optional<std::string> certificate;
+    std::vector<std::string> callback_urls;
 };
 
 std::string joined(const std::vector<std::string>& items) {
@@ -36,6 +37,7 @@ nlohmann::json to_json(const store::ClientRecord& client) {
         {"seals", client.scopes.seals},
         {"signers", client.scopes.signers},
         {"verify_only", client.scopes.verify_only},
+        {"callback_urls", client.scopes.callback_urls},
         {"certificate", client.certificate_serial ? nlohmann::json(*client.certificate_serial) : nlohmann::json()},
         {"created_at", format_utc(client.created_at)},
         {"status", client.revoked() ? "revoked" : "active"},
@@ -50,6 +52,7 @@ void print_client(const store::ClientRecord& client) {
     table.add_row({"seals", joined(client.scopes.seals)});
     table.add_row({"signers", joined(client.scopes.signers)});
     table.add_row({"verify_only", client.scopes.verify_only ? "yes" : "no"});
+    table.add_row({"callback_urls", joined(client.scopes.callback_urls)});
     if (client.certificate_serial) table.add_row({"certificate", *client.certificate_serial});
     table.add_row({"status", client.revoked() ? "revoked " + format_utc(*client.revoked_at) : "active"});
     table.print(std::cout);
@@ -91,6 +94,9 @@ void add_client_add(CLI::App& client, Cli& cli) {
     add->add_option("--signer", args->signers, "Signer id it may ask to sign (repeatable; * for all)");
     add->add_flag("--verify-only", args->verify_only, "It may only verify, never sign");
     add->add_option("--cert", args->certificate, "Serial of its mTLS client certificate from this CA");
+    add->add_option("--callback-url", args->callback_urls,
+                    "Where its signature requests' callbacks may go (repeatable): that URL, or every URL below one "
+                    "ending in '/'; without it the client may not ask for callbacks");
     add->callback([&cli, args] {
         DataFolder& data = cli.data();
         store::NewClient added;
@@ -98,7 +104,7 @@ void add_client_add(CLI::App& client, Cli& cli) {
             for (const auto& seal : args->seals) check_seal(data, seal);
             for (const auto& signer : args->signers) check_signer(data, signer);
             if (args->certificate) check_client_certificate(data, *args->certificate);
-            store::ClientScopes scopes{args->seals, args->signers, args->verify_only};
+            store::ClientScopes scopes{args->seals, args->signers, args->verify_only, args->callback_urls};
             added = data.clients().add(args->id, args->name, scopes, args->certificate, std::chrono::system_clock::now());
             return std::string();
         });

@@ -9,7 +9,9 @@ namespace sign::signd {
 
 int mobile_status(const Error& error, bool approving) {
     const std::string& code = error.code();
-    if (dynamic_cast<const Forbidden*>(&error) || code == "signer_not_allowed" || code == "device_not_for_signer") return 403;
+    if (dynamic_cast<const Forbidden*>(&error) || code == "signer_not_allowed" || code == "callback_url_not_allowed" ||
+        code == "device_not_for_signer")
+        return 403;
     if (code == "signer_locked") return approving ? 423 : 409;
     if (code == "field_not_found" || code == "signature_image_missing" || code == "image_unreadable") return 400;
     if (code == "base64_document_too_large") return 413;

@@ -14,7 +14,8 @@ namespace sign::store {
 
 namespace {
 
-const char* const columns = "id, name, seals, signers, verify_only, certificate_serial, created_at, revoked_at";
+const char* const columns =
+    "id, name, seals, signers, verify_only, certificate_serial, created_at, revoked_at, callback_urls";
 
 bool grants(const std::vector<std::string>& list, const std::string& wanted) {
     return std::any_of(list.begin(), list.end(), [&](const std::string& item) { return item == "*" || item == wanted; });
@@ -30,6 +31,7 @@ ClientRecord read_client(const Statement& row) {
     if (!row.is_null(5)) record.certificate_serial = row.text(5);
     record.created_at = parse_utc(row.text(6));
     if (!row.is_null(7)) record.revoked_at = parse_utc(row.text(7));
+    record.scopes.callback_urls = nlohmann::json::parse(row.text(8)).get<std::vector<std::string>>();
     return record;
 }
 
@@ -46,6 +48,24 @@ bool ClientScopes::may_seal(const std::string& seal) const { return !verify_only
 
 bool ClientScopes::may_ask(const std::string& signer) const { return !verify_only && grants(signers, signer); }
 
+bool ClientScopes::may_call_back(const std::string& url) const {
+    return std::any_of(callback_urls.begin(), callback_urls.end(), [&](const std::string& allowed) {
+        return url == allowed || (allowed.ends_with('/') && url.starts_with(allowed));
+    });
+}
+
+bool valid_callback_url(const std::string& url) {
+    std::string scheme = url.substr(0, 8);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::size_t start = scheme.starts_with("https://") ? 8 : scheme.starts_with("http://") ? 7 : 0;
+    if (start == 0 || url.size() > 2048) return false;
+    for (unsigned char c : url)
+        if (c <= 0x20 || c >= 0x7f) return false;
+    std::size_t end = url.find_first_of("/?#", start);
+    std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    return !authority.empty() && authority.find('@') == std::string::npos && authority.front() != ':';
+}
+
 NewClient ClientStore::add(const std::string& id, const std::string& name, const ClientScopes& scopes,
                            const std::optional<std::string>& certificate_serial,
                            std::chrono::system_clock::time_point now) {
@@ -53,6 +73,10 @@ NewClient ClientStore::add(const std::string& id, const std::string& name, const
         throw Error(ErrorKind::invalid_input, "invalid_client_id",
                     "a client id is 1 to 64 of a-z, 0-9 and '-', not '" + id + "'");
     if (name.empty()) throw Error(ErrorKind::invalid_input, "invalid_client_name", "a client needs a name");
+    for (const auto& url : scopes.callback_urls)
+        if (!valid_callback_url(url))
+            throw Error(ErrorKind::invalid_input, "invalid_callback_url",
+                        "a callback URL is an absolute http or https URL without user information, not '" + url + "'");
     NewClient added;
     added.record.id = id;
     added.record.name = name;
@@ -71,7 +95,7 @@ NewClient ClientStore::add(const std::string& id, const std::string& name, const
                             "certificate " + *added.record.certificate_serial + " already authenticates client '" +
                                 holder.text(0) + "'");
         }
-        database.prepare(std::string("INSERT INTO clients (") + columns + ", api_key_sha256) VALUES (?,?,?,?,?,?,?,?,?)")
+        database.prepare(std::string("INSERT INTO clients (") + columns + ", api_key_sha256) VALUES (?,?,?,?,?,?,?,?,?,?)")
             .bind(1, id)
             .bind(2, name)
             .bind(3, nlohmann::json(scopes.seals).dump())
@@ -80,7 +104,8 @@ NewClient ClientStore::add(const std::string& id, const std::string& name, const
             .bind(6, added.record.certificate_serial)
             .bind(7, format_utc(added.record.created_at))
             .bind_null(8)
-            .bind(9, sha256_of(added.api_key))
+            .bind(9, nlohmann::json(scopes.callback_urls).dump())
+            .bind(10, sha256_of(added.api_key))
             .run();
     });
     return added;
@@ -93,7 +118,7 @@ std::optional<ClientRecord> ClientStore::authenticate(const std::string& api_key
     auto query = database.prepare(std::string("SELECT ") + columns + ", api_key_sha256 FROM clients WHERE id = ?");
     query.bind(1, api_key.substr(0, dot));
     if (!query.step()) return std::nullopt;
-    if (!equal_in_constant_time(sha256_of(api_key), query.blob(8))) return std::nullopt;
+    if (!equal_in_constant_time(sha256_of(api_key), query.blob(9))) return std::nullopt;
     auto record = read_client(query);
     if (record.revoked()) return std::nullopt;
     return record;

@@ -79,9 +79,10 @@ const std::vector<std::string>& schema_migrations() {
     );
     )sql",
         // 3: mobile signing: activation codes, devices, signature requests and their documents, and
-        // the callbacks owed to document systems; the results of asynchronous CSC signHash calls.
-        // Times compared in queries are microseconds.
+        // the callbacks owed to document systems and where each client may have them sent; the
+        // results of asynchronous CSC signHash calls. Times compared in queries are microseconds.
         R"sql(
+    ALTER TABLE clients ADD COLUMN callback_urls TEXT NOT NULL DEFAULT '[]';  -- JSON array
     CREATE TABLE activation_codes (
         code_sha256   BLOB PRIMARY KEY,  -- of the normalised code
         signer_id     TEXT NOT NULL REFERENCES signers(id),

@@ -18,9 +18,14 @@ struct ClientScopes {
     std::vector<std::string> seals;    ///< agency seals (token key labels) it may apply; "*" for all
     std::vector<std::string> signers;  ///< signer ids it may ask to sign (its CSC credentials); "*" for all
     bool verify_only = false;          ///< may only verify; refused any signing operation
+    /// Where its signature requests' callbacks may go: an http(s) URL matches itself, and one
+    /// ending in '/' every URL below it. A client with none may not ask for callbacks, so a
+    /// stolen API key cannot make signd call into the city's network.
+    std::vector<std::string> callback_urls;
 
     bool may_seal(const std::string& seal) const;
     bool may_ask(const std::string& signer) const;
+    bool may_call_back(const std::string& url) const;
 };
 
 struct ClientRecord {
@@ -41,12 +46,16 @@ struct NewClient {
     std::string api_key;  ///< "<id>.<43 base64url characters>"
 };
 
+/// Whether `url` is an absolute http or https URL (at most 2048 printable ASCII characters) with a
+/// host and no user information.
+bool valid_callback_url(const std::string& url);
+
 class ClientStore {
 public:
     explicit ClientStore(WriteQueue& queue) : queue_(queue) {}
 
-    /// Adds a client with a fresh API key. Throws invalid_input `invalid_client_id` or
-    /// `invalid_client_name` (empty), conflict `client_exists` or `certificate_in_use` (another
+    /// Adds a client with a fresh API key. Throws invalid_input `invalid_client_id`,
+    /// `invalid_client_name` (empty) or `invalid_callback_url`, conflict `client_exists` or `certificate_in_use` (another
     /// client authenticates with that certificate).
     NewClient add(const std::string& id, const std::string& name, const ClientScopes& scopes,
                   const std::optional<std::string>& certificate_serial, std::chrono::system_clock::time_point now);
