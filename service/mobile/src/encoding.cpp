@@ -15,8 +15,6 @@ std::vector<std::uint8_t> random_bytes(std::size_t count) {
     return bytes;
 }
 
-std::string random_id() { return encode_base64url(random_bytes(16)); }
-
 std::vector<std::uint8_t> sha256(std::span<const std::uint8_t> bytes) {
     std::vector<std::uint8_t> digest(32);
     unsigned length = 0;

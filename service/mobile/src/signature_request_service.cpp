@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "encoding.h"
+#include "sign/random_id.h"
 #include "sign/base64.h"
 #include "sign/data_folder/atomic_file.h"
 #include "sign/error.h"

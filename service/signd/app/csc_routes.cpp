@@ -4,9 +4,9 @@
 #include <memory>
 
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 
 #include "sign/base64.h"
+#include "sign/random_id.h"
 #include "app/client_auth.h"
 #include "app/timestamp_token.h"
 #include "sign/certificate.h"
@@ -129,14 +129,6 @@ std::string hash_name_of(const std::string& oid) {
     if (oid == "2.16.840.1.101.3.4.2.9") return "sha3-384";
     if (oid == "2.16.840.1.101.3.4.2.10") return "sha3-512";
     return "";
-}
-
-// 128 random bits, base64url: a responseID nobody can guess.
-std::string new_response_id() {
-    std::vector<std::uint8_t> bytes(16);
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
-        throw Error(ErrorKind::internal, "random_failed", "no random bytes for a response id");
-    return encode_base64url(bytes);
 }
 
 /// What the phone is asked to approve when a CSC client gives no description.
@@ -326,7 +318,7 @@ public:
             // it too, so a spent SAD always has an answer to poll for.
             audit::AuditEvent spent = event;
             spent.action = "csc.sad.use";
-            std::string response_id = asynchronous ? new_response_id() : std::string();
+            std::string response_id = asynchronous ? random_id() : std::string();
             context_.authorizations.consume(sad, caller.client.id, signer.id, hashes, now, [&](const store::SqliteDatabase& write) {
                 context_.audit.append(write, spent, now);
                 if (asynchronous)

@@ -15,6 +15,7 @@
 #include "row_values.h"
 #include "secret_token.h"
 #include "sign/error.h"
+#include "sign/random_id.h"
 #include "sign/store/signer_store.h"
 #include "sign/store/wrong_pin.h"
 
@@ -160,7 +161,7 @@ DeviceRecord DeviceStore::enrol(const std::string& activation_code, const std::v
     PinVerifier verifier = new_pin_verifier(pin);
 
     DeviceRecord record;
-    record.id = random_base64url(16);
+    record.id = sign::random_id();
     record.name = name;
     record.public_key_spki = public_key_spki;
     record.created_at = now;
