@@ -368,6 +368,15 @@ BOOST_AUTO_TEST_CASE(reject_cancel_and_expiry_end_a_request_with_a_callback) {
     BOOST_TEST(states[rejected] == "rejected");
     BOOST_TEST(states[cancelled] == "cancelled");
     BOOST_TEST(states[expiring] == "expired");
+    // The sweeper that recorded the expiry deletes the request's files right after.
+    json expired_request;
+    for (int poll = 0; poll < 100; ++poll) {
+        expired_request = https(server, "GET", "/api/v1/signature-requests/" + expiring, bearer(clients.dms)).json();
+        if (!expired_request.at("filesRemovedAt").is_null()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    BOOST_TEST(!expired_request.at("filesRemovedAt").is_null(), expired_request.dump());
+    BOOST_TEST(!std::filesystem::exists(request_folder(server.data_dir(), expiring)));
     auto records = audit_after(server, before);
     BOOST_TEST(audited(records, "signature_request.reject", "ok", rejected));
     BOOST_TEST(audited(records, "signature_request.cancel", "ok", cancelled));
