@@ -52,6 +52,7 @@ struct Flags {
     std::optional<unsigned> sad_lifetime_s;
     std::optional<unsigned> request_expiry_s;
     std::optional<unsigned> request_max_expiry_s;
+    std::optional<unsigned> result_retention_h;
     bool demo = false;
 };
 
@@ -82,6 +83,7 @@ SigndConfig resolve_config(const Flags& flags) {
     if (flags.sad_lifetime_s) config.sad_lifetime_s = *flags.sad_lifetime_s;
     if (flags.request_expiry_s) config.signature_request_expiry_s = *flags.request_expiry_s;
     if (flags.request_max_expiry_s) config.signature_request_max_expiry_s = *flags.request_max_expiry_s;
+    if (flags.result_retention_h) config.signature_result_retention_h = *flags.result_retention_h;
     check_request_expiry(config, "signd flags");
     return config;
 }
@@ -115,7 +117,8 @@ int serve(const Flags& flags) {
                              {.max_base64_document = config.max_base64_document,
                               .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s),
                               .signature_requests = {.default_expiry = std::chrono::seconds(config.signature_request_expiry_s),
-                                                     .max_expiry = std::chrono::seconds(config.signature_request_max_expiry_s)},
+                                                     .max_expiry = std::chrono::seconds(config.signature_request_max_expiry_s),
+                                                     .result_retention = std::chrono::hours(config.signature_result_retention_h)},
                               .long_poll_waiters = std::max(1u, config.server.worker_threads / 4)});
     ServiceContext& context = services.context();
     context.callback_certificate_pem = config.server.tls.certificate_pem;
@@ -197,6 +200,9 @@ int main(int argc, char** argv) {
     app.add_option("--signature-request-max-expiry-s", flags.request_max_expiry_s,
                    "Longest life a client may ask for, in seconds (default: 900)")
         ->check(CLI::Range(30u, 86400u));
+    app.add_option("--signature-result-retention-h", flags.result_retention_h,
+                   "How long signed results of mobile signature requests are kept, in hours (default: 168)")
+        ->check(CLI::Range(1u, 8760u));
     app.add_flag("--demo", flags.demo, "Demo mode: data folder ./var, 127.0.0.1:8443, demo PKI created when missing");
 
     try {

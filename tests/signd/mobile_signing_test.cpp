@@ -6,8 +6,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
+
 #include "api_support.h"
 #include "mobile_support.h"
+#include "sign/data_folder/data_folder.h"
+#include "sign/mobile/request_files.h"
 #include "signd_tools.h"
 #include "temp_dir.h"
 
@@ -78,6 +82,11 @@ std::string state_of(const SigndServer& server, const std::string& api_key, cons
     auto reply = https(server, "GET", "/api/v1/signature-requests/" + id, bearer(api_key));
     BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
     return reply.json().at("state");
+}
+
+// The folder signd keeps a request's documents and results in.
+std::filesystem::path request_folder(const std::string& data_dir, const std::string& id) {
+    return std::filesystem::path(data_dir) / "signature-requests" / id;
 }
 
 // Width and height of a PNG from its IHDR chunk.
@@ -371,6 +380,15 @@ BOOST_AUTO_TEST_CASE(reject_cancel_and_expiry_end_a_request_with_a_callback) {
     BOOST_TEST(states[rejected] == "rejected");
     BOOST_TEST(states[cancelled] == "cancelled");
     BOOST_TEST(states[expiring] == "expired");
+    // The sweeper that recorded the expiry deletes the request's files right after.
+    json expired_request;
+    for (int poll = 0; poll < 100; ++poll) {
+        expired_request = https(server, "GET", "/api/v1/signature-requests/" + expiring, bearer(clients.dms)).json();
+        if (!expired_request.at("filesRemovedAt").is_null()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    BOOST_TEST(!expired_request.at("filesRemovedAt").is_null(), expired_request.dump());
+    BOOST_TEST(!std::filesystem::exists(request_folder(server.data_dir(), expiring)));
     auto records = audit_after(server, before);
     BOOST_TEST(audited(records, "signature_request.reject", "ok", rejected));
     BOOST_TEST(audited(records, "signature_request.cancel", "ok", cancelled));
@@ -415,6 +433,95 @@ BOOST_AUTO_TEST_CASE(callbacks_are_retried_and_survive_a_crash) {
     json event = json::parse(received.back().body);
     BOOST_TEST(event.at("request").at("id") == crashed);
     BOOST_TEST(event.at("request").at("state") == "cancelled");
+}
+
+BOOST_AUTO_TEST_CASE(ended_requests_lose_their_files_and_results_go_after_the_retention) {
+    using namespace std::chrono_literals;
+    std::string data_dir, rejected, cancelled, approved;
+    TestDevice phone;
+    {
+        SigndServer server;
+        data_dir = server.data_dir();
+        const auto& clients = mobile_clients(server);
+        add_mobile_signer(server, "mobile-retention", "citizen");
+        enrol(server, "mobile-retention", phone, pin);
+
+        // Rejected and cancelled: the folder is gone once the answer is there, the row stays.
+        rejected = create(server, clients.dms, small_request("mobile-retention", "từ chối")).at("id");
+        cancelled = create(server, clients.dms, small_request("mobile-retention", "hủy")).at("id");
+        BOOST_TEST_REQUIRE(std::filesystem::exists(request_folder(data_dir, rejected)));
+        BOOST_TEST_REQUIRE(std::filesystem::exists(request_folder(data_dir, cancelled)));
+        auto reply = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + rejected + "/reject",
+                                 decision_body(phone, details(server, phone, rejected), Decision::reject));
+        BOOST_TEST_REQUIRE(reply.status == 200, reply.body);
+        BOOST_TEST(!std::filesystem::exists(request_folder(data_dir, rejected)));
+        BOOST_TEST(!reply.json().at("filesRemovedAt").is_null(), reply.body);
+        auto cancel = https(server, "POST", "/api/v1/signature-requests/" + cancelled + "/cancel", bearer(clients.dms));
+        BOOST_TEST_REQUIRE(cancel.status == 200, cancel.body);
+        BOOST_TEST(!std::filesystem::exists(request_folder(data_dir, cancelled)));
+        BOOST_TEST(!cancel.json().at("filesRemovedAt").is_null(), cancel.body);
+        BOOST_TEST(state_of(server, clients.dms, rejected) == "rejected");
+
+        // Approved: the result is there, within the retention period.
+        json body = small_request("mobile-retention", "ký");
+        body["documents"].push_back(pdf_document("Đơn.pdf", {{"page", 1}, {"xMm", 120}, {"yMm", 40}}));
+        approved = create(server, clients.dms, body).at("id");
+        auto done = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + approved + "/approve",
+                                decision_body(phone, details(server, phone, approved), Decision::approve, pin));
+        BOOST_TEST_REQUIRE(done.status == 200, done.body);
+        BOOST_TEST_REQUIRE(done.json().at("state") == "approved", done.body);
+        BOOST_TEST(done.json().at("filesRemovedAt").is_null(), done.body);
+        BOOST_TEST(https(server, "GET", "/api/v1/signature-requests/" + approved + "/documents/1", bearer(clients.dms)).status ==
+                   200);
+        auto preview = device_call(server, phone, "GET", "/api/v1/device/signature-requests/" + approved + "/documents/1/preview");
+        BOOST_TEST(preview.status == 200, preview.body);
+    }
+
+    // With signd stopped, the removal runs at chosen times: just before and just after the
+    // retention period of the approval. A crash's leftover is made too: a rejected request's
+    // folder back on disk, its removal not recorded.
+    {
+        sign::data_folder::DataFolder data(data_dir);
+        auto& requests = data.signature_requests();
+        sign::mobile::RequestFiles files(requests, data.path("signature-requests"), 168h);
+        auto completed = requests.find(approved)->completed_at;
+        BOOST_TEST_REQUIRE(completed.has_value());
+        files.remove_due(*completed + 168h);
+        BOOST_TEST(std::filesystem::exists(request_folder(data_dir, approved)));
+        BOOST_TEST(!requests.find(approved)->files_removed_at.has_value());
+        files.remove_due(*completed + 168h + 1s);
+        BOOST_TEST(!std::filesystem::exists(request_folder(data_dir, approved)));
+        BOOST_TEST((requests.find(approved)->files_removed_at == std::optional(*completed + 168h + 1s)));
+        BOOST_TEST((requests.find(approved)->state == sign::store::RequestState::approved));
+
+        std::filesystem::create_directories(request_folder(data_dir, rejected));
+        write_text_file((request_folder(data_dir, rejected) / "0.original").string(), "left by a crash");
+        data.write_queue().run([&](const sign::store::SqliteDatabase& db) {
+            db.prepare("UPDATE signature_requests SET files_removed_at_us = NULL WHERE id = ?").bind(1, rejected).run();
+        });
+    }
+
+    SigndServer server;
+    const auto& clients = mobile_clients(server);
+    auto shown = https(server, "GET", "/api/v1/signature-requests/" + approved, bearer(clients.dms));
+    BOOST_TEST_REQUIRE(shown.status == 200, shown.body);
+    BOOST_TEST(shown.json().at("state") == "approved");
+    BOOST_TEST(!shown.json().at("filesRemovedAt").is_null(), shown.body);
+    for (int index : {0, 1})
+        require_problem(https(server, "GET", "/api/v1/signature-requests/" + approved + "/documents/" + std::to_string(index),
+                              bearer(clients.dms)),
+                        410, "result_removed");
+    require_problem(device_call(server, phone, "GET", "/api/v1/device/signature-requests/" + approved + "/documents/1/preview"),
+                    404, "no_preview");
+    // The sweeper finds the crash's leftover; it runs once a second, so this waits a few at most.
+    std::string removed_at;
+    for (int poll = 0; poll < 100 && removed_at.empty(); ++poll) {
+        auto read = https(server, "GET", "/api/v1/signature-requests/" + rejected, bearer(clients.dms)).json();
+        if (!read.at("filesRemovedAt").is_null()) removed_at = read.at("filesRemovedAt");
+        else std::this_thread::sleep_for(100ms);
+    }
+    BOOST_TEST(!removed_at.empty());
+    BOOST_TEST(!std::filesystem::exists(request_folder(data_dir, rejected)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

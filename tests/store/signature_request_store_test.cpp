@@ -83,6 +83,7 @@ void check_same(const SignatureRequest& a, const SignatureRequest& b) {
     BOOST_TEST((a.error_detail == b.error_detail));
     BOOST_TEST((a.purpose == b.purpose));
     BOOST_TEST((a.sad_issued_at == b.sad_issued_at));
+    BOOST_TEST((a.files_removed_at == b.files_removed_at));
     BOOST_TEST_REQUIRE(a.documents.size() == b.documents.size());
     for (size_t i = 0; i < a.documents.size(); ++i) {
         BOOST_TEST(a.documents[i].index == b.documents[i].index);
@@ -278,6 +279,58 @@ BOOST_AUTO_TEST_CASE(decisions_and_finishing_move_only_from_their_states) {
     BOOST_TEST(error_code_of([&] { requests.decide("unknown", RequestState::cancelled, now); }) == "unknown_request");
     BOOST_TEST(requests.activated().empty());
     BOOST_TEST(requests.pending_for_signer(signer, now + 2s).empty());
+}
+
+BOOST_AUTO_TEST_CASE(files_are_due_when_a_request_ends_without_a_result_or_its_result_is_old) {
+    TempDir dir("requests");
+    std::string path = (dir / "sign.db").string();
+    const auto retention = 168h;
+    {
+        WriteQueue queue(path);
+        add_signers(queue);
+        SignatureRequestStore requests(queue);
+        for (const char* id : {"pending", "activated", "rejected", "cancelled", "expired", "failed", "approved-old",
+                               "approved-new"})
+            requests.create(request(id, now, 300s));
+        requests.activate("activated", "device-1", approval(1), now + 1s);
+        requests.decide("rejected", RequestState::rejected, now + 4s, std::string("device-1"));
+        requests.decide("cancelled", RequestState::cancelled, now + 3s);
+        requests.decide("expired", RequestState::expired, now + 300s);
+        requests.activate("failed", "device-1", approval(2), now + 1s);
+        requests.finish("failed", RequestState::failed, now + 2s, std::string("signing_failed"), std::string("the token failed"));
+        requests.activate("approved-old", "device-1", approval(3), now + 1s);
+        requests.finish("approved-old", RequestState::approved, now + 10s);
+        requests.activate("approved-new", "device-1", approval(4), now + 1s);
+        requests.finish("approved-new", RequestState::approved, now + 20s);
+
+        // Ended without a result: due at once, oldest first. Approved: only once the retention passed.
+        const std::vector<std::string> unsigned_ones{"failed", "cancelled", "rejected", "expired"};
+        BOOST_TEST((requests.files_due_for_removal(now + 400s, retention, 100) == unsigned_ones));
+        BOOST_TEST((requests.files_due_for_removal(now + 10s + retention, retention, 100) == unsigned_ones));
+        BOOST_TEST((requests.files_due_for_removal(now + 11s + retention, retention, 100) ==
+                    std::vector<std::string>{"failed", "cancelled", "rejected", "approved-old", "expired"}));
+        BOOST_TEST(requests.files_due_for_removal(now + 1h + retention, retention, 100).size() == 6u);
+        BOOST_TEST((requests.files_due_for_removal(now + 1h + retention, retention, 2) ==
+                    std::vector<std::string>{"failed", "cancelled"}));
+        BOOST_TEST((requests.files_due_for_removal(now + 1h + retention, 1h, 100).size() == 6u));
+
+        // Marked once; the first time stays, and marked rows are no longer due.
+        requests.mark_files_removed("failed", now + 500s);
+        requests.mark_files_removed("failed", now + 600s);
+        requests.mark_files_removed("approved-old", now + 11s + retention);
+        BOOST_TEST((requests.find("failed")->files_removed_at == std::optional(now + 500s)));
+        BOOST_TEST(!requests.find("cancelled")->files_removed_at.has_value());
+        BOOST_TEST(error_code_of([&] { requests.mark_files_removed("unknown", now); }) == "unknown_request");
+    }
+    WriteQueue queue(path);
+    SignatureRequestStore requests(queue);
+    BOOST_TEST((requests.find("failed")->files_removed_at == std::optional(now + 500s)));
+    BOOST_TEST((requests.files_due_for_removal(now + 1h + retention, retention, 100) ==
+                std::vector<std::string>{"cancelled", "rejected", "approved-new", "expired"}));
+    // The rows stay, with everything else about them.
+    auto failed = *requests.find("failed");
+    BOOST_TEST((failed.state == RequestState::failed));
+    BOOST_TEST(failed.documents.size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(a_csc_authorization_hands_out_one_sad_even_when_many_race) {

@@ -16,6 +16,11 @@ void ExpirySweeper::start() {
             } catch (const std::exception& error) {
                 std::cerr << "signd: expiring signature requests: " << error.what() << "\n";
             }
+            try {
+                service_.remove_files_due();
+            } catch (const std::exception& error) {
+                std::cerr << "signd: removing the files of ended signature requests: " << error.what() << "\n";
+            }
             lock.lock();
             wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
         }

@@ -26,6 +26,8 @@ nlohmann::json request_json(const store::SignatureRequest& request, std::chrono:
     nlohmann::json completed = nullptr;
     if (request.completed_at) completed = format_utc(*request.completed_at);
     else if (state == "expired") completed = format_utc(request.expires_at);
+    nlohmann::json files_removed = nullptr;
+    if (request.files_removed_at) files_removed = format_utc(*request.files_removed_at);
     return {{"id", request.id},
             {"state", state},
             {"signer", request.signer_id},
@@ -34,6 +36,7 @@ nlohmann::json request_json(const store::SignatureRequest& request, std::chrono:
             {"expiresAt", format_utc(request.expires_at)},
             {"completedAt", completed},
             {"error", error},
+            {"filesRemovedAt", files_removed},
             {"documents", documents}};
 }
 

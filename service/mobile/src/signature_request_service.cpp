@@ -82,11 +82,20 @@ SignatureRequestService::SignatureRequestService(data_folder::DataFolder& data, 
                                                  signing::KeyCache& keys, const Clock& clock, RequestEvents& events,
                                                  RequestLimits limits)
     : data_(data), timestamps_(timestamps), keys_(keys), clock_(clock), events_(events), limits_(limits),
-      preparer_(data, timestamps, clock) {}
+      preparer_(data, timestamps, clock),
+      files_(data.signature_requests(), data.path("signature-requests"), limits.result_retention) {}
 
-fs::path SignatureRequestService::folder_of(const std::string& id) const {
-    return fs::path(data_.path("signature-requests")) / id;
+fs::path SignatureRequestService::folder_of(const std::string& id) const { return files_.folder_of(id); }
+
+void SignatureRequestService::discard_files(const std::string& id) {
+    // The end is committed and answered either way; what is left here, the sweeper removes.
+    try {
+        files_.remove(id, clock_.now());
+    } catch (const std::exception&) {
+    }
 }
+
+std::size_t SignatureRequestService::remove_files_due() { return files_.remove_due(clock_.now()); }
 
 void SignatureRequestService::audit_refusal(const std::string& action, const Actor& actor, const std::string& subject,
                                             const std::string& code, const std::string& hashes) const {
@@ -233,6 +242,7 @@ SignatureRequest SignatureRequestService::cancel(const std::string& id, const st
         audit_refusal(action, {client.id, address}, id, error.code());
         throw;
     }
+    discard_files(id);
     events_.notify();
     return load(id);
 }
@@ -245,9 +255,14 @@ SignedResult SignatureRequestService::result(const std::string& id, const store:
     if (index < 0 || static_cast<std::size_t>(index) >= request.documents.size() ||
         request.purpose == store::RequestPurpose::csc_authorization)
         throw Error(ErrorKind::not_found, "unknown_document", "the request has no signed document " + std::to_string(index));
+    const Error removed(ErrorKind::not_found, "result_removed",
+                        "the signed documents were deleted when their retention period ended");
+    if (request.files_removed_at) throw removed;
     const auto& document = request.documents[static_cast<std::size_t>(index)];
-    return {DocumentPreparer::result_media_type(document.type),
-            read_all(DocumentPreparer::result_path(folder_of(id), index))};
+    fs::path path = DocumentPreparer::result_path(folder_of(id), index);
+    // The sweeper deletes the folder before it records that; a reader in between sees no file.
+    if (!fs::exists(path) && load(id).files_removed_at) throw removed;
+    return {DocumentPreparer::result_media_type(document.type), read_all(path)};
 }
 
 std::vector<SignatureRequest> SignatureRequestService::pending_for(const store::DeviceRecord& device) const {
@@ -279,9 +294,12 @@ std::vector<std::uint8_t> SignatureRequestService::preview(const std::string& id
     if (index < 0 || static_cast<std::size_t>(index) >= request.documents.size() ||
         request.documents[static_cast<std::size_t>(index)].type != "pdf")
         throw Error(ErrorKind::not_found, "no_preview", "only PDF documents have a preview");
+    fs::path original = DocumentPreparer::original_path(folder_of(id), index);
+    if (request.files_removed_at || !fs::exists(original))
+        throw Error(ErrorKind::not_found, "no_preview", "the request's documents have been deleted");
     fs::path cached = folder_of(id) / (std::to_string(index) + ".preview.png");
     if (fs::exists(cached)) return read_all(cached);
-    auto png = render_first_page(DocumentPreparer::original_path(folder_of(id), index));
+    auto png = render_first_page(original);
     data_folder::write_file_atomically(cached.string(), std::string(png.begin(), png.end()), 0600);
     return png;
 }
@@ -386,6 +404,7 @@ SignatureRequest SignatureRequestService::sign_activated(SignatureRequest reques
     data_.signature_requests().finish(request.id, final_request.state, now, final_request.error_code,
                                       final_request.error_detail,
                                       [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+    if (failure) discard_files(request.id);
     events_.notify();
     return load(request.id);
 }
@@ -408,6 +427,7 @@ SignatureRequest SignatureRequestService::reject(const std::string& id, const st
         audit_refusal(action, actor, id, error.code(), hashes_of(request));
         throw;
     }
+    discard_files(id);
     events_.notify();
     return load(id);
 }
@@ -424,6 +444,7 @@ std::size_t SignatureRequestService::expire_due() {
             data_.signature_requests().decide(id, RequestState::expired, now, {}, [&](const store::SqliteDatabase& db) {
                 record_completion(db, final_request, event, now);
             });
+            discard_files(id);
             ++count;
         } catch (const Error& error) {
             if (error.kind() != ErrorKind::conflict) throw;  // decided meanwhile
@@ -446,6 +467,7 @@ std::size_t SignatureRequestService::recover_interrupted() {
         data_.signature_requests().finish(id, RequestState::failed, now, final_request.error_code,
                                           final_request.error_detail,
                                           [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+        discard_files(id);
         ++count;
     }
     return count;

@@ -15,6 +15,7 @@ int mobile_status(const Error& error, bool approving) {
     if (code == "signer_locked") return approving ? 423 : 409;
     if (code == "field_not_found" || code == "signature_image_missing" || code == "image_unreadable") return 400;
     if (code == "base64_document_too_large") return 413;
+    if (code == "result_removed") return 410;
     return status_for(error);
 }
 

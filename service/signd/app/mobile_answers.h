@@ -22,7 +22,7 @@ enum class MobileCaller { client, device };
 
 /// The status of an error on a mobile route: the common mapping, with the contract's exceptions
 /// (403 for scope refusals, 400 for a missing field or image, 423 for a locked signer when
-/// approving, 409 when creating).
+/// approving, 409 when creating, 410 for a result deleted after its retention period).
 int mobile_status(const Error& error, bool approving);
 
 /// Runs `work`, turning what it throws into an RFC 9457 problem; `caller` is filled by the work

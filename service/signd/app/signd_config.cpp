@@ -50,7 +50,8 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
                                              "workers",        "body_limit",       "header_limit",  "max_concurrent",
                                              "header_timeout_ms", "idle_timeout_ms", "body_timeout_ms",
                                              "shutdown_grace_ms", "sad_lifetime_s",    "max_base64_document",
-                                             "signature_request_expiry_s", "signature_request_max_expiry_s"};
+                                             "signature_request_expiry_s", "signature_request_max_expiry_s",
+                                             "signature_result_retention_h"};
     for (const auto& [key, value] : table)
         if (!known.contains(std::string(key.str()))) invalid(path, "unknown key '" + std::string(key.str()) + "'");
     if (auto data = table["data"]) {
@@ -76,6 +77,7 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
     read_number(table, path, "max_base64_document", config.max_base64_document, 1, 64LL << 20);
     read_number(table, path, "signature_request_expiry_s", config.signature_request_expiry_s, 30, 86400);
     read_number(table, path, "signature_request_max_expiry_s", config.signature_request_max_expiry_s, 30, 86400);
+    read_number(table, path, "signature_result_retention_h", config.signature_result_retention_h, 1, 8760);
     check_request_expiry(config, path);
 }
 

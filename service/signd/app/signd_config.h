@@ -18,6 +18,7 @@
 //   max_base64_document = 1048576      # largest document accepted as base64 in JSON, bytes
 //   signature_request_expiry_s = 300   # default life of a mobile signature request, 30 to 86400
 //   signature_request_max_expiry_s = 900  # the longest a client may ask for, 30 to 86400
+//   signature_result_retention_h = 168    # how long signed results are kept, 1 to 8760 hours
 
 #include <cstddef>
 #include <optional>
@@ -34,6 +35,7 @@ struct SigndConfig {
     std::size_t max_base64_document = 1u << 20;
     unsigned signature_request_expiry_s = 300;
     unsigned signature_request_max_expiry_s = 900;
+    unsigned signature_result_retention_h = 168;
 };
 
 /// Refuses a default request expiry above the maximum (invalid_input `invalid_config`, naming `origin`).

@@ -121,10 +121,13 @@ const std::vector<std::string>& schema_migrations() {
         error_code      TEXT,
         error_detail    TEXT,
         purpose         TEXT NOT NULL DEFAULT 'documents',  -- documents, csc_authorization
-        sad_issued_at_us INTEGER        -- csc_authorization: when its one SAD was handed out
+        sad_issued_at_us INTEGER,       -- csc_authorization: when its one SAD was handed out
+        files_removed_at_us INTEGER     -- when its folder under signature-requests/ was deleted
     );
     CREATE INDEX signature_requests_by_signer ON signature_requests(signer_id, state, created_at_us);
     CREATE INDEX signature_requests_by_expiry ON signature_requests(state, expires_at_us);
+    -- The sweeper looks for files to remove every second; rows whose files are gone drop out.
+    CREATE INDEX signature_requests_with_files ON signature_requests(completed_at_us) WHERE files_removed_at_us IS NULL;
     CREATE TABLE request_documents (
         request_id       TEXT NOT NULL REFERENCES signature_requests(id),
         idx              INTEGER NOT NULL,

@@ -19,7 +19,7 @@ RequestState parse_state(const std::string& name) {
 
 const char* const columns =
     "id, client_id, signer_id, display_text, callback_url, state, nonce, created_at_us, expires_at_us, "
-    "completed_at_us, device_id, error_code, error_detail, purpose, sad_issued_at_us";
+    "completed_at_us, device_id, error_code, error_detail, purpose, sad_issued_at_us, files_removed_at_us";
 
 RequestPurpose parse_purpose(const std::string& name) {
     if (name == "documents") return RequestPurpose::documents;
@@ -49,6 +49,7 @@ SignatureRequest read_request(const Statement& row) {
     request.error_detail = optional_text(row, 12);
     request.purpose = parse_purpose(row.text(13));
     if (!row.is_null(14)) request.sad_issued_at = from_microseconds(row.integer(14));
+    if (!row.is_null(15)) request.files_removed_at = from_microseconds(row.integer(15));
     return request;
 }
 
@@ -280,6 +281,29 @@ std::vector<std::string> SignatureRequestStore::activated() const {
     auto query = queue_.reader().prepare(
         "SELECT id FROM signature_requests WHERE state = 'activated' ORDER BY created_at_us, id");
     return ids_of(query);
+}
+
+std::vector<std::string> SignatureRequestStore::files_due_for_removal(std::chrono::system_clock::time_point now,
+                                                                     std::chrono::system_clock::duration retention,
+                                                                     std::size_t limit) const {
+    // completed_at_us is set by every final state, so it orders both kinds; pending and activated
+    // requests still need their files and are never due.
+    auto query = queue_.reader().prepare(
+        "SELECT id FROM signature_requests WHERE files_removed_at_us IS NULL AND "
+        "(state IN ('rejected', 'cancelled', 'expired', 'failed') OR (state = 'approved' AND completed_at_us < ?)) "
+        "ORDER BY completed_at_us, id LIMIT ?");
+    query.bind(1, to_microseconds(now - retention)).bind(2, static_cast<int64_t>(limit));
+    return ids_of(query);
+}
+
+void SignatureRequestStore::mark_files_removed(const std::string& id, std::chrono::system_clock::time_point now) {
+    queue_.run([&](const SqliteDatabase& database) {
+        database.prepare("UPDATE signature_requests SET files_removed_at_us = ? WHERE id = ? AND files_removed_at_us IS NULL")
+            .bind(1, to_microseconds(now))
+            .bind(2, id)
+            .run();
+        if (database.changes() != 1) current_on(database, id);
+    });
 }
 
 }  // namespace sign::store

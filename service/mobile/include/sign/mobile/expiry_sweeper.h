@@ -1,7 +1,9 @@
 #pragma once
 // Records the expiry of pending requests past their time, once a second, so
 // that each expiry is audited and its callback sent even when nobody reads
-// the request.
+// the request. On the same schedule it deletes the files of requests that
+// ended without a result (left by a crash before their deletion) and of
+// signed results past the retention period.
 
 #include <condition_variable>
 #include <mutex>

@@ -20,6 +20,7 @@
 #include "sign/mobile/approval_challenge.h"
 #include "sign/mobile/document_preparer.h"
 #include "sign/mobile/request_events.h"
+#include "sign/mobile/request_files.h"
 #include "sign/signing/key_cache.h"
 #include "sign/store/client_store.h"
 #include "sign/store/device_store.h"
@@ -40,10 +41,12 @@ struct NewSignatureRequest {
     store::RequestPurpose purpose = store::RequestPurpose::documents;
 };
 
-/// How long requests live (signd.toml signature_request_expiry_s and _max_expiry_s).
+/// How long requests live (signd.toml signature_request_expiry_s and _max_expiry_s), and how long
+/// their signed results are kept (signature_result_retention_h).
 struct RequestLimits {
     std::chrono::seconds default_expiry{300};
     std::chrono::seconds max_expiry{900};
+    std::chrono::hours result_retention = RequestFiles::default_retention;
 };
 
 /// Who asks, for the audit log: a client id or "device:<id>", and the remote address.
@@ -82,7 +85,7 @@ public:
     /// pending → cancelled by its client. Throws conflict `request_not_pending`, `request_expired`.
     store::SignatureRequest cancel(const std::string& id, const store::ClientRecord& client, const std::string& address);
     /// The signed document `index` of an approved request. Throws conflict `request_not_approved`,
-    /// not_found `unknown_document`.
+    /// not_found `unknown_document`, not_found `result_removed` once the retention period has passed.
     SignedResult result(const std::string& id, const store::ClientRecord& client, const std::string& address, int index) const;
 
     /// The device's signer's pending requests, newest first.
@@ -94,7 +97,7 @@ public:
     /// The display name of the client that asked.
     std::string client_name(const store::SignatureRequest& request) const;
     /// PNG of the first page of PDF document `index`, rendered once and kept beside the request's
-    /// files. Throws not_found `no_preview` for other types.
+    /// files. Throws not_found `no_preview` for other types and once the request's files are gone.
     std::vector<std::uint8_t> preview(const std::string& id, const store::DeviceRecord& device, const std::string& address,
                                       int index) const;
 
@@ -113,6 +116,9 @@ public:
     /// At start-up: requests left activated by a crash become failed `interrupted`; they are never
     /// signed again. Returns how many.
     std::size_t recover_interrupted();
+    /// Deletes the folders of requests that ended without a result and of results past the
+    /// retention period (a batch per call). Returns how many.
+    std::size_t remove_files_due();
 
     const RequestLimits& limits() const { return limits_; }
     /// The folder of a request's working and result files.
@@ -135,6 +141,8 @@ private:
     store::SignatureRequest authorize_activated(store::SignatureRequest request, const Actor& actor);
     void audit_refusal(const std::string& action, const Actor& actor, const std::string& subject, const std::string& code,
                        const std::string& hashes = {}) const;
+    /// Right after a request's end without a result was recorded: its files go.
+    void discard_files(const std::string& id);
 
     data_folder::DataFolder& data_;
     data_folder::LocalTimestamps& timestamps_;
@@ -143,6 +151,7 @@ private:
     RequestEvents& events_;
     RequestLimits limits_;
     DocumentPreparer preparer_;
+    RequestFiles files_;
 };
 
 }  // namespace sign::mobile

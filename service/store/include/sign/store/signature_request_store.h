@@ -62,6 +62,8 @@ struct SignatureRequest {
     RequestPurpose purpose = RequestPurpose::documents;
     /// csc_authorization: when its SAD was handed out (there is never a second).
     std::optional<std::chrono::system_clock::time_point> sad_issued_at;
+    /// When its files (documents, previews, results) were deleted; the row and its audit stay.
+    std::optional<std::chrono::system_clock::time_point> files_removed_at;
 };
 
 class SignatureRequestStore {
@@ -113,6 +115,16 @@ public:
 
     /// Ids of requests left activated (a crash between activation and finishing), for start-up.
     std::vector<std::string> activated() const;
+
+    /// Ids of at most `limit` requests whose files are still there and due to go at `now`: those
+    /// ended rejected, cancelled, expired or failed, and those approved before `now - retention`.
+    /// Oldest first.
+    std::vector<std::string> files_due_for_removal(std::chrono::system_clock::time_point now,
+                                                   std::chrono::system_clock::duration retention, std::size_t limit) const;
+
+    /// Records that the files of request `id` were deleted at `now`. Idempotent: a second call keeps
+    /// the first time. Throws not_found `unknown_request`.
+    void mark_files_removed(const std::string& id, std::chrono::system_clock::time_point now);
 
 private:
     WriteQueue& queue_;
