@@ -34,7 +34,9 @@ BOOST_AUTO_TEST_CASE(settings_come_from_the_config_file_and_flags_override_them)
 
 BOOST_AUTO_TEST_CASE(an_unknown_or_mistyped_setting_stops_signd_at_start) {
     TempDir work("bad-config");
-    for (std::string content : {"body_limt = 1000\n", "port = \"8443\"\n", "max_concurrent = 0\n", "port = \n"}) {
+    for (std::string content : {"body_limt = 1000\n", "port = \"8443\"\n", "max_concurrent = 0\n", "port = \n",
+                                "signature_request_expiry_s = 10\n", "signature_request_max_expiry_s = 100000\n",
+                                "signature_result_retention_h = 0\n", "signature_result_retention_h = 8761\n"}) {
         std::string file = (work / "signd.toml").string();
         write_text_file(file, content);
         auto result = run_command({SIGND_PATH, "--data", (work / "nowhere").string(), "--config", file});

@@ -383,7 +383,7 @@ BOOST_AUTO_TEST_CASE(reject_cancel_and_expiry_end_a_request_with_a_callback) {
     // The sweeper that recorded the expiry deletes the request's files right after.
     json expired_request;
     for (int poll = 0; poll < 100; ++poll) {
-        expired_request = https(server, "GET", "/api/v1/signature-requests/" + expiring, bearer(clients.dms)).json();
+        expired_request = https(server, "GET", "/api/v1/signature-requests/" + expiring, bearer(dms)).json();
         if (!expired_request.at("filesRemovedAt").is_null()) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
