@@ -43,6 +43,7 @@ struct Flags {
     std::optional<std::string> listen;
     std::optional<unsigned short> port;
     std::optional<unsigned> threads;
+    std::optional<unsigned> workers;
     std::optional<std::size_t> body_limit;
     std::optional<unsigned> max_concurrent;
     std::optional<long> header_timeout_ms;
@@ -74,6 +75,7 @@ SigndConfig resolve_config(const Flags& flags) {
     if (flags.listen) server.address = *flags.listen;
     if (flags.port) server.port = *flags.port;
     if (flags.threads) server.threads = *flags.threads;
+    if (flags.workers) server.worker_threads = *flags.workers;
     if (flags.body_limit) server.body_limit = *flags.body_limit;
     if (flags.max_concurrent) server.max_concurrent_requests = *flags.max_concurrent;
     if (flags.header_timeout_ms) server.header_timeout = std::chrono::milliseconds(*flags.header_timeout_ms);
@@ -179,6 +181,9 @@ int main(int argc, char** argv) {
     app.add_option("--listen", flags.listen, "Address to listen on (default: 127.0.0.1)");
     app.add_option("--port", flags.port, "Port for HTTPS and plain HTTP (default: 8443; 0 picks a free one)");
     app.add_option("--threads", flags.threads, "I/O threads (default: 2)")->check(CLI::Range(1, 256));
+    app.add_option("--workers", flags.workers,
+                   "Handler threads, where signing and long polls wait; a quarter of them may long-poll (default: 16)")
+        ->check(CLI::Range(1, 1024));
     app.add_option("--body-limit", flags.body_limit, "Largest request body in bytes (default: 64 MiB)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 34));
     app.add_option("--max-concurrent", flags.max_concurrent, "Requests in progress before 503 (default: 64)")

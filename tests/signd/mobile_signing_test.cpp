@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <future>
 
 #include "api_support.h"
 #include "mobile_support.h"
@@ -328,6 +329,41 @@ BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_the_signer_across_a_restart) {
     require_problem(refused, 409, "signer_locked");
     auto records = audit_after(server, before);
     BOOST_TEST(audited(records, "signature_request.approve", "signer_locked", id));
+}
+
+BOOST_AUTO_TEST_CASE(a_poll_that_cannot_wait_tells_the_phone_when_to_come_back) {
+    // Four handler threads: one of them may hold a long poll.
+    SigndServer server{"--workers", "4"};
+    const auto& clients = mobile_clients(server);
+    add_mobile_signer(server, "mobile-waiting", "citizen");
+    add_mobile_signer(server, "mobile-second", "citizen");
+    TestDevice waiting, second;
+    enrol(server, "mobile-waiting", waiting, pin);
+    enrol(server, "mobile-second", second, pin);
+    const std::string list = "/api/v1/device/signature-requests?wait=25";
+
+    // The first phone polls until its poll is held (the second phone's probes may take the slot
+    // for a second now and then); the second probes until it is told to come back later.
+    auto held = std::async(std::launch::async, [&] {
+        Reply reply;
+        do reply = device_call(server, waiting, "GET", list);
+        while (reply.status == 200 && reply.headers.count("retry-after") != 0);
+        return reply;
+    });
+    Reply refused;
+    for (int attempt = 0; attempt < 200 && refused.headers.count("retry-after") == 0; ++attempt)
+        refused = device_call(server, second, "GET", "/api/v1/device/signature-requests?wait=1");
+    BOOST_TEST_REQUIRE(refused.status == 200, refused.body);
+    BOOST_TEST(refused.headers["retry-after"] == "2");
+    BOOST_TEST(refused.json().at("requests").empty());
+
+    // The held poll ends with the request that arrives, and without Retry-After.
+    std::string id = create(server, clients.dms, small_request("mobile-waiting", "chờ")).at("id");
+    Reply answer = held.get();
+    BOOST_TEST_REQUIRE(answer.status == 200, answer.body);
+    BOOST_TEST_REQUIRE(answer.json().at("requests").size() == 1u, answer.body);
+    BOOST_TEST(answer.json().at("requests")[0].at("id") == id);
+    BOOST_TEST(answer.headers.count("retry-after") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(reject_cancel_and_expiry_end_a_request_with_a_callback) {

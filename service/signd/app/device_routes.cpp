@@ -76,16 +76,18 @@ public:
             caller_id = "device:" + device.id;
             auto wait = wait_seconds(request);
             auto pending = context_.signature_requests.pending_for(device);
-            if (wait && pending.empty()) {
-                long_poll(context_, *wait, std::nullopt, [&] {
+            bool waited = true;
+            if (wait && pending.empty())
+                waited = long_poll(context_, *wait, std::nullopt, [&] {
                     pending = context_.signature_requests.pending_for(device);
                     return pending.empty();
                 });
-            }
             json requests = json::array();
             auto now = context_.clock.now();
             for (const auto& pending_request : pending) requests.push_back(mobile::request_json(pending_request, now));
-            return HttpResponse::json(200, {{"requests", requests}});
+            auto response = HttpResponse::json(200, {{"requests", requests}});
+            if (!waited) retry_after(response);
+            return response;
         });
     }
 

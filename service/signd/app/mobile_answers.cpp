@@ -60,23 +60,26 @@ std::optional<int> wait_seconds(const HttpRequest& request) {
     return seconds;
 }
 
-void long_poll(ServiceContext& context, int seconds, std::optional<std::chrono::system_clock::time_point> until,
+bool long_poll(ServiceContext& context, int seconds, std::optional<std::chrono::system_clock::time_point> until,
                const std::function<bool()>& keep_waiting) {
+    if (!keep_waiting()) return true;
     auto slot = context.request_events.try_slot();
-    if (!slot) return;
+    if (!slot) return false;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     if (until) {
         auto left = *until - context.clock.now();
-        if (left <= std::chrono::system_clock::duration::zero()) return;
+        if (left <= std::chrono::system_clock::duration::zero()) return true;
         deadline = std::min(deadline, std::chrono::steady_clock::now() +
                                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(left));
     }
     while (true) {
         // The version is read before the state, so a change between the two still wakes the wait.
         auto seen = context.request_events.version();
-        if (!keep_waiting()) return;
-        if (!slot.wait(seen, deadline)) return;
+        if (!keep_waiting()) return true;
+        if (!slot.wait(seen, deadline)) return true;
     }
 }
+
+void retry_after(HttpResponse& response) { response.headers.emplace_back("Retry-After", "2"); }
 
 }  // namespace sign::signd

@@ -37,8 +37,13 @@ nlohmann::json json_object_body(const HttpRequest& request);
 std::optional<int> wait_seconds(const HttpRequest& request);
 
 /// Blocks while `keep_waiting()` holds, for at most `seconds` and never past `until`, waking on
-/// each request change; answers at once when too many already wait.
-void long_poll(ServiceContext& context, int seconds, std::optional<std::chrono::system_clock::time_point> until,
+/// each request change. Each wait holds a handler thread, so only a quarter of them may wait at
+/// once: beyond that it returns false at once, and the caller adds `Retry-After` (retry_after())
+/// so that clients pause instead of polling in a tight loop.
+bool long_poll(ServiceContext& context, int seconds, std::optional<std::chrono::system_clock::time_point> until,
                const std::function<bool()>& keep_waiting);
+
+/// Adds `Retry-After: 2` to a long-poll answer that could not wait.
+void retry_after(HttpResponse& response);
 
 }  // namespace sign::signd

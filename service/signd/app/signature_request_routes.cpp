@@ -145,13 +145,15 @@ public:
             auto wait = wait_seconds(request);
             const std::string& id = request.params.at("id");
             auto found = context_.signature_requests.for_client(id, caller.client, request.client_address);
-            if (wait) {
-                long_poll(context_, *wait, found.expires_at, [&] {
+            bool waited = true;
+            if (wait)
+                waited = long_poll(context_, *wait, found.expires_at, [&] {
                     found = context_.signature_requests.for_client(id, caller.client, request.client_address);
                     return mobile::public_state(found, context_.clock.now()) == "pending";
                 });
-            }
-            return HttpResponse::json(200, mobile::request_json(found, context_.clock.now()));
+            auto response = HttpResponse::json(200, mobile::request_json(found, context_.clock.now()));
+            if (!waited) retry_after(response);
+            return response;
         });
     }
 

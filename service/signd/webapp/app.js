@@ -342,7 +342,10 @@ async function pollLoop(signal) {
       failures = 0;
       if (app.message && errorCode(app.message.error) === 'network') clearMessage();
       renderRequests();
-      if (app.requests.length) await pause(NON_EMPTY_REPOLL_MS, signal);
+      // A busy server answers at once with Retry-After instead of holding the poll.
+      const retryAfter = Number(response.headers.get('Retry-After'));
+      if (retryAfter > 0) await pause(1000 * retryAfter, signal);
+      else if (app.requests.length) await pause(NON_EMPTY_REPOLL_MS, signal);
     } catch (error) {
       if (signal.aborted) return;
       if (error?.code === 'device_revoked') return;
