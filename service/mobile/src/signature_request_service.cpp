@@ -116,6 +116,15 @@ SignerIdentity SignatureRequestService::identity_of(const store::SignerRecord& s
     return SignerIdentity{keys_.key(signer.key_uri), std::move(certificate), std::move(chain), signer.id};
 }
 
+void SignatureRequestService::check_identity(const SignerIdentity& identity,
+                                             std::chrono::system_clock::time_point now) const {
+    DocumentSigning signing = signer_signing(identity.key);
+    std::vector<Certificate> chain;
+    for (const auto& ca : identity.chain) chain.push_back(ca.copy());
+    check_signer(Signer{identity.key, identity.certificate.copy(), std::move(chain), signing.scheme, signing.digest_name},
+                 &data_.store(), now);
+}
+
 SignatureRequest SignatureRequestService::load(const std::string& id) const {
     auto request = data_.signature_requests().find(id);
     if (!request) throw Error(ErrorKind::not_found, "unknown_request", "there is no signature request " + id);
@@ -176,13 +185,7 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
             throw Error(ErrorKind::conflict, "signer_has_no_device", "the signer has no enrolled device to approve on");
 
         SignerIdentity identity = identity_of(*signer);
-        DocumentSigning signing = signer_signing(identity.key);
-        {
-            std::vector<Certificate> chain;
-            for (const auto& ca : identity.chain) chain.push_back(ca.copy());
-            check_signer(Signer{identity.key, identity.certificate.copy(), std::move(chain), signing.scheme, signing.digest_name},
-                         &data_.store(), now);
-        }
+        check_identity(identity, now);
 
         request.client_id = client.id;
         request.signer_id = signer->id;
@@ -370,11 +373,7 @@ SignatureRequest SignatureRequestService::sign_activated(SignatureRequest reques
         auto signer = data_.signers().find(request.signer_id);
         if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "the request's signer no longer exists");
         SignerIdentity identity = identity_of(*signer);
-        DocumentSigning signing = signer_signing(identity.key);
-        std::vector<Certificate> chain;
-        for (const auto& ca : identity.chain) chain.push_back(ca.copy());
-        check_signer(Signer{identity.key, identity.certificate.copy(), std::move(chain), signing.scheme, signing.digest_name},
-                     &data_.store(), clock_.now());
+        check_identity(identity, clock_.now());
         // Exactly the stored digests, once each.
         std::vector<std::vector<std::uint8_t>> values;
         for (const auto& document : request.documents) {
