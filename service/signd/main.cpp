@@ -158,10 +158,11 @@ int serve(const Flags& flags) {
         }
     };
 
+    // Long polls answer at once when the drain starts rather than hold it for up to 25 s.
+    config.server.on_drain = [&context] { context.request_events.close(); };
     Server server(config.server, router, metrics, on_rejection);
     std::cout << "signd listening on https://" << config.server.address << ":" << server.port() << std::endl;
     server.run();
-    context.request_events.close();
     sweeper.stop();
     callbacks.stop();
     std::cerr << "signd: stopped" << std::endl;

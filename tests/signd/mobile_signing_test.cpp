@@ -43,6 +43,31 @@ std::string callback_client(const SigndServer& server, const CallbackReceiver& r
                       {"--signer", "*", "--callback-url", receiver.url()});
 }
 
+// A device's long poll (?wait=25) holding the only slot of a signd started with --workers 4, and
+// the answer another device got meanwhile: told to come back later.
+struct HeldPoll {
+    std::future<Reply> poll;
+    Reply refused;
+};
+
+HeldPoll hold_the_only_poll(const SigndServer& server, const TestDevice& waiting, const TestDevice& prober) {
+    HeldPoll held;
+    // The waiting phone polls until its poll is held (the prober's one-second polls may take the
+    // slot now and then); the prober polls until it is told to come back later, which it is only
+    // while the other poll holds the slot.
+    held.poll = std::async(std::launch::async, [&server, &waiting] {
+        Reply reply;
+        do reply = device_call(server, waiting, "GET", "/api/v1/device/signature-requests?wait=25");
+        while (reply.status == 200 && reply.headers.count("retry-after") != 0);
+        return reply;
+    });
+    for (int attempt = 0; attempt < 200 && held.refused.headers.count("retry-after") == 0; ++attempt)
+        held.refused = device_call(server, prober, "GET", "/api/v1/device/signature-requests?wait=1");
+    BOOST_TEST_REQUIRE(held.refused.status == 200, held.refused.body);
+    BOOST_TEST_REQUIRE(held.refused.headers.count("retry-after") == 1u, "the waiting poll never held the slot");
+    return held;
+}
+
 void require_problem(const Reply& reply, int status, const std::string& code) {
     BOOST_TEST(reply.status == status, reply.body);
     BOOST_TEST(reply.content_type == "application/problem+json", reply.content_type);
@@ -332,7 +357,6 @@ BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_the_signer_across_a_restart) {
 }
 
 BOOST_AUTO_TEST_CASE(a_poll_that_cannot_wait_tells_the_phone_when_to_come_back) {
-    // Four handler threads: one of them may hold a long poll.
     SigndServer server{"--workers", "4"};
     const auto& clients = mobile_clients(server);
     add_mobile_signer(server, "mobile-waiting", "citizen");
@@ -340,30 +364,35 @@ BOOST_AUTO_TEST_CASE(a_poll_that_cannot_wait_tells_the_phone_when_to_come_back) 
     TestDevice waiting, second;
     enrol(server, "mobile-waiting", waiting, pin);
     enrol(server, "mobile-second", second, pin);
-    const std::string list = "/api/v1/device/signature-requests?wait=25";
 
-    // The first phone polls until its poll is held (the second phone's probes may take the slot
-    // for a second now and then); the second probes until it is told to come back later.
-    auto held = std::async(std::launch::async, [&] {
-        Reply reply;
-        do reply = device_call(server, waiting, "GET", list);
-        while (reply.status == 200 && reply.headers.count("retry-after") != 0);
-        return reply;
-    });
-    Reply refused;
-    for (int attempt = 0; attempt < 200 && refused.headers.count("retry-after") == 0; ++attempt)
-        refused = device_call(server, second, "GET", "/api/v1/device/signature-requests?wait=1");
-    BOOST_TEST_REQUIRE(refused.status == 200, refused.body);
-    BOOST_TEST(refused.headers["retry-after"] == "2");
-    BOOST_TEST(refused.json().at("requests").empty());
+    HeldPoll held = hold_the_only_poll(server, waiting, second);
+    BOOST_TEST(held.refused.headers["retry-after"] == "2");
+    BOOST_TEST(held.refused.json().at("requests").empty());
 
     // The held poll ends with the request that arrives, and without Retry-After.
     std::string id = create(server, clients.dms, small_request("mobile-waiting", "chờ")).at("id");
-    Reply answer = held.get();
+    Reply answer = held.poll.get();
     BOOST_TEST_REQUIRE(answer.status == 200, answer.body);
     BOOST_TEST_REQUIRE(answer.json().at("requests").size() == 1u, answer.body);
     BOOST_TEST(answer.json().at("requests")[0].at("id") == id);
     BOOST_TEST(answer.headers.count("retry-after") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_answers_a_held_poll_instead_of_waiting_for_it) {
+    SigndServer server{"--workers", "4"};
+    add_mobile_signer(server, "mobile-stopping", "citizen");
+    add_mobile_signer(server, "mobile-prober", "citizen");
+    TestDevice stopping, prober;
+    enrol(server, "mobile-stopping", stopping, pin);
+    enrol(server, "mobile-prober", prober, pin);
+
+    HeldPoll held = hold_the_only_poll(server, stopping, prober);
+    server.terminate();
+    // The poll asked for 25 s; signd answers it and exits well before.
+    BOOST_TEST(server.wait_for_exit(std::chrono::seconds(10)) == 0);
+    Reply answer = held.poll.get();
+    BOOST_TEST(answer.status == 200, answer.body);
+    BOOST_TEST(answer.json().at("requests").empty(), answer.body);
 }
 
 BOOST_AUTO_TEST_CASE(reject_cancel_and_expiry_end_a_request_with_a_callback) {

@@ -563,6 +563,7 @@ void Server::State::begin_drain() {
     if (stopping.exchange(true)) return;
     beast::error_code ignored;
     acceptor.close(ignored);
+    if (options.on_drain) options.on_drain();
     drain_deadline = Clock::now() + options.shutdown_grace;
     check_drained();
 }

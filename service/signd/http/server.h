@@ -50,6 +50,9 @@ struct ServerOptions {
     unsigned max_concurrent_requests = 64;
     std::chrono::milliseconds shutdown_grace{30'000};
     TlsMaterial tls;
+    /// Called once when the drain starts (SIGTERM, SIGINT or stop()), so that handlers waiting on
+    /// something, such as long polls, can answer now instead of holding the drain.
+    std::function<void()> on_drain;
 };
 
 /// Called for each request refused before any handler ran, with the reason code (path_traversal,
