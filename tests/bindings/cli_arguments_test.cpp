@@ -1,4 +1,4 @@
-// The CLI's command line, offline: request ids that look like options, and the usage exit code.
+// The CLI's command line, offline: ids after "--", and the usage exit code.
 
 #include <boost/test/unit_test.hpp>
 
@@ -21,15 +21,15 @@ CommandResult signmobile(const std::vector<std::string>& args) {
 
 BOOST_AUTO_TEST_SUITE(cli_arguments)
 
-BOOST_AUTO_TEST_CASE(ids_starting_with_a_dash_are_ids) {
+BOOST_AUTO_TEST_CASE(an_id_after_a_double_dash_is_an_id) {
     TempDir dir("signmobile-cli");
     auto profile = (dir / "none").string();
     // Parsed fine; what fails is the missing profile (exit 3), not the command line (exit 2).
-    for (const std::string id : {"-b3xQ9mK2pL7vN4tR8sW1a", "--3xQ9mK2pL7vN4tR8sW1a"}) {
-        auto shown = signmobile({"--profile", profile, "request", "show", id});
+    for (const std::string id : {"b3xQ9mK2pL7vN4tR8sW1aA", "-b3xQ9mK2pL7vN4tR8sW1a"}) {
+        auto shown = signmobile({"--profile", profile, "request", "show", "--", id});
         BOOST_TEST(shown.exit_code == 3, shown.output);
         BOOST_TEST(shown.output.find("no device profile") != std::string::npos, shown.output);
-        auto approved = signmobile({"--profile", profile, "request", "approve", id, "--pin-file", "/nonexistent"});
+        auto approved = signmobile({"--profile", profile, "request", "approve", "--pin-file", "/nonexistent", "--", id});
         BOOST_TEST(approved.exit_code == 3, approved.output);
     }
 }

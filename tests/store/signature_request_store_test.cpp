@@ -248,7 +248,10 @@ BOOST_AUTO_TEST_CASE(decisions_and_finishing_move_only_from_their_states) {
     // Newest first, only the signer's own.
     auto pending = requests.pending_for_signer(signer, now);
     BOOST_TEST_REQUIRE(pending.size() == 3u);
-    BOOST_TEST(pending[0].documents.size() == 2u);
+    BOOST_TEST_REQUIRE(pending[0].documents.size() == 2u);
+    BOOST_TEST(pending[0].documents[0].digest == requests.find(pending[0].id)->documents[0].digest);
+    BOOST_TEST(pending[0].documents[0].preparation.empty());  // lists leave the preparations out
+    BOOST_TEST(!requests.find(pending[0].id)->documents[0].preparation.empty());
     BOOST_TEST(requests.pending_for_signer("leader-binh", now).size() == 1u);
 
     requests.decide("rejected", RequestState::rejected, now + 1s, std::string("device-1"));

@@ -3,7 +3,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -268,31 +267,6 @@ void reject_request(const Options& options) {
     report_decision(options, result, "rejected");
 }
 
-// Request ids are base64url, and one in 32 starts with '-', which the parser would take for an
-// option. Such an id (22 base64url characters, not an option's value) is moved behind "--".
-std::vector<std::string> protect_request_ids(int argc, char** argv) {
-    static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    static const std::vector<std::string> with_value = {"--profile", "--server", "--ca",   "--code",    "--pin-file",
-                                                        "--name",    "--wait",   "--preview", "--document"};
-    std::vector<std::string> args(argv, argv + argc);
-    std::optional<std::string> id;
-    for (size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "--") return args;
-        bool option_value = std::find(with_value.begin(), with_value.end(), args[i - 1]) != with_value.end();
-        if (!id && !option_value && args[i].size() == 22 && args[i][0] == '-' &&
-            args[i].find_first_not_of(alphabet) == std::string::npos) {
-            id = args[i];
-            args.erase(args.begin() + static_cast<long>(i));
-            --i;
-        }
-    }
-    if (id) {
-        args.push_back("--");
-        args.push_back(*id);
-    }
-    return args;
-}
-
 }  // namespace
 }  // namespace signmobile::cli
 
@@ -351,10 +325,8 @@ int main(int argc, char** argv) {
     reject_cmd->callback([&] { command = reject_request; });
 
     try {
-        auto args = protect_request_ids(argc, argv);
-        std::vector<const char*> pointers;
-        for (const auto& arg : args) pointers.push_back(arg.c_str());
-        app.parse(static_cast<int>(pointers.size()), pointers.data());
+        // signd's ids never start with '-'; "--" still ends the options for any other id.
+        app.parse(argc, argv);
         if (command) command(options);
         return exit_ok;
     } catch (const CLI::ParseError& error) {

@@ -3,6 +3,8 @@
 // digests the city's CA and signers accept. Every issuance and every request
 // goes through these checks before anything is signed.
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include <openssl/evp.h>
@@ -17,6 +19,11 @@ void check_key(const EVP_PKEY* public_key);
 /// Returns the digest for sha256/384/512 or sha3-256/384/512 (any case, with or without '-');
 /// throws policy `weak_digest` for SHA-1, MD5, SHA-224 and policy `unsupported_digest` otherwise.
 const EVP_MD* check_digest(std::string_view name);
+
+/// The name ("sha256", "sha3-384", ...) of the digest a dotted OID names, when it is one check_digest
+/// accepts (SHA-256/384/512, SHA3-256/384/512); nullopt for any other OID. For remote hashes
+/// (CSC hashAlgorithmOID, RSASSA-PSS parameters, time-stamp requests).
+std::optional<std::string> accepted_digest_for_oid(std::string_view oid);
 
 /// Checks the digest inside a signature AlgorithmIdentifier (PKCS#1 v1.5, RSA-PSS or ECDSA),
 /// e.g. of a CSR, with the same rules as check_digest.

@@ -80,6 +80,20 @@ const EVP_MD* check_digest(std::string_view name) {
                 "unknown digest '" + std::string(name) + "': use sha256, sha384, sha512 or sha3-256/384/512");
 }
 
+std::optional<std::string> accepted_digest_for_oid(std::string_view oid) {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> accepted{{
+        {"2.16.840.1.101.3.4.2.1", "sha256"},
+        {"2.16.840.1.101.3.4.2.2", "sha384"},
+        {"2.16.840.1.101.3.4.2.3", "sha512"},
+        {"2.16.840.1.101.3.4.2.8", "sha3-256"},
+        {"2.16.840.1.101.3.4.2.9", "sha3-384"},
+        {"2.16.840.1.101.3.4.2.10", "sha3-512"},
+    }};
+    for (const auto& [dotted, name] : accepted)
+        if (dotted == oid) return std::string(name);
+    return std::nullopt;
+}
+
 void check_signature_algorithm(const X509_ALGOR* algorithm) {
     const ASN1_OBJECT* object = nullptr;
     int parameter_type = 0;

@@ -11,6 +11,7 @@
 #include "sign/cades.h"
 #include "sign/data_folder/atomic_file.h"
 #include "sign/error.h"
+#include "sign/key_policy.h"
 #include "sign/mobile/signature_image.h"
 #include "sign/pades.h"
 #include "sign/signer_checks.h"
@@ -49,17 +50,6 @@ DecodedPreparation decode_preparation(const std::vector<std::uint8_t>& blob) {
     return decoded;
 }
 
-Signer signer_for(const SignerIdentity& identity, const DocumentSigning& signing) {
-    std::vector<Certificate> chain;
-    for (const auto& ca : identity.chain) chain.push_back(ca.copy());
-    return Signer{identity.key, identity.certificate.copy(), std::move(chain), signing.scheme, signing.digest_name};
-}
-
-std::size_t digest_size(const std::string& name) {
-    const EVP_MD* md = EVP_get_digestbyname(name.c_str());
-    return md ? static_cast<std::size_t>(EVP_MD_get_size(md)) : 0;
-}
-
 bool is_hash_algorithm(const std::string& name) {
     return name == "sha256" || name == "sha384" || name == "sha512" || name == "sha3-256" || name == "sha3-384" ||
            name == "sha3-512";
@@ -92,6 +82,12 @@ void write_bytes(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
 }
 
 }  // namespace
+
+Signer SignerIdentity::signer(const DocumentSigning& signing) const {
+    std::vector<Certificate> copies;
+    for (const auto& ca : chain) copies.push_back(ca.copy());
+    return Signer{key, certificate.copy(), std::move(copies), signing.scheme, signing.digest_name};
+}
 
 DocumentSigning signer_signing(const SigningKey& key) {
     EvpPkeyPtr public_key = key.public_key();
@@ -131,10 +127,10 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
     if (input.type == "hash") {
         if (!is_hash_algorithm(input.hash_algorithm))
             invalid_document(index, "hashAlgorithm is sha256, sha384, sha512, sha3-256, sha3-384 or sha3-512");
-        if (input.hash.size() != digest_size(input.hash_algorithm))
+        if (input.hash.size() != static_cast<std::size_t>(EVP_MD_get_size(check_digest(input.hash_algorithm))))
             invalid_document(index, "the hash is not as long as a " + input.hash_algorithm + " hash");
         signing.digest_name = input.hash_algorithm;
-        check_signer(signer_for(identity, signing), &data_.store(), clock_.now());
+        check_signer(identity.signer(signing), &data_.store(), clock_.now());
         prepared = PreparedSignature{input.hash, signing.digest_name, signing.scheme, {}};
         document.sha256 = input.hash;
     } else {
@@ -164,7 +160,7 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
                 }
             }
             prepared = prepare_pades(original, folder / (std::to_string(index) + ".prepared.pdf"),
-                                     signer_for(identity, signing), clock_, options, &timestamps_.client());
+                                     identity.signer(signing), clock_, options, &timestamps_.client());
         } else if (input.type == "xml") {
             // XML-DSig verifiers in use cannot check RSA-PSS: XML takes PKCS#1 v1.5 from RSA keys.
             if (signing.scheme == SignatureScheme::rsa_pss) signing.scheme = SignatureScheme::rsa_pkcs1v15;
@@ -172,10 +168,10 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
             options.packaging = XadesPackaging::enveloped;
             options.level = SignatureLevel::b_t;
             options.registry = &data_.store();
-            prepared = prepare_xades(signer_for(identity, signing), input.content, options, clock_);
+            prepared = prepare_xades(identity.signer(signing), input.content, options, clock_);
         } else if (input.type == "file") {
             CadesOptions options{.detached = true, .level = SignatureLevel::b_t, .registry = &data_.store()};
-            prepared = prepare_cades(signer_for(identity, signing), input.content, options, clock_.now());
+            prepared = prepare_cades(identity.signer(signing), input.content, options, clock_.now());
         } else {
             invalid_document(index, "type is pdf, xml, file or hash");
         }

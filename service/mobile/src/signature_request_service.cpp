@@ -116,15 +116,6 @@ SignerIdentity SignatureRequestService::identity_of(const store::SignerRecord& s
     return SignerIdentity{keys_.key(signer.key_uri), std::move(certificate), std::move(chain), signer.id};
 }
 
-void SignatureRequestService::check_identity(const SignerIdentity& identity,
-                                             std::chrono::system_clock::time_point now) const {
-    DocumentSigning signing = signer_signing(identity.key);
-    std::vector<Certificate> chain;
-    for (const auto& ca : identity.chain) chain.push_back(ca.copy());
-    check_signer(Signer{identity.key, identity.certificate.copy(), std::move(chain), signing.scheme, signing.digest_name},
-                 &data_.store(), now);
-}
-
 SignatureRequest SignatureRequestService::load(const std::string& id) const {
     auto request = data_.signature_requests().find(id);
     if (!request) throw Error(ErrorKind::not_found, "unknown_request", "there is no signature request " + id);
@@ -184,8 +175,9 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
         if (!data_.devices().has_active_device(signer->id))
             throw Error(ErrorKind::conflict, "signer_has_no_device", "the signer has no enrolled device to approve on");
 
+        // Each document's preparation checks the signer's certificate (validity, revocation,
+        // Circular 15) before anything is stored.
         SignerIdentity identity = identity_of(*signer);
-        check_identity(identity, now);
 
         request.client_id = client.id;
         request.signer_id = signer->id;
@@ -334,10 +326,8 @@ SignatureRequest SignatureRequestService::approve(const std::string& id, const s
     try {
         request = load(id);
         approval_hash = sha256(check_decision(request, device, Decision::approve, signature));
-        // 5. not locked, then the PIN (counted durably by the store before it throws)
-        auto signer = data_.signers().find(request.signer_id);
-        if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "the request's signer no longer exists");
-        if (signer->locked()) throw Error(ErrorKind::authentication, "signer_locked", "the signer is locked after wrong PINs");
+        // 5. not locked, then the PIN: the store refuses a locked signer before looking at the PIN,
+        // and counts a wrong one durably before it throws.
         data_.devices().verify_pin(device.id, pin, clock_.now());
         // 6. pending → activated with its audit record, in one durable write
         auto now = clock_.now();
@@ -373,7 +363,8 @@ SignatureRequest SignatureRequestService::sign_activated(SignatureRequest reques
         auto signer = data_.signers().find(request.signer_id);
         if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "the request's signer no longer exists");
         SignerIdentity identity = identity_of(*signer);
-        check_identity(identity, clock_.now());
+        // The certificate may have been revoked or have expired since the request was made.
+        check_signer(identity.signer(signer_signing(identity.key)), &data_.store(), clock_.now());
         // Exactly the stored digests, once each.
         std::vector<std::vector<std::uint8_t>> values;
         for (const auto& document : request.documents) {

@@ -5,13 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sign/base64.h"
-#include "sign/random_id.h"
 #include "app/client_auth.h"
 #include "app/timestamp_token.h"
+#include "sign/base64.h"
 #include "sign/certificate.h"
 #include "sign/error.h"
 #include "sign/hex.h"
+#include "sign/key_policy.h"
+#include "sign/random_id.h"
 #include "sign/store/csc_response_store.h"
 #include "sign/store/signature_request_store.h"
 
@@ -118,17 +119,6 @@ std::string generalized_time(std::chrono::system_clock::time_point when) {
     char text[16];
     std::strftime(text, sizeof text, "%Y%m%d%H%M%SZ", &utc);
     return text;
-}
-
-// The hashAlgorithm name a signature request's "hash" document takes, for a CSC digest OID.
-std::string hash_name_of(const std::string& oid) {
-    if (oid == "2.16.840.1.101.3.4.2.1") return "sha256";
-    if (oid == "2.16.840.1.101.3.4.2.2") return "sha384";
-    if (oid == "2.16.840.1.101.3.4.2.3") return "sha512";
-    if (oid == "2.16.840.1.101.3.4.2.8") return "sha3-256";
-    if (oid == "2.16.840.1.101.3.4.2.9") return "sha3-384";
-    if (oid == "2.16.840.1.101.3.4.2.10") return "sha3-512";
-    return "";
 }
 
 /// What the phone is asked to approve when a CSC client gives no description.
@@ -534,7 +524,7 @@ private:
             document.title = "Hash " + std::to_string(i + 1);
             document.type = "hash";
             document.hash = hashes[i];
-            document.hash_algorithm = hash_name_of(hash_algorithm);
+            document.hash_algorithm = accepted_digest_for_oid(hash_algorithm).value_or("");  // checked by authorize
             input.documents.push_back(std::move(document));
         }
         auto created = context_.signature_requests.create(caller.client, request.client_address, input);

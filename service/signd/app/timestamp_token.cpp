@@ -4,6 +4,7 @@
 #include <openssl/ts.h>
 
 #include "sign/error.h"
+#include "sign/key_policy.h"
 #include "sign/openssl_ptr.h"
 
 namespace sign::signd {
@@ -18,13 +19,8 @@ namespace {
 }  // namespace
 
 std::size_t digest_length_of(const std::string& hash_algorithm_oid) {
-    if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.1") return 32;
-    if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.2") return 48;
-    if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.3") return 64;
-    if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.8") return 32;  // SHA3-256
-    if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.9") return 48;  // SHA3-384
-    if (hash_algorithm_oid == "2.16.840.1.101.3.4.2.10") return 64;  // SHA3-512
-    return 0;
+    auto digest = accepted_digest_for_oid(hash_algorithm_oid);
+    return digest ? static_cast<std::size_t>(EVP_MD_get_size(check_digest(*digest))) : 0;
 }
 
 std::vector<std::uint8_t> timestamp_token(const TimestampAuthority& authority, const std::vector<std::uint8_t>& hash,
@@ -33,7 +29,7 @@ std::vector<std::uint8_t> timestamp_token(const TimestampAuthority& authority, c
     std::size_t length = digest_length_of(hash_algorithm_oid);
     if (length == 0)
         throw Error(ErrorKind::invalid_input, "unsupported_hash_algorithm",
-                    "hashAlgorithmOID must name SHA-256, SHA-384 or SHA-512, not '" + hash_algorithm_oid + "'");
+                    "hashAlgorithmOID must name SHA-256/384/512 or SHA3-256/384/512, not '" + hash_algorithm_oid + "'");
     if (hash.size() != length)
         throw Error(ErrorKind::invalid_input, "invalid_hash_length",
                     "the hash has " + std::to_string(hash.size()) + " bytes; the digest named has " + std::to_string(length));

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "sign/error.h"
+#include "sign/key_policy.h"
 #include "sign/openssl_ptr.h"
 #include "sign/signer.h"
 #include "sign/signer_checks.h"
@@ -18,16 +19,6 @@ namespace {
 constexpr const char* rsa_encryption = "1.2.840.113549.1.1.1";
 constexpr const char* rsassa_pss = "1.2.840.113549.1.1.10";
 constexpr const char* ec_public_key = "1.2.840.10045.2.1";
-
-// The digests a hash may have been made with (Circular 15: SHA-2 and SHA-3 only), by OID.
-const std::map<std::string, std::string>& digests_by_oid() {
-    static const std::map<std::string, std::string> digests{
-        {"2.16.840.1.101.3.4.2.1", "sha256"},   {"2.16.840.1.101.3.4.2.2", "sha384"},
-        {"2.16.840.1.101.3.4.2.3", "sha512"},   {"2.16.840.1.101.3.4.2.8", "sha3-256"},
-        {"2.16.840.1.101.3.4.2.9", "sha3-384"}, {"2.16.840.1.101.3.4.2.10", "sha3-512"},
-    };
-    return digests;
-}
 
 // signAlgo OIDs that name their digest themselves.
 struct CombinedAlgorithm {
@@ -49,11 +40,11 @@ const std::map<std::string, CombinedAlgorithm>& combined_algorithms() {
 std::string digest_for_oid(const std::optional<std::string>& hash_algo, const std::string& sign_algo) {
     if (!hash_algo)
         throw Error(ErrorKind::invalid_input, "hash_algo_missing", "signAlgo " + sign_algo + " needs hashAlgorithmOID");
-    auto found = digests_by_oid().find(*hash_algo);
-    if (found == digests_by_oid().end())
+    auto digest = accepted_digest_for_oid(*hash_algo);
+    if (!digest)
         throw Error(ErrorKind::policy, "unsupported_digest",
                     "hash algorithm " + *hash_algo + " is not accepted: use SHA-256/384/512 or SHA3-256/384/512");
-    return found->second;
+    return *digest;
 }
 
 std::string object_text(const ASN1_OBJECT* object) {
@@ -71,10 +62,9 @@ std::string digest_of_pss_params(const std::vector<uint8_t>& der) {
         throw Error(ErrorKind::invalid_input, "invalid_pss_params", "signAlgoParams is not DER RSASSA-PSS-params");
     // Absent fields mean SHA-1 (RFC 4055), which Circular 15 forbids.
     std::string hash = params->hashAlgorithm ? object_text(params->hashAlgorithm->algorithm) : "1.3.14.3.2.26";
-    auto found = digests_by_oid().find(hash);
-    if (found == digests_by_oid().end())
-        throw Error(ErrorKind::policy, "unsupported_digest", "RSA-PSS with hash " + hash + " is not accepted");
-    const EVP_MD* md = EVP_get_digestbyname(found->second.c_str());
+    auto digest = accepted_digest_for_oid(hash);
+    if (!digest) throw Error(ErrorKind::policy, "unsupported_digest", "RSA-PSS with hash " + hash + " is not accepted");
+    const EVP_MD* md = EVP_get_digestbyname(digest->c_str());
     bool mgf_matches = false;
     if (params->maskGenAlgorithm && OBJ_obj2nid(params->maskGenAlgorithm->algorithm) == NID_mgf1 &&
         params->maskGenAlgorithm->parameter && params->maskGenAlgorithm->parameter->type == V_ASN1_SEQUENCE) {
@@ -88,7 +78,7 @@ std::string digest_of_pss_params(const std::vector<uint8_t>& der) {
     if (!mgf_matches || md == nullptr || salt != EVP_MD_get_size(md) || trailer != 1)
         throw Error(ErrorKind::invalid_input, "unsupported_pss_params",
                     "RSA-PSS is supported with MGF1 over the same hash and a salt as long as the hash");
-    return found->second;
+    return *digest;
 }
 
 }  // namespace

@@ -53,10 +53,14 @@ SignatureRequest read_request(const Statement& row) {
     return request;
 }
 
-void read_documents(const SqliteDatabase& database, SignatureRequest& request) {
-    auto query = database.prepare(
-        "SELECT idx, title, type, sha256, digest_algorithm, digest, preparation FROM request_documents "
-        "WHERE request_id = ? ORDER BY idx");
+// Lists leave out each document's preparation: it can hold the whole document (XAdES keeps the
+// XML to finish it), and phones poll the list.
+enum class Preparation { read, skip };
+
+void read_documents(const SqliteDatabase& database, SignatureRequest& request, Preparation preparation) {
+    auto query = database.prepare(std::string("SELECT idx, title, type, sha256, digest_algorithm, digest") +
+                                  (preparation == Preparation::read ? ", preparation" : "") +
+                                  " FROM request_documents WHERE request_id = ? ORDER BY idx");
     query.bind(1, request.id);
     while (query.step()) {
         RequestDocument document;
@@ -66,7 +70,7 @@ void read_documents(const SqliteDatabase& database, SignatureRequest& request) {
         document.sha256 = query.blob(3);
         document.digest_algorithm = query.text(4);
         document.digest = query.blob(5);
-        document.preparation = query.blob(6);
+        if (preparation == Preparation::read) document.preparation = query.blob(6);
         request.documents.push_back(std::move(document));
     }
 }
@@ -76,7 +80,7 @@ std::optional<SignatureRequest> find_on(const SqliteDatabase& database, const st
     query.bind(1, id);
     if (!query.step()) return std::nullopt;
     SignatureRequest request = read_request(query);
-    read_documents(database, request);
+    read_documents(database, request, Preparation::read);
     return request;
 }
 
@@ -178,7 +182,7 @@ std::vector<SignatureRequest> SignatureRequestStore::pending_for_signer(const st
     query.bind(1, signer_id).bind(2, to_microseconds(now));
     std::vector<SignatureRequest> requests;
     while (query.step()) requests.push_back(read_request(query));
-    for (auto& request : requests) read_documents(database, request);
+    for (auto& request : requests) read_documents(database, request, Preparation::skip);
     return requests;
 }
 

@@ -36,19 +36,23 @@ struct DocumentInput {
     std::string hash_algorithm;
 };
 
+/// How a document is signed and what its result is.
+struct DocumentSigning {
+    SignatureScheme scheme;
+    std::string digest_name;
+};
+
 /// The signer's key and certificate, for every document of a request.
 struct SignerIdentity {
     const SigningKey& key;
     Certificate certificate;
     std::vector<Certificate> chain;  ///< issuing CAs, root excluded
     std::string signer_id;
+
+    /// The Signer libsign's formats and check_signer() take, with this scheme and digest.
+    Signer signer(const DocumentSigning& signing) const;
 };
 
-/// How a document is signed and what its result is.
-struct DocumentSigning {
-    SignatureScheme scheme;
-    std::string digest_name;
-};
 
 class DocumentPreparer {
 public:

@@ -126,9 +126,6 @@ public:
 
 private:
     SignerIdentity identity_of(const store::SignerRecord& signer) const;
-    /// The checks every signature goes through first (validity, revocation, Circular 15 key and
-    /// digest policy), for the signer's certificate at `now`.
-    void check_identity(const SignerIdentity& identity, std::chrono::system_clock::time_point now) const;
     store::SignatureRequest load(const std::string& id) const;
     /// Writes the audit record of a final state, and its callback when the request has a URL, on
     /// the writer's connection.

@@ -78,7 +78,8 @@ public:
 
     /// The request with its documents (`preparation` included), or nothing.
     std::optional<SignatureRequest> find(const std::string& id) const;
-    /// The signer's pending requests not yet expired at `now`, newest first, with documents.
+    /// The signer's pending requests not yet expired at `now`, newest first, with documents but
+    /// without their `preparation` (what a phone's list shows).
     std::vector<SignatureRequest> pending_for_signer(const std::string& signer_id,
                                                      std::chrono::system_clock::time_point now) const;
 
