@@ -12,28 +12,10 @@ namespace {
     throw sign::Error(ErrorKind::invalid_input, "invalid_pkcs11_uri", "invalid PKCS#11 URI: " + why);
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-std::string percent_decode(std::string_view text, std::string_view attribute) {
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        if (i + 2 >= text.size()) refuse("truncated %-escape in '" + std::string(attribute) + "'");
-        int high = hex_value(text[i + 1]);
-        int low = hex_value(text[i + 2]);
-        if (high < 0 || low < 0) refuse("bad %-escape in '" + std::string(attribute) + "'");
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-    }
-    return out;
+std::string percent_decoded(std::string_view text, std::string_view attribute) {
+    auto decoded = sign::percent_decode(text);
+    if (!decoded) refuse("bad or truncated %-escape in '" + std::string(attribute) + "'");
+    return std::move(*decoded);
 }
 
 // RFC 7512 section 2.3: besides the unreserved characters, these stand unescaped in a path attribute value.
@@ -87,7 +69,7 @@ Uri Uri::parse(std::string_view text) {
         auto equals = attribute.find('=');
         if (equals == std::string_view::npos) refuse("attribute '" + std::string(attribute) + "' has no value");
         std::string name(attribute.substr(0, equals));
-        std::string value = percent_decode(attribute.substr(equals + 1), name);
+        std::string value = percent_decoded(attribute.substr(equals + 1), name);
 
         auto set_once = [&](auto& field, auto parsed) {
             if (field) refuse("attribute '" + name + "' appears twice");

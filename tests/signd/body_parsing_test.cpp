@@ -8,6 +8,9 @@
 #include "sign/base64.h"
 #include "app/document_body.h"
 #include "app/multipart_form.h"
+#include "http/request_target.h"
+#include "sign/percent_encoding.h"
+#include "sign/utf8.h"
 #include "error_code.h"
 
 using namespace sign;
@@ -157,6 +160,43 @@ BOOST_AUTO_TEST_CASE(issue_verify_expire_and_forge) {
     BOOST_TEST(error_code_of([&] { tokens.verify(encode_base64url(raw), now); }) == "invalid_credential");
     BOOST_TEST(error_code_of([&] { tokens.verify("not a token", now); }) == "invalid_credential");
     BOOST_TEST(error_code_of([&] { tokens.verify(token.substr(0, token.size() - 2), now); }) == "invalid_credential");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(text_codecs)
+
+BOOST_AUTO_TEST_CASE(utf8_validation_follows_rfc3629) {
+    for (const std::string& good : std::vector<std::string>{"", "ascii", "Đà Nẵng", "Phiếu kết quả", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                             "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf", std::string("nul\0inside", 10)})
+        BOOST_TEST(is_valid_utf8(good), good);
+    for (const std::string& bad : std::vector<std::string>{"\xff", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xe0\x9f\xbf", "\xf0\x80\x80\xaf",
+                            "\xf0\x8f\xbf\xbf", "\x80", "a\xbf", "\xc3", "\xe1\x80", "\xed\xa0\x80", "\xed\xbf\xbf",
+                            "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xf8\x88\x80\x80\x80", "\xc3\x28"})
+        BOOST_TEST(!is_valid_utf8(bad), escape_invalid_utf8(bad));
+}
+
+BOOST_AUTO_TEST_CASE(escaping_keeps_valid_text_and_names_each_bad_byte) {
+    BOOST_TEST(escape_invalid_utf8("Đà Nẵng") == "Đà Nẵng");
+    BOOST_TEST(escape_invalid_utf8("/api/\xff/pdf") == "/api/\\xFF/pdf");
+    BOOST_TEST(escape_invalid_utf8("\xc0\xaf..") == "\\xC0\\xAF..");
+    BOOST_TEST(escape_invalid_utf8("\xed\xa0\x80x") == "\\xED\\xA0\\x80x");
+    BOOST_TEST(escape_invalid_utf8("\xe1\x80") == "\\xE1\\x80");
+    BOOST_TEST(is_valid_utf8(escape_invalid_utf8("\xf8\x88\x80\x80\x80 Đ \xc3")));
+}
+
+BOOST_AUTO_TEST_CASE(percent_decoding_refuses_broken_escapes) {
+    BOOST_TEST(percent_decode("%C4%90%c3%a0+N").value() == "Đà+N");
+    BOOST_TEST(percent_decode("%C4%90%c3%a0+N", {.plus_is_space = true}).value() == "Đà N");
+    BOOST_TEST(percent_decode("%ff").value() == "\xff");
+    for (std::string broken : {"%", "%4", "%zz", "a%g0", "%%41"}) BOOST_TEST(!percent_decode(broken).has_value(), broken);
+}
+
+BOOST_AUTO_TEST_CASE(request_targets_that_are_not_utf8_are_refused) {
+    BOOST_TEST(parse_request_target("/open?name=%C4%90%C3%A0+N%E1%BA%B5ng")->query.at("name") == "Đà Nẵng");
+    for (std::string target : {"/%ff", "/\xff", "/app/..%c0%af..%c0%afetc/passwd", "/x?a=%ed%a0%80", "/x?%c3=1",
+                               "/x?a=\xc3\x28", "/%00"})
+        BOOST_TEST(!parse_request_target(target).has_value(), escape_invalid_utf8(target));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

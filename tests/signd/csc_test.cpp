@@ -337,8 +337,13 @@ BOOST_AUTO_TEST_CASE(attacks_get_clear_errors_nothing_signed_and_an_audit_record
                       400, "invalid_request", "sign_algo_key_mismatch");
     require_csc_error(csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, "1.2.840.113549.1.1.5")),
                       400, "invalid_request", "unsupported_sign_algo");
+    // One authorised signature of a hash is one signature, however often signHash lists it.
+    require_csc_error(csc(server, "signatures/signHash", dms,
+                          sign_hash_body("leader-rsa", sad, std::vector<std::string>(100, hash), rsa)),
+                      400, "invalid_request", "hash_not_authorized");
     auto first = csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, rsa));
     BOOST_TEST_REQUIRE(first.status == 200, first.body);
+    BOOST_TEST(first.json().at("signatures").size() == 1u);
     require_csc_error(csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", sad, {hash}, rsa)), 400,
                       "invalid_request", "sad_used");
     require_csc_error(csc(server, "signatures/signHash", dms, sign_hash_body("leader-rsa", "bm90LWEtc2Fk", {hash}, rsa)), 400,

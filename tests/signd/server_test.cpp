@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -58,6 +59,8 @@ struct InProcessServer {
     Gate gate;
     std::mutex rejections_mutex;
     std::vector<std::string> rejections;
+    /// Run by the rejection hook after recording the code: lets a test make the hook fail.
+    std::function<void()> rejection_fault;
     std::unique_ptr<Server> server;
     std::thread thread;
 
@@ -76,6 +79,11 @@ struct InProcessServer {
         router.add("GET", "/bug", "bug", Transport::plain_or_tls, [](const HttpRequest&) -> HttpResponse {
             throw std::runtime_error("database handle 0x1234 at /var/lib/secret went away");
         });
+        router.add("GET", "/echo-bytes", "echo-bytes", Transport::plain_or_tls, [](const HttpRequest&) {
+            // A handler that puts bytes that are not UTF-8 into its JSON answer, as one echoing a
+            // header or a stored value could.
+            return HttpResponse::json(200, {{"echo", std::string("Đ\xff\xc0\xaf")}});
+        });
         router.add("GET", "/slow", "slow", Transport::plain_or_tls, [this](const HttpRequest&) {
             gate.wait();
             return HttpResponse::json(200, {{"slow", true}});
@@ -84,8 +92,13 @@ struct InProcessServer {
         options.port = 0;
         options.tls = find_tls_material(data, std::chrono::system_clock::now());
         server = std::make_unique<Server>(options, router, metrics, [this](const HttpRequest&, const std::string& code) {
-            std::lock_guard lock(rejections_mutex);
-            rejections.push_back(code);
+            std::function<void()> fault;
+            {
+                std::lock_guard lock(rejections_mutex);
+                rejections.push_back(code);
+                fault = rejection_fault;
+            }
+            if (fault) fault();
         });
         thread = std::thread([this] { server->run(); });
     }
@@ -228,6 +241,43 @@ BOOST_AUTO_TEST_CASE(malformed_requests_get_400) {
         auto response = connection.read_response();
         BOOST_TEST(status_of(response) == 400, request);
         BOOST_TEST(nlohmann::json::parse(body_of(response), nullptr, false).value("code", "") == "malformed_request");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_handler_answer_holding_invalid_utf8_is_sent_with_replacement_characters) {
+    InProcessServer s;
+    RawConnection connection(s.server->port());
+    connection.send("GET /echo-bytes HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto response = connection.read_response();
+    BOOST_TEST(status_of(response) == 200);
+    BOOST_TEST(nlohmann::json::parse(body_of(response))["echo"] == "Đ\ufffd\ufffd\ufffd");
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_rejection_hook_ends_one_request_not_the_server) {
+    InProcessServer s;
+    // An audit failure whose message quotes the client's bytes, and a hook that throws what no
+    // handler expects: each may cost its own request, never the process.
+    for (std::function<void()> fault : std::vector<std::function<void()>>{
+             [] { throw std::runtime_error("cannot record GET /\xff\xfe"); }, [] { throw 42; }}) {
+        {
+            std::lock_guard lock(s.rejections_mutex);
+            s.rejection_fault = fault;
+        }
+        for (int i = 0; i < 3; ++i) {
+            RawConnection connection(s.server->port());
+            connection.send("GET /open%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+            connection.read_response();
+        }
+        {
+            std::lock_guard lock(s.rejections_mutex);
+            s.rejection_fault = nullptr;
+        }
+        // Still serving, with every slot free.
+        for (int i = 0; i < 3; ++i) {
+            RawConnection connection(s.server->port());
+            connection.send("GET /open HTTP/1.1\r\nHost: x\r\n\r\n");
+            BOOST_TEST(status_of(connection.read_response()) == 200);
+        }
     }
 }
 

@@ -50,6 +50,29 @@ BOOST_AUTO_TEST_CASE(a_sad_signs_its_hashes_once) {
                }) == "sad_used");
 }
 
+BOOST_AUTO_TEST_CASE(a_hash_listed_more_often_than_authorised_is_refused_and_the_sad_kept) {
+    TempDir dir("sad");
+    WriteQueue queue((dir / "sign.db").string());
+    AuthorizationStore authorizations(queue);
+    std::string sad = authorizations.issue({"nguyen-van-an", "portal", {first}, t0 + std::chrono::minutes(5)}, t0);
+    Hashes hundred_times(100, first);
+    BOOST_TEST(error_code_of([&] {
+                   authorizations.consume(sad, "portal", "nguyen-van-an", hundred_times, t0 + std::chrono::minutes(1));
+               }) == "hash_not_authorized");
+    BOOST_TEST(error_code_of([&] {
+                   authorizations.consume(sad, "portal", "nguyen-van-an", {first, first}, t0 + std::chrono::minutes(1));
+               }) == "hash_not_authorized");
+    // Refused attempts leave it usable for what was authorised: one signature of `first`.
+    authorizations.consume(sad, "portal", "nguyen-van-an", {first}, t0 + std::chrono::minutes(1));
+
+    // A hash the signer authorised twice may be signed twice, and no more.
+    std::string twice = authorizations.issue({"nguyen-van-an", "portal", {first, first}, t0 + std::chrono::minutes(5)}, t0);
+    BOOST_TEST(error_code_of([&] {
+                   authorizations.consume(twice, "portal", "nguyen-van-an", {first, first, first}, t0 + std::chrono::minutes(1));
+               }) == "hash_not_authorized");
+    authorizations.consume(twice, "portal", "nguyen-van-an", {first, first}, t0 + std::chrono::minutes(1));
+}
+
 BOOST_AUTO_TEST_CASE(a_replay_after_reopening_is_refused) {
     TempDir dir("sad");
     std::string path = (dir / "sign.db").string();

@@ -4,8 +4,14 @@
 
 namespace sign::signd {
 
+std::string to_json_text(const nlohmann::json& value) {
+    // A string that is not UTF-8 (a client's bytes echoed in a message) would make dump() throw;
+    // replacing it with U+FFFD keeps the answer, which is the right trade for a response.
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 HttpResponse HttpResponse::json(int status, const nlohmann::json& value) {
-    return bytes(status, "application/json", value.dump());
+    return bytes(status, "application/json", to_json_text(value));
 }
 
 HttpResponse HttpResponse::bytes(int status, std::string content_type, std::string body) {
@@ -46,7 +52,7 @@ HttpResponse HttpResponse::problem(int status, const std::string& code, const st
                  {"status", status},
                  {"detail", detail},
                  {"code", code}});
-    return bytes(status, "application/problem+json", body.dump());
+    return bytes(status, "application/problem+json", to_json_text(body));
 }
 
 int status_for(const Error& error) {

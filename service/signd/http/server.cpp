@@ -43,6 +43,23 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+/// One JSON line on stderr for an exception that was stopped before it could end the process.
+void log_contained_exception(const char* where, const char* what) noexcept {
+    try {
+        std::string text =
+            nlohmann::json{{"event", "exception_contained"}, {"where", where}, {"error", what}}.dump(
+                -1, ' ', false, nlohmann::json::error_handler_t::replace) +
+            "\n";
+        std::fwrite(text.data(), 1, text.size(), stderr);
+    } catch (...) {
+        std::fputs("{\"event\":\"exception_contained\"}\n", stderr);
+    }
+}
+
+}  // namespace
+
 struct Server::State {
     ServerOptions options;
     const Router& router;
@@ -101,9 +118,7 @@ struct Server::State {
             on_rejection(request, code);
         } catch (const std::exception& error) {
             // The refusal stands either way; losing its record is worth a log line, not a crash.
-            std::cerr << nlohmann::json{{"event", "rejection_hook_failed"}, {"code", code}, {"error", error.what()}}
-                             .dump()
-                      << std::endl;
+            log_contained_exception("rejection_hook", error.what());
         }
     }
 };
@@ -139,6 +154,15 @@ public:
           buffer_(std::move(buffer)),
           remote_(std::move(remote)),
           client_serial_(std::move(client_serial)) {}
+
+    // A connection dropped by an exception that escaped one of its handlers (run() contains it)
+    // still gives back the slot it held, so the server does not fill up with ghosts.
+    // (Not done(): this may run while the io_context itself is being torn down; the drain's
+    // timer bounds its wait without the early wake-up.)
+    ~HttpConnection() {
+        if (exchange_.admitted) state_.release();
+        if (exchange_.busy) --state_.busy;
+    }
 
     void start() { read_header(true); }
 
@@ -210,9 +234,20 @@ private:
         }
         bool has_body = parser_->content_length().value_or(0) > 0 || parser_->chunked();
 
+        // RFC 9112 section 6.1: Transfer-Encoding in HTTP/1.0 is faulty framing, the classic way to
+        // smuggle a second request past a proxy; answer 400 and close whatever follows.
+        if (header.version() < 11 && header.count(http::field::transfer_encoding) > 0)
+            return refuse(400, "malformed_request", "Transfer-Encoding is not allowed in HTTP/1.0", true);
+        // RFC 9112 section 3.2: an HTTP/1.1 request has exactly one Host; HTTP/1.0 at most one.
+        auto hosts = header.count(http::field::host);
+        if (hosts > 1 || (hosts == 0 && header.version() >= 11))
+            return refuse(400, "malformed_request", "an HTTP/1.1 request needs exactly one Host header", true);
+
         request.target = std::string(header.target());
         auto target = parse_request_target(request.target);
-        if (!target) return refuse(400, "malformed_request", "the request target is not a valid path", has_body);
+        if (!target)
+            return refuse(400, "malformed_request",
+                          "the request target is not a valid path: malformed %-escape, NUL byte or not UTF-8", true);
         request.path = std::move(target->path);
         request.query = std::move(target->query);
         if (target->traversal)
@@ -287,10 +322,16 @@ private:
     void dispatch() {
         exchange_.request.body = parser_->release().body();
         net::post(state_.workers, [self = this->shared_from_this()] {
-            HttpResponse response = self->run_handler();
-            net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-                self->respond(std::move(response), false);
-            });
+            // An exception leaving a pool thread would end the process; run_handler catches the
+            // handler's, so only the hand-over itself (memory) is left to contain here.
+            try {
+                HttpResponse response = self->run_handler();
+                net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+                    self->respond(std::move(response), false);
+                });
+            } catch (const std::exception& error) {
+                log_contained_exception("dispatch", error.what());
+            }
         });
     }
 
@@ -614,9 +655,23 @@ void Server::run() {
         if (!ec) state.begin_drain();
     }));
     state.accept();
+    // An exception that escapes a completion handler leaves io.run(); the connection it belonged
+    // to is dropped (its destructor frees its slot) and the thread goes back to serving the rest.
+    auto serve = [&state] {
+        for (;;) {
+            try {
+                state.io.run();
+                return;
+            } catch (const std::exception& error) {
+                log_contained_exception("connection", error.what());
+            } catch (...) {
+                log_contained_exception("connection", "a non-standard exception");
+            }
+        }
+    };
     std::vector<std::thread> threads;
-    for (unsigned i = 1; i < std::max(1u, state.options.threads); ++i) threads.emplace_back([&state] { state.io.run(); });
-    state.io.run();
+    for (unsigned i = 1; i < std::max(1u, state.options.threads); ++i) threads.emplace_back(serve);
+    serve();
     for (auto& thread : threads) thread.join();
     state.workers.join();
 }

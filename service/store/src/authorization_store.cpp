@@ -1,7 +1,6 @@
 #include "sign/store/authorization_store.h"
 
-#include <algorithm>
-#include <set>
+#include <map>
 
 #include "row_values.h"
 #include "secret_token.h"
@@ -89,10 +88,21 @@ Authorization AuthorizationStore::consume(const std::string& sad, const std::str
             throw Error(ErrorKind::invalid_input, "sad_used", "this signature activation data was used already");
         if (now >= found.expires_at)
             throw Error(ErrorKind::invalid_input, "sad_expired", "this signature activation data has expired");
-        std::set<std::vector<uint8_t>> bound(found.hashes.begin(), found.hashes.end());
-        if (hashes.empty() || !std::all_of(hashes.begin(), hashes.end(), [&](const auto& hash) { return bound.count(hash) > 0; }))
-            throw Error(ErrorKind::invalid_input, "hash_not_authorized",
-                        "a hash to sign is not among those the signer authorised");
+        // Each authorised hash is signed at most as many times as the signer authorised it: a
+        // SAD for one signature of H must not sign H a hundred times by listing it a hundred times.
+        std::map<std::vector<uint8_t>, std::size_t> remaining;
+        for (const auto& hash : found.hashes) ++remaining[hash];
+        if (hashes.empty()) throw Error(ErrorKind::invalid_input, "hash_not_authorized", "no hash to sign");
+        for (const auto& hash : hashes) {
+            auto left = remaining.find(hash);
+            if (left == remaining.end())
+                throw Error(ErrorKind::invalid_input, "hash_not_authorized",
+                            "a hash to sign is not among those the signer authorised");
+            if (left->second == 0)
+                throw Error(ErrorKind::invalid_input, "hash_not_authorized",
+                            "a hash is listed more times than the signer authorised it");
+            --left->second;
+        }
         database.prepare("UPDATE authorizations SET used_at_us = ? WHERE sad_sha256 = ?")
             .bind(1, to_microseconds(now))
             .bind(2, sha256_of(sad))

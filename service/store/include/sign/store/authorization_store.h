@@ -40,7 +40,8 @@ public:
 
     /// Uses a SAD once. It must exist (`sad_unknown`), not be used (`sad_used`), not be expired
     /// (`sad_expired`), belong to `client_id` and `credential_id` (`sad_unknown`, not revealing
-    /// that it exists), and every one of `hashes` must be among the bound ones (`hash_not_authorized`);
+    /// that it exists), and every one of `hashes` must be among the bound ones, none more often than
+    /// it was bound (`hash_not_authorized`);
     /// all invalid_input. On success it is marked used durably before this returns. A refused
     /// attempt leaves the SAD as it was: only its rightful client can try it, and it still signs
     /// nothing but the bound hashes, so an honest mistake does not cost the signer a new PIN entry.
