@@ -6,12 +6,14 @@
 #define BOOST_TEST_MODULE signmobile_e2e
 #include <boost/test/unit_test.hpp>
 
+#include <ctime>
 #include <filesystem>
 #include <optional>
 
 #include <openssl/evp.h>
 
 #include "api_support.h"
+#include "sdk_buffers.h"
 #include "signd_tools.h"
 #include "temp_dir.h"
 
@@ -23,12 +25,26 @@ namespace {
 const std::string pin = "246810";
 
 // The exit codes bindings/README.md documents.
-constexpr int exit_invalid_input = 3, exit_network = 4, exit_conflict = 6, exit_pin = 7;
+constexpr int exit_usage = 2, exit_invalid_input = 3, exit_network = 4, exit_conflict = 6, exit_pin = 7;
 
-CommandResult signmobile(const std::vector<std::string>& args) {
+CommandResult signmobile(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
     std::vector<std::string> argv{SIGNMOBILE};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_command(argv);
+    return run_command(argv, env);
+}
+
+// "2026-12-07 14:05:00 +07:00": a UTC time the server sent, moved by a whole-hour offset.
+std::string shifted(const std::string& utc, int hours) {
+    std::tm parsed{};
+    BOOST_TEST_REQUIRE(::strptime(utc.c_str(), "%Y-%m-%dT%H:%M:%SZ", &parsed) != nullptr, utc);
+    std::time_t instant = ::timegm(&parsed) + hours * 3600;
+    std::tm moved{};
+    ::gmtime_r(&instant, &moved);
+    char text[40] = {};
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &moved);
+    char offset[16] = {};
+    std::snprintf(offset, sizeof offset, "%c%02d:00", hours < 0 ? '-' : '+', hours < 0 ? -hours : hours);
+    return std::string(text) + " " + offset;
 }
 
 std::string base64(const std::string& bytes) {
@@ -189,4 +205,87 @@ BOOST_AUTO_TEST_CASE(a_server_certificate_from_another_ca_is_refused) {
     auto listed = signmobile({"--profile", profile, "requests", "list"});
     BOOST_TEST(listed.exit_code == exit_network, listed.output);
     BOOST_TEST(listed.output.find("certificate") != std::string::npos, listed.output);
+}
+
+// A native app hands the SDK whatever its QR scanner read: "signd-activation:<code>".
+BOOST_AUTO_TEST_CASE(the_qr_codes_text_enrols_through_the_sdk_and_the_cli) {
+    SigndServer server;
+    TempDir dir("signmobile-qr");
+    phone_signer(server, dir);
+
+    sm_key* raw_key = nullptr;
+    BOOST_TEST_REQUIRE(sm_key_generate(&raw_key) == SM_OK);
+    SmKey key(raw_key);
+    uint8_t* raw_der = nullptr;
+    size_t der_len = 0;
+    BOOST_TEST_REQUIRE(sm_key_public_der(key.get(), &raw_der, &der_len) == SM_OK);
+    SmBytes der(raw_der);
+    sm_client* raw_client = nullptr;
+    BOOST_TEST_REQUIRE(sm_client_new(server.https_url().c_str(), server.root_ca_pem().c_str(), &raw_client) == SM_OK);
+    SmClient client(raw_client);
+
+    for (const std::string& scanned : {"signd-activation:" + another_code(server),
+                                       "  SIGND-Activation: " + another_code(server) + "\n"}) {
+        BOOST_TEST_CONTEXT(scanned) {
+            char* device_id = nullptr;
+            char* answer = nullptr;
+            auto status = sm_enrol(client.get(), scanned.c_str(), pin.c_str(), "Điện thoại quét QR", der.get(), der_len,
+                                   &device_id, &answer);
+            SmText owned_id(device_id);
+            SmText owned_answer(answer);
+            BOOST_TEST_REQUIRE(status == SM_OK, sm_last_error());
+            BOOST_TEST(json::parse(answer).at("signer").at("id") == "leader-sdk");
+        }
+    }
+    char* device_id = nullptr;
+    BOOST_TEST(sm_enrol(client.get(), "signd-activation: ", pin.c_str(), "x", der.get(), der_len, &device_id, nullptr) ==
+               SM_ERR_INVALID_ARGUMENT);
+    BOOST_TEST(device_id == nullptr);
+
+    write_text_file((dir / "pin").string(), pin + "\n");
+    auto enrolled = signmobile({"--json", "--profile", (dir / "phone-qr").string(), "enrol", "--server",
+                                server.https_url(), "--ca", server.root_ca_pem(), "--code",
+                                "signd-activation:" + another_code(server), "--pin-file", (dir / "pin").string()});
+    BOOST_TEST(json_of(enrolled).at("signer").at("id") == "leader-sdk");
+}
+
+// People read times in their zone (the city's by default); scripts read UTC.
+BOOST_AUTO_TEST_CASE(times_are_shown_in_the_users_zone_and_stay_utc_in_json) {
+    SigndServer server;
+    TempDir dir("signmobile-tz");
+    const auto& signer = phone_signer(server, dir);
+    auto profile = enrol(server, dir, another_code(server), "phone-tz");
+    auto id = create_request(server, signer.api_key, "Ký Quyết định về giờ");
+    auto request = request_state(server, signer.api_key, id);
+    std::string expires = request.at("expiresAt");
+    std::string created = request.at("createdAt");
+
+    auto listed_json = json_of(signmobile({"--json", "--profile", profile, "requests", "list"}, {{"TZ", "Europe/Paris"}}));
+    BOOST_TEST(listed_json.at("requests")[0].at("expiresAt") == expires, "--json keeps the server's UTC time");
+    auto shown_json = json_of(signmobile({"--json", "--profile", profile, "request", "show", id}, {{"TZ", "Asia/Tokyo"}}));
+    BOOST_TEST(shown_json.at("expiresAt") == expires);
+
+    // No TZ: the city's zone, +07:00.
+    auto listed = signmobile({"--profile", profile, "requests", "list"}, {{"TZ", ""}});
+    BOOST_TEST_REQUIRE(listed.exit_code == 0, listed.output);
+    BOOST_TEST(listed.output.find("expires " + shifted(expires, 7)) != std::string::npos, listed.output);
+    BOOST_TEST(listed.output.find(expires) == std::string::npos, "no UTC time for a person: " << listed.output);
+    auto shown = signmobile({"--profile", profile, "request", "show", id}, {{"TZ", ""}});
+    BOOST_TEST_REQUIRE(shown.exit_code == 0, shown.output);
+    BOOST_TEST(shown.output.find("Expires    " + shifted(expires, 7)) != std::string::npos, shown.output);
+    BOOST_TEST(shown.output.find("Created    " + shifted(created, 7)) != std::string::npos, shown.output);
+
+    // TZ overrides the default (Tokyo has no daylight saving: +09:00 all year), --tz overrides TZ.
+    auto tokyo = signmobile({"--profile", profile, "request", "show", id}, {{"TZ", "Asia/Tokyo"}});
+    BOOST_TEST(tokyo.output.find("Expires    " + shifted(expires, 9)) != std::string::npos, tokyo.output);
+    auto utc = signmobile({"--tz", "UTC", "--profile", profile, "requests", "list"}, {{"TZ", "Asia/Tokyo"}});
+    BOOST_TEST(utc.output.find("expires " + shifted(expires, 0)) != std::string::npos, utc.output);
+
+    // A misspelt zone is refused, not silently read as UTC.
+    auto unknown = signmobile({"--tz", "Asia/Ho_Chi_Min", "--profile", profile, "requests", "list"});
+    BOOST_TEST(unknown.exit_code == exit_usage, unknown.output);
+    BOOST_TEST(unknown.output.find("Asia/Ho_Chi_Min") != std::string::npos, unknown.output);
+    auto from_env = signmobile({"--profile", profile, "requests", "list"}, {{"TZ", "Mars/Olympus"}});
+    BOOST_TEST(from_env.exit_code == exit_usage, from_env.output);
+    BOOST_TEST(from_env.output.find("TZ=Mars/Olympus") != std::string::npos, from_env.output);
 }

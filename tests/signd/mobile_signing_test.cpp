@@ -13,6 +13,7 @@
 #include "mobile_support.h"
 #include "sign/data_folder/data_folder.h"
 #include "sign/mobile/request_files.h"
+#include "sign/percent_encoding.h"
 #include "signd_tools.h"
 #include "temp_dir.h"
 
@@ -587,6 +588,114 @@ BOOST_AUTO_TEST_CASE(ended_requests_lose_their_files_and_results_go_after_the_re
     }
     BOOST_TEST(!removed_at.empty());
     BOOST_TEST(!std::filesystem::exists(request_folder(data_dir, rejected)));
+}
+
+
+// A scanned application is several MiB: more than base64 in JSON takes (1 MiB by default), so it
+// comes as multipart/form-data, the request's JSON in one part and the scan's bytes in another.
+BOOST_AUTO_TEST_CASE(a_scan_over_one_mib_comes_as_multipart_and_is_signed) {
+    SigndServer server;
+    const auto& clients = mobile_clients(server);
+    add_mobile_signer(server, "mobile-scan", "citizen");
+    TestDevice phone;
+    enrol(server, "mobile-scan", phone, pin);
+    TempDir dir("mobile-scan");
+    MinimalPdf options;
+    options.scan_bytes = 5u << 20;
+    const std::string scan = minimal_pdf(options);
+    BOOST_TEST_REQUIRE(scan.size() > (5u << 20));
+    const std::string annex = "Giấy tờ kèm theo";
+
+    json as_base64 = {{"signer", "mobile-scan"},
+                      {"displayText", "Ký hồ sơ đề nghị cấp giấy phép xây dựng"},
+                      {"documents", json::array({{{"title", "Đơn đề nghị.pdf"}, {"type", "pdf"}, {"content", base64(scan)},
+                                                  {"page", 1}, {"xMm", 120}, {"yMm", 40}}})}};
+    require_problem(https(server, "POST", "/api/v1/signature-requests", bearer(clients.dms), as_base64.dump(),
+                          "application/json"),
+                    413, "base64_document_too_large");
+
+    const std::string boundary = "----signd-test-7MA4YWxkTrZu0gW";
+    auto form = [&](const json& request, const std::map<std::string, std::string>& files) {
+        std::string body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"request\"\r\n"
+                           "Content-Type: application/json\r\n\r\n" + request.dump() + "\r\n";
+        for (const auto& [name, bytes] : files)
+            body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + name +
+                    ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n" + bytes + "\r\n";
+        return https(server, "POST", "/api/v1/signature-requests", bearer(clients.dms), body + "--" + boundary + "--\r\n",
+                     "multipart/form-data; boundary=" + boundary);
+    };
+    json request = {{"signer", "mobile-scan"},
+                    {"displayText", "Ký hồ sơ đề nghị cấp giấy phép xây dựng"},
+                    {"documents", json::array({{{"title", "Đơn đề nghị (bản quét).pdf"}, {"type", "pdf"}, {"part", "scan"},
+                                                {"page", 1}, {"xMm", 120}, {"yMm", 40}},
+                                               {{"title", "Phụ lục.txt"}, {"type", "file"}, {"content", base64(annex)}}})}};
+
+    // A part no document names, a name no part has, and a form without the request are refused.
+    require_problem(form(request, {{"scan", scan}, {"extra", "%PDF-1.7"}}), 400, "invalid_multipart");
+    json unnamed = request;
+    unnamed["documents"][0]["part"] = "missing";
+    require_problem(form(unnamed, {{"scan", scan}}), 400, "invalid_document");
+    json both = request;
+    both["documents"][0]["content"] = base64("x");
+    require_problem(form(both, {{"scan", scan}}), 400, "invalid_document");
+    json named_in_json = request;
+    require_problem(https(server, "POST", "/api/v1/signature-requests", bearer(clients.dms), named_in_json.dump(),
+                          "application/json"),
+                    400, "invalid_document");
+    BOOST_TEST(device_call(server, phone, "GET", "/api/v1/device/signature-requests").json().at("requests").empty(),
+               "a refused request is not created");
+
+    // Or the scan alone as the raw body, the request's fields in the query.
+    const std::string raw_target = "/api/v1/signature-requests?signer=mobile-scan&displayText=" +
+                                   sign::percent_encode("Ký đơn đề nghị") + "&title=" +
+                                   sign::percent_encode("Đơn đề nghị.pdf") + "&page=1&xMm=120&yMm=40";
+    require_problem(https(server, "POST", raw_target + "&color=red", bearer(clients.dms), scan, "application/pdf"), 400,
+                    "invalid_parameter");
+    require_problem(https(server, "POST", raw_target + "&expiresInSeconds=soon", bearer(clients.dms), scan,
+                          "application/pdf"),
+                    400, "expiry_out_of_range");
+    auto raw = https(server, "POST", raw_target + "&expiresInSeconds=600", bearer(clients.dms), scan, "application/pdf");
+    BOOST_TEST_REQUIRE(raw.status == 201, raw.body);
+    BOOST_TEST(raw.json().at("displayText") == "Ký đơn đề nghị");
+    BOOST_TEST(raw.json().at("documents").size() == 1u);
+    BOOST_TEST(raw.json().at("documents")[0].at("title") == "Đơn đề nghị.pdf");
+    BOOST_TEST(raw.json().at("documents")[0].at("type") == "pdf");
+    BOOST_TEST(raw.json().at("documents")[0].at("sha256") == sha256_hex(scan));
+    auto cancelled = https(server, "POST", "/api/v1/signature-requests/" + raw.json().at("id").get<std::string>() + "/cancel",
+                           bearer(clients.dms));
+    BOOST_TEST(cancelled.status == 200, cancelled.body);
+
+    auto created = form(request, {{"scan", scan}});
+    BOOST_TEST_REQUIRE(created.status == 201, created.body);
+    std::string id = created.json().at("id");
+    BOOST_TEST(created.json().at("documents")[0].at("sha256") == sha256_hex(scan));
+    BOOST_TEST(created.json().at("documents")[1].at("sha256") == sha256_hex(annex));
+
+    json shown = details(server, phone, id);
+    auto approved = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + id + "/approve",
+                                decision_body(phone, shown, Decision::approve, pin));
+    BOOST_TEST_REQUIRE(approved.status == 200, approved.body);
+    BOOST_TEST_REQUIRE(approved.json().at("state") == "approved", approved.body);
+    auto result = https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/0", bearer(clients.dms));
+    BOOST_TEST_REQUIRE(result.status == 200, result.body.substr(0, 300));
+    BOOST_TEST(result.body.size() > scan.size());
+    BOOST_TEST(result.body.compare(0, scan.size(), scan) == 0, "the signature is an incremental update of the scan");
+    std::string path = (dir / "signed-scan.pdf").string();
+    write_text_file(path, result.body);
+    require_valid_pdf(server, path, 1);
+}
+
+// The phone shows the signer by name, not by id.
+BOOST_AUTO_TEST_CASE(the_phone_reads_the_signers_name) {
+    SigndServer server;
+    const auto& clients = mobile_clients(server);
+    add_mobile_signer(server, "mobile-named", "citizen");
+    TestDevice phone;
+    enrol(server, "mobile-named", phone, pin);
+    json created = create(server, clients.dms, small_request("mobile-named", "Ký tờ khai"));
+    json shown = details(server, phone, created.at("id"));
+    BOOST_TEST(shown.at("signer") == "mobile-named");
+    BOOST_TEST(shown.at("signerName") == "Người ký mobile-named");  // as add_mobile_signer named them
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,6 @@
 #include "minimal_pdf.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <vector>
 
@@ -55,6 +56,7 @@ std::string minimal_pdf(const MinimalPdf& o) {
     std::string field_refs;
     for (int f : fields) field_refs += std::to_string(f) + " 0 R ";
     int annots_array = o.indirect_annots ? next++ : 0;
+    int scan = o.scan_bytes ? next++ : 0;
 
     std::string acroform = "<< /Fields [" + field_refs + "] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 3 0 R >> >> >>";
     objects[0] = "<< /Type /Catalog /Pages 2 0 R" +
@@ -68,14 +70,32 @@ std::string minimal_pdf(const MinimalPdf& o) {
             annots = " /Annots " + std::to_string(annots_array) + " 0 R";
         else if (p == 0 && !fields.empty())
             annots = " /Annots [" + field_refs + "]";
-        objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>" +
+        std::string images = p == 0 && scan ? " /XObject << /Scan " + std::to_string(scan) + " 0 R >>" : "";
+        objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >>" + images + " >>" +
                           (o.rotate ? " /Rotate " + std::to_string(o.rotate) : std::string()) + " /Contents " +
                           std::to_string(first_page + 2 * p + 1) + " 0 R" + annots + " >>");
-        objects.push_back(stream("BT /F1 14 Tf 72 760 Td (QUYET DINH - page " + std::to_string(p + 1) +
+        std::string draw_scan = p == 0 && scan ? "q 595 0 0 842 0 0 cm /Scan Do Q " : "";
+        objects.push_back(stream(draw_scan + "BT /F1 14 Tf 72 760 Td (QUYET DINH - page " + std::to_string(p + 1) +
                                  ") Tj 0 -20 Td /F1 11 Tf (Ve viec ban hanh quy che lam viec.) Tj ET"));
     }
     for (auto& f : field_objects) objects.push_back(f);
     if (o.indirect_annots) objects.push_back("[" + field_refs + "]");
+    if (scan) {
+        // An A4 page at 300 dpi is 2480 pixels wide; noise, so that no filter could shrink it.
+        const std::size_t width = 2480;
+        const std::size_t height = (o.scan_bytes + width - 1) / width;
+        std::string pixels(width * height, '\0');
+        std::uint32_t state = 2463534242u;
+        for (auto& pixel : pixels) {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            pixel = static_cast<char>(0xC0 | (state & 0x3F));
+        }
+        objects.push_back("<< /Type /XObject /Subtype /Image /Width " + std::to_string(width) + " /Height " +
+                          std::to_string(height) + " /ColorSpace /DeviceGray /BitsPerComponent 8 /Length " +
+                          std::to_string(pixels.size()) + " >>\nstream\n" + pixels + "\nendstream");
+    }
     return build_pdf(objects, 1);
 }
 

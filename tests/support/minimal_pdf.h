@@ -2,6 +2,7 @@
 // Small input PDFs written byte by byte, with no PDF library involved, so that
 // what reads them (qpdf, our PAdES code, signd) is tested on input it did not make.
 
+#include <cstddef>
 #include <string>
 
 namespace sign::test {
@@ -14,6 +15,7 @@ struct MinimalPdf {
     bool indirect_annots = false;      ///< page 1's /Annots as an indirect array
     int rotate = 0;                    ///< /Rotate of every page
     bool direct_acroform = false;      ///< /AcroForm written inside the catalog, not as its own object
+    std::size_t scan_bytes = 0;        ///< page 1 drawn over a grey image of at least this many bytes, as a scan
 };
 
 /// The empty signature field's rectangle in the minimal PDF.

@@ -8,7 +8,7 @@
 //    "baseUrl": "https://localhost:PORT", "rootCa": "<root PEM file>",
 //    "apiKey": "<the document system's key>", "signer": "<id>", "signerName": "...",
 //    "activationCode": "...", "pin": "...", "pdf": "<file>", "field": "<signature field, optional>",
-//    "output": "<result JSON file>", "artifacts": "<folder for a screenshot on failure>"}
+//    "output": "<result JSON file>", "artifacts": "<folder for screenshots: the detail screen, and on failure>"}
 //
 // Every wait is on a condition with a timeout; nothing sleeps. The result file
 // lists the request ids it approved and rejected for the C++ side to check.
@@ -26,6 +26,8 @@ const params = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const rootCa = readFileSync(params.rootCa);
 const base = new URL(params.baseUrl);
 const WAIT = { timeout: 60_000 };
+// The phone the app is designed for.
+const SCREEN = { width: 390, height: 844 };
 
 // ---------------------------------------------------------------- checks
 
@@ -110,7 +112,8 @@ async function launch(profile) {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: [`--ignore-certificate-errors-spki-list=${await serverSpkiHash()}`, '--no-sandbox'],
-    viewport: { width: 390, height: 844 },
+    viewport: SCREEN,
+    deviceScaleFactor: 1,
     isMobile: true,
     hasTouch: true,
   });
@@ -132,10 +135,59 @@ async function text(page, selector) {
   return (await page.locator(selector).textContent())?.trim();
 }
 
-async function expectMessage(page, code, fragment) {
-  await page.waitForSelector(`#message[data-code="${code}"]:not([hidden])`, WAIT);
-  const shown = await text(page, '#message');
+async function expectMessage(page, code, fragment, where = '#message') {
+  await page.waitForSelector(`${where}[data-code="${code}"]:not([hidden])`, WAIT);
+  const shown = await text(page, where);
   check(shown.includes(fragment), `message for ${code} says "${fragment}": "${shown}"`);
+}
+
+// Where an element is on the screen the person sees now (not the page): {top, bottom}.
+async function onScreen(locator) {
+  return locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    return { top: box.top, bottom: box.bottom, height: box.height };
+  });
+}
+
+async function checkInsideScreen(locator, what) {
+  const box = await onScreen(locator);
+  check(box.height > 0 && box.top >= 0 && box.bottom <= SCREEN.height,
+        `${what} is on the screen (0 to ${SCREEN.height} px): top ${box.top}, bottom ${box.bottom}`);
+}
+
+// The instant as a person in Vietnam reads it, worked out here, not by the app.
+function vietnamTime(iso, language) {
+  const local = new Date(Date.parse(iso) + 7 * 3600 * 1000);
+  const two = (n) => String(n).padStart(2, '0');
+  const clock = `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`;
+  if (language === 'vi') {
+    return `${clock}, ${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} (GMT+7)`;
+  }
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][local.getUTCMonth()];
+  return `${clock}, ${local.getUTCDate()} ${month} ${local.getUTCFullYear()} (GMT+7)`;
+}
+
+// The detail screen at 390 x 844, as a citizen first sees it: what is signed and the PIN field on
+// the first screen, nothing wider than the phone, the hashes folded away. Saves a screenshot.
+async function checkDetailLayout(page, request, language, result) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  equal(await text(page, '#detail-expires'), vietnamTime(request.expiresAt, language), `the deadline in ${language}`);
+  await checkInsideScreen(page.locator('#detail-text'), `the display text (${language})`);
+  await checkInsideScreen(page.locator('#detail-documents h4').first(), `the first document's name (${language})`);
+  await checkInsideScreen(page.locator('#approve-pin'), `the PIN field (${language})`);
+  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  check(widths.scroll <= widths.inner, `no horizontal overflow in ${language}: ${widths.scroll} > ${widths.inner}`);
+  const technical = page.locator('#detail-documents details.technical').first();
+  equal(await technical.evaluate((details) => details.open), false, 'the technical details start folded');
+  check(!(await page.locator('#detail-documents dd.mono').first().isVisible()), 'the hashes are folded away');
+  await screenshot(page, `detail-${language}`, result);
+}
+
+// What the phone shows now, saved under the test's folder for a person to look at.
+async function screenshot(page, name, result) {
+  const file = path.join(params.artifacts, `${name}.png`);
+  await page.screenshot({ path: file });
+  (result.screenshots ??= []).push(file);
 }
 
 // Vietnamese by default; English when toggled, remembered across a reload; and back.
@@ -190,15 +242,19 @@ async function openRequest(page, request) {
   await item.click();
   await page.waitForSelector('#screen-detail:not([hidden])', WAIT);
   equal(await text(page, '#detail-text'), request.displayText, 'display text');
-  equal(await text(page, '#detail-signer'), params.signer, 'signer');
+  equal(await text(page, '#detail-signer'), params.signerName, 'the signer by name');
   check((await text(page, '#detail-client')).length > 0, 'the client\'s name is shown');
-  const expires = await text(page, '#detail-expires');
-  check(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/.test(expires), `expiry at +07:00: ${expires}`);
-  equal(Date.parse(expires), Date.parse(request.expiresAt), 'the expiry shown is the request\'s');
+  equal(await text(page, '#detail-expires'), vietnamTime(request.expiresAt, 'vi'), 'the deadline at +07:00');
+  equal(await page.getAttribute('#detail-expires', 'datetime'), request.expiresAt, 'the deadline\'s machine form');
   check(/^\d+:\d\d$/.test(await text(page, '#detail-countdown')), 'a countdown is shown');
+  equal(await text(page, '#detail-documents h4'), request.documents[0].title, 'the document\'s name');
+  // The hashes the approval signs are one tap away.
+  await page.click('#detail-documents details.technical summary');
   const documentText = await text(page, '#detail-documents');
+  check(await page.locator('#detail-documents dd.mono').first().isVisible(), 'the technical details open');
   check(documentText.includes(request.documents[0].sha256), 'the document\'s SHA-256 is shown');
   check(documentText.includes(request.documents[0].digest), 'the digest to be signed is shown');
+  await page.click('#detail-documents details.technical summary');
   // The first page, fetched with the device header into a blob: URL, decoded by the browser.
   await page.waitForFunction(() => {
     const image = document.querySelector('#detail-documents img.preview');
@@ -245,12 +301,22 @@ const scenarios = {
 
     const first = await createRequest('Ký Quyết định về việc phê duyệt kế hoạch năm 2027', 'Quyết định.pdf');
     await openRequest(page, first);
+    await checkDetailLayout(page, first, 'vi', result);
+    await page.click('#lang-toggle');
+    await checkDetailLayout(page, first, 'en', result);
+    await page.click('#lang-toggle');
 
+    // A wrong PIN is said where the eye is, and the PIN field is ready for the next try.
     await page.fill('#approve-pin', `${params.pin}9`);
     await page.click('#approve');
-    await expectMessage(page, 'wrong_pin', 'Còn 4 lần thử');
+    const attemptsLeft = page.getByText('Còn 4 lần thử');
+    await attemptsLeft.waitFor(WAIT);
+    await checkInsideScreen(attemptsLeft, 'the wrong-PIN message');
+    check(await attemptsLeft.evaluate((element) => element.closest('[aria-live]') !== null), 'the message is announced');
+    equal(await page.evaluate(() => document.activeElement?.id), 'approve-pin', 'the focus is back on the PIN field');
+    await screenshot(page, 'wrong-pin-vi', result);
     await page.click('#lang-toggle');
-    await expectMessage(page, 'wrong_pin', '4 attempt(s) left');
+    await expectMessage(page, 'wrong_pin', '4 attempt(s) left', '#decision-error');
     equal(await text(page, '#approve'), 'Approve', 'English button');
     await page.click('#lang-toggle');
     equal(await text(page, '#approve'), 'Phê duyệt', 'Vietnamese button');
@@ -280,15 +346,27 @@ const scenarios = {
     await page.waitForSelector('#screen-detail:not([hidden])', WAIT);
     await page.fill('#approve-pin', params.pin);
     await page.click('#approve');
-    await expectMessage(page, 'challenge_mismatch', 'không khớp');
+    await expectMessage(page, 'challenge_mismatch', 'không khớp', '#decision-error');
     await page.click('#reject');
-    await expectMessage(page, 'challenge_mismatch', 'không khớp');
+    await page.click('#reject-confirm');
+    await expectMessage(page, 'challenge_mismatch', 'không khớp', '#decision-error');
     equal(await requestState(second.id), 'pending', 'nothing was signed for an altered request');
     await page.unroute(detailUrl);
     await backToList(page);
 
     await openRequest(page, second);
+    // One tap on "reject" only asks; "no" leaves the request as it was.
     await page.click('#reject');
+    await page.waitForSelector('#reject-confirmation:not([hidden])', WAIT);
+    await checkInsideScreen(page.locator('#reject-confirm'), 'the confirmation');
+    await screenshot(page, 'reject-confirmation-vi', result);
+    equal(await requestState(second.id), 'pending', 'one tap on reject rejects nothing');
+    await page.click('#reject-cancel');
+    await page.locator('#reject-confirmation').waitFor({ state: 'hidden', ...WAIT });
+    check(await page.locator('#approve').isVisible(), 'approve is offered again');
+    equal(await requestState(second.id), 'pending', 'cancelling the rejection leaves the request pending');
+    await page.click('#reject');
+    await page.click('#reject-confirm');
     await page.waitForSelector('#detail-result[data-state="rejected"]', WAIT);
     equal(await text(page, '#detail-result'), 'Đã từ chối yêu cầu.', 'rejection message');
     equal(await requestState(second.id), 'rejected', 'the document system sees it rejected');

@@ -6,6 +6,8 @@
 #define BOOST_TEST_MODULE webapp_e2e
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -67,6 +69,18 @@ json run_app(const SigndServer& server, const TempDir& dir, json params) {
     return result;
 }
 
+// Width and height of a PNG from its IHDR chunk.
+std::pair<unsigned, unsigned> png_size(const std::string& png) {
+    BOOST_TEST_REQUIRE(png.size() > 24u);
+    BOOST_TEST_REQUIRE(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0, "a PNG");
+    auto be32 = [&](std::size_t at) {
+        unsigned value = 0;
+        for (std::size_t i = 0; i < 4; ++i) value = (value << 8) | static_cast<unsigned char>(png[at + i]);
+        return value;
+    };
+    return {be32(16), be32(20)};
+}
+
 // GET the signed document of an approved request into `path`.
 void fetch_signed(const SigndServer& server, const std::string& api_key, const std::string& id, const std::string& path) {
     auto reply = https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/0", bearer(api_key));
@@ -109,8 +123,22 @@ BOOST_AUTO_TEST_CASE(signer_enrols_approves_after_a_wrong_pin_and_rejects) {
     write_text_file(pdf, minimal_pdf());
 
     auto result = run_app(server, dir, {{"scenario", "approve_and_reject"}, {"apiKey", signer.api_key},
-                                        {"signer", "leader-an"}, {"activationCode", signer.first_code},
-                                        {"pin", leader_pin}, {"pdf", pdf}});
+                                        {"signer", "leader-an"}, {"signerName", "Nguyễn Văn An"},
+                                        {"activationCode", signer.first_code}, {"pin", leader_pin}, {"pdf", pdf}});
+
+    // The detail screen as the phone showed it (both languages, a wrong PIN, the question before
+    // rejecting): one phone screen each. Set WEBAPP_SCREENSHOTS to a folder to keep them.
+    BOOST_TEST_REQUIRE(result.at("screenshots").size() == 4u, result.dump());
+    for (const auto& screenshot : result.at("screenshots")) {
+        std::string file = screenshot.get<std::string>();
+        BOOST_TEST(std::filesystem::path(file).parent_path() == dir.path(), "saved under the test's folder: " << file);
+        auto [width, height] = png_size(read_text_file(file));
+        BOOST_TEST(width == 390u);
+        BOOST_TEST(height == 844u);
+        if (const char* keep = std::getenv("WEBAPP_SCREENSHOTS"))
+            std::filesystem::copy_file(file, std::filesystem::path(keep) / std::filesystem::path(file).filename(),
+                                       std::filesystem::copy_options::overwrite_existing);
+    }
 
     std::string signed_pdf = (dir / "signed.pdf").string();
     fetch_signed(server, signer.api_key, result.at("approved"), signed_pdf);
@@ -141,7 +169,8 @@ BOOST_AUTO_TEST_CASE(leader_approves_then_the_office_numbers_and_seals) {
     std::string draft = (dir / "cong-van.pdf").string();
     write_text_file(draft, minimal_pdf({.text_fields = true, .signature_field = true}));
     auto result = run_app(server, dir, {{"scenario", "leader_approves"}, {"apiKey", signer.api_key},
-                                        {"signer", "leader-an"}, {"activationCode", code}, {"pin", leader_pin},
+                                        {"signer", "leader-an"}, {"signerName", "Nguyễn Văn An"},
+                                        {"activationCode", code}, {"pin", leader_pin},
                                         {"pdf", draft}, {"field", "chu_ky_lanh_dao"}});
 
     std::string signed_pdf = (dir / "signed.pdf").string();

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_error.h"
+#include "display_time.h"
 #include "profile.h"
 #include "signmobile.h"
 #include "terminal.h"
@@ -34,6 +35,7 @@ using Bytes = std::unique_ptr<uint8_t, BufferDeleter>;
 struct Options {
     std::string profile_dir = default_profile_dir();
     bool json = false;
+    std::string time_zone;
     // enrol
     std::string server, ca, code, name;
     // shared by enrol and approve
@@ -168,7 +170,7 @@ void list_requests(const Options& options) {
         return;
     }
     for (const auto& request : requests) {
-        std::cout << request.value("id", "") << "  expires " << request.value("expiresAt", "") << "  "
+        std::cout << request.value("id", "") << "  expires " << display_time(request.value("expiresAt", "")) << "  "
                   << request.value("documents", nlohmann::json::array()).size() << " document(s)  "
                   << request.value("displayText", "") << "\n";
     }
@@ -187,7 +189,8 @@ void print_request(std::ostream& out, const nlohmann::json& request) {
         << "From       " << request.value("clientName", "") << "\n"
         << "Signer     " << request.value("signer", "") << "\n"
         << "Text       " << request.value("displayText", "") << "\n"
-        << "Expires    " << request.value("expiresAt", "") << "\n"
+        << "Created    " << display_time(request.value("createdAt", "")) << "\n"
+        << "Expires    " << display_time(request.value("expiresAt", "")) << "\n"
         << "State      " << request.value("state", "") << "\n"
         << "Documents  " << request["documents"].size() << "\n";
     for (const auto& document : request["documents"]) {
@@ -281,7 +284,10 @@ int main(int argc, char** argv) {
     app.fallthrough();
     app.add_option("--profile", options.profile_dir,
                    "Device profile folder (default: $SIGNMOBILE_PROFILE or ~/.config/signmobile)");
-    app.add_flag("--json", options.json, "Print JSON for scripts (errors too, as {\"error\": {...}})");
+    app.add_flag("--json", options.json,
+                 "Print JSON for scripts (errors too, as {\"error\": {...}}); times stay UTC ISO 8601 there");
+    app.add_option("--tz", options.time_zone,
+                   "Time zone for the times shown (default: $TZ, else Asia/Ho_Chi_Minh), e.g. Europe/Paris");
     app.footer("Examples:\n"
                "  signmobile --profile ~/an enrol --server https://sign.city.example --ca root.pem --code K7QD-2M9X-...\n"
                "  signmobile --profile ~/an requests list --wait 25\n"
@@ -297,7 +303,7 @@ int main(int argc, char** argv) {
     auto* enrol_cmd = app.add_subcommand("enrol", "Enrol this device with an activation code");
     enrol_cmd->add_option("--server", options.server, "The signing service, e.g. https://sign.city.example")->required();
     enrol_cmd->add_option("--ca", options.ca, "PEM file of the service's root certificate")->required()->check(CLI::ExistingFile);
-    enrol_cmd->add_option("--code", options.code, "The activation code (dashes, spaces and case do not matter)")->required();
+    enrol_cmd->add_option("--code", options.code, "The activation code, or the QR code's text signd-activation:<code> (dashes, spaces and case do not matter)")->required();
     enrol_cmd->add_option("--pin-file", options.pin_file, "File holding the PIN to choose (asked twice on the terminal otherwise)");
     enrol_cmd->add_option("--name", options.name, "A name for this device (default: signmobile on <host name>)");
     enrol_cmd->callback([&] { command = enrol; });
@@ -327,6 +333,7 @@ int main(int argc, char** argv) {
     try {
         // signd's ids never start with '-'; "--" still ends the options for any other id.
         app.parse(argc, argv);
+        use_display_zone(display_zone(options.time_zone));
         if (command) command(options);
         return exit_ok;
     } catch (const CLI::ParseError& error) {

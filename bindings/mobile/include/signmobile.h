@@ -125,7 +125,9 @@ void sm_client_free(sm_client* client);
 sm_status sm_client_set_device(sm_client* client, const char* device_id, sm_signer signer);
 
 /*
- * Enrols this phone: POST /api/v1/devices with the activation code (as typed),
+ * Enrols this phone: POST /api/v1/devices with the activation code, either as
+ * typed or as the QR code's text "signd-activation:<code>" (the prefix, in any
+ * case, and surrounding blanks are dropped; an empty code is SM_ERR_INVALID_ARGUMENT),
  * the device's public key (DER SPKI), the PIN it chose and a name for the
  * device. `device_id` receives the new id; `response_json`, when not NULL, the
  * whole answer (with the signer's id and name). The client then speaks for

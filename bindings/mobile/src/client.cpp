@@ -3,6 +3,7 @@
 // checked against the contract before it is handed on.
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
@@ -50,6 +51,26 @@ void ensure_curl_initialised() {
 bool is_base64url_id(const std::string& id) {
     return !id.empty() && id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
                               std::string::npos;
+}
+
+// The code itself, from what was typed or from the QR code's text "signd-activation:<code>":
+// a native app hands over whatever the scanner read.
+std::string activation_code(const std::string& text) {
+    static const std::string prefix = "signd-activation:";
+    auto trimmed = [](std::string value) {
+        const char* blanks = " \t\r\n";
+        auto first = value.find_first_not_of(blanks);
+        if (first == std::string::npos) return std::string();
+        return value.substr(first, value.find_last_not_of(blanks) - first + 1);
+    };
+    std::string code = trimmed(text);
+    bool prefixed = code.size() >= prefix.size() &&
+                    std::equal(prefix.begin(), prefix.end(), code.begin(), [](char a, char b) {
+                        return a == std::tolower(static_cast<unsigned char>(b));
+                    });
+    if (prefixed) code = trimmed(code.substr(prefix.size()));
+    if (code.empty()) throw Failure(SM_ERR_INVALID_ARGUMENT, "the activation code is empty");
+    return code;
 }
 
 void require_request_id(const char* id) {
@@ -298,7 +319,7 @@ sm_status sm_enrol(sm_client* client, const char* activation_code, const char* p
         *device_id = nullptr;
         if (response_json != nullptr) *response_json = nullptr;
         nlohmann::json body{
-            {"activationCode", activation_code},
+            {"activationCode", signmobile::activation_code(activation_code)},
             {"publicKey", signmobile::base64_encode(std::string(reinterpret_cast<const char*>(public_key_der), public_key_len))},
             {"pin", pin},
             {"name", name}};

@@ -283,6 +283,11 @@ std::string SignatureRequestService::client_name(const SignatureRequest& request
     return client ? client->name : request.client_id;
 }
 
+std::string SignatureRequestService::signer_name(const SignatureRequest& request) const {
+    auto signer = data_.signers().find(request.signer_id);
+    return signer && !signer->display_name.empty() ? signer->display_name : request.signer_id;
+}
+
 std::vector<std::uint8_t> SignatureRequestService::preview(const std::string& id, const store::DeviceRecord& device,
                                                            const std::string& address, int index) const {
     SignatureRequest request = for_device(id, device, address);

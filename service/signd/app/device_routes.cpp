@@ -98,6 +98,7 @@ public:
             auto found = context_.signature_requests.for_device(request.params.at("id"), device, request.client_address);
             json answer = mobile::request_json(found, context_.clock.now());
             answer["clientName"] = context_.signature_requests.client_name(found);
+            answer["signerName"] = context_.signature_requests.signer_name(found);
             answer["nonce"] = encode_base64url(found.nonce);
             answer["approvalChallenge"] = mobile::approval_challenge(found, mobile::Decision::approve);
             return HttpResponse::json(200, answer);

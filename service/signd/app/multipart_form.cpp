@@ -10,7 +10,6 @@ namespace sign::signd {
 
 namespace {
 
-constexpr std::size_t max_parts = 16;
 constexpr std::size_t max_boundary_length = 70;  // RFC 2046 5.1.1
 
 [[noreturn]] void refuse(const std::string& why) {
@@ -139,7 +138,7 @@ std::string multipart_boundary(std::string_view content_type) {
     return boundary->value;
 }
 
-std::vector<FormPart> parse_multipart_form(std::string_view body, std::string_view content_type) {
+std::vector<FormPart> parse_multipart_form(std::string_view body, std::string_view content_type, std::size_t max_parts) {
     const std::string delimiter = "--" + multipart_boundary(content_type);
     if (body.substr(0, delimiter.size()) != delimiter) refuse("the body does not start with the boundary");
     std::vector<FormPart> parts;
@@ -156,7 +155,7 @@ std::vector<FormPart> parse_multipart_form(std::string_view body, std::string_vi
         at += 2;
         auto end = body.find(next, at);
         if (end == std::string_view::npos) refuse("the closing boundary is missing");
-        if (parts.size() == max_parts) refuse("more than 16 parts");
+        if (parts.size() == max_parts) refuse("more than " + std::to_string(max_parts) + " parts");
         FormPart part = parse_part(body.substr(at, end - at));
         if (!names.insert(part.name).second) refuse("the part '" + part.name + "' appears twice");
         parts.push_back(std::move(part));

@@ -25,7 +25,9 @@ struct FormPart {
 /// `invalid_multipart` when there is none or it is malformed.
 std::string multipart_boundary(std::string_view content_type);
 
-/// The parts of a body. Throws invalid_input `invalid_multipart` naming what is wrong.
-std::vector<FormPart> parse_multipart_form(std::string_view body, std::string_view content_type);
+/// The parts of a body, at most `max_parts` of them. Throws invalid_input `invalid_multipart`
+/// naming what is wrong.
+std::vector<FormPart> parse_multipart_form(std::string_view body, std::string_view content_type,
+                                           std::size_t max_parts = 16);
 
 }  // namespace sign::signd

@@ -1,11 +1,17 @@
 #include "app/signature_request_routes.h"
 
 #include <charconv>
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
+#include <string_view>
 
 #include "sign/base64.h"
 #include "app/client_auth.h"
+#include "app/document_body.h"
 #include "app/mobile_answers.h"
+#include "app/multipart_form.h"
 #include "sign/error.h"
 #include "sign/mobile/request_json.h"
 
@@ -14,6 +20,10 @@ namespace sign::signd {
 namespace {
 
 using nlohmann::json;
+
+// The file parts of a multipart request (or the raw body) by name: a document takes its part's
+// bytes, once.
+using FileParts = std::map<std::string, std::string_view>;
 
 [[noreturn]] void invalid_document(std::size_t index, const std::string& why) {
     throw Error(ErrorKind::invalid_input, "invalid_document", "document " + std::to_string(index) + ": " + why);
@@ -30,7 +40,21 @@ std::vector<std::uint8_t> base64_member(const json& document, const char* name, 
     return std::move(*bytes);
 }
 
-mobile::DocumentInput document_input(const json& document, std::size_t index, std::size_t limit) {
+// A document's bytes: base64 in 'content' (small documents), or the file part that 'part' names.
+std::vector<std::uint8_t> document_content(const json& document, std::size_t index, std::size_t limit, FileParts* files) {
+    if (!document.contains("part")) return base64_member(document, "content", index, limit);
+    if (document.contains("content")) invalid_document(index, "give 'content' (base64) or 'part', not both");
+    if (!document["part"].is_string()) invalid_document(index, "'part' is the name of a file part");
+    const auto& name = document["part"].get_ref<const std::string&>();
+    if (files == nullptr) invalid_document(index, "'part' needs a multipart/form-data request");
+    auto found = files->find(name);
+    if (found == files->end()) invalid_document(index, "the request has no file part '" + name + "' (or another document took it)");
+    std::vector<std::uint8_t> bytes(found->second.begin(), found->second.end());
+    files->erase(found);
+    return bytes;
+}
+
+mobile::DocumentInput document_input(const json& document, std::size_t index, std::size_t limit, FileParts* files) {
     if (!document.is_object()) invalid_document(index, "not an object");
     mobile::DocumentInput input;
     if (!document.contains("title") || !document["title"].is_string()) invalid_document(index, "'title' is required");
@@ -46,7 +70,7 @@ mobile::DocumentInput document_input(const json& document, std::size_t index, st
     }
     if (input.type != "pdf" && input.type != "xml" && input.type != "file")
         invalid_document(index, "type is pdf, xml, file or hash");
-    input.content = base64_member(document, "content", index, limit);
+    input.content = document_content(document, index, limit, files);
     if (input.type != "pdf") return input;
     if (document.contains("field")) {
         if (!document["field"].is_string() || document["field"].get<std::string>().empty())
@@ -75,7 +99,7 @@ mobile::DocumentInput document_input(const json& document, std::size_t index, st
     return input;
 }
 
-mobile::NewSignatureRequest new_request(const json& body, std::size_t limit) {
+mobile::NewSignatureRequest new_request(const json& body, std::size_t limit, FileParts* files) {
     mobile::NewSignatureRequest input;
     if (!body.contains("signer") || !body["signer"].is_string())
         throw Error(ErrorKind::invalid_input, "invalid_json", "'signer' (a signer id) is required");
@@ -89,7 +113,10 @@ mobile::NewSignatureRequest new_request(const json& body, std::size_t limit) {
     if (body["documents"].size() > store::SignatureRequestStore::max_documents)
         throw Error(ErrorKind::invalid_input, "too_many_documents", "a request has at most 50 documents");
     for (std::size_t i = 0; i < body["documents"].size(); ++i)
-        input.documents.push_back(document_input(body["documents"][i], i, limit));
+        input.documents.push_back(document_input(body["documents"][i], i, limit, files));
+    if (files != nullptr && !files->empty())
+        throw Error(ErrorKind::invalid_input, "invalid_multipart",
+                    "no document names the part '" + files->begin()->first + "' (each document names its part with 'part')");
     if (body.contains("callbackUrl") && !body["callbackUrl"].is_null()) {
         if (!body["callbackUrl"].is_string())
             throw Error(ErrorKind::invalid_input, "invalid_callback_url", "'callbackUrl' is an http or https URL");
@@ -101,6 +128,68 @@ mobile::NewSignatureRequest new_request(const json& body, std::size_t limit) {
         input.expires_in_seconds = body["expiresInSeconds"].get<long long>();
     }
     return input;
+}
+
+// A raw upload: one document as the body, the request's fields in the query. A number or flag
+// that does not parse is passed on as text, so that it gets the same refusal as in JSON.
+json raw_request(const HttpRequest& request, const std::string& type) {
+    static const std::set<std::string> known{"signer", "displayText", "title", "field", "page", "xMm", "yMm",
+                                             "invisible", "callbackUrl", "expiresInSeconds"};
+    for (const auto& [name, value] : request.query)
+        if (!known.count(name))
+            throw Error(ErrorKind::invalid_input, "invalid_parameter", "unknown query parameter '" + name + "'");
+    auto text = [&](const char* name) -> std::optional<std::string> {
+        auto found = request.query.find(name);
+        return found == request.query.end() ? std::nullopt : std::optional<std::string>(found->second);
+    };
+    auto typed = [](const std::string& value, bool integer) -> json {
+        json parsed = json::parse(value, nullptr, false);
+        bool fits = integer ? parsed.is_number_integer() : parsed.is_number() || parsed.is_boolean();
+        return fits ? parsed : json(value);
+    };
+    json document = {{"type", type}, {"part", "body"}};
+    json body = {{"documents", json::array()}};
+    for (const char* name : {"signer", "displayText", "callbackUrl"})
+        if (auto value = text(name)) body[name] = *value;
+    if (auto value = text("expiresInSeconds")) body["expiresInSeconds"] = typed(*value, true);
+    for (const char* name : {"title", "field"})
+        if (auto value = text(name)) document[name] = *value;
+    if (auto value = text("page")) document["page"] = typed(*value, true);
+    for (const char* name : {"xMm", "yMm", "invisible"})
+        if (auto value = text(name)) document[name] = typed(*value, false);
+    body["documents"].push_back(document);
+    return body;
+}
+
+// The request as JSON; as multipart/form-data: a part named "request" holding that JSON, and one
+// file part per document that names it with "part"; or one document as the raw body with the
+// fields in the query. The last two take documents up to the body limit.
+mobile::NewSignatureRequest read_new_request(const HttpRequest& request, std::size_t limit) {
+    std::string content_type = request.header("content-type").value_or("");
+    std::string type = media_type(content_type);
+    if (type == "application/pdf" || type == "application/xml" || type == "text/xml" ||
+        type == "application/octet-stream") {
+        FileParts body{{"body", request.body}};
+        std::string document_type = type == "application/pdf" ? "pdf" : type == "application/octet-stream" ? "file" : "xml";
+        return new_request(raw_request(request, document_type), limit, &body);
+    }
+    if (type != "multipart/form-data") return new_request(json_object_body(request), limit, nullptr);
+    auto parts = parse_multipart_form(request.body, content_type, store::SignatureRequestStore::max_documents + 1);
+    std::optional<json> body;
+    FileParts files;
+    for (const auto& part : parts) {
+        if (part.name == "request") {
+            body = json::parse(part.body, nullptr, false);
+            if (body->is_discarded() || !body->is_object())
+                throw Error(ErrorKind::invalid_input, "invalid_json", "the part 'request' is not a JSON object");
+        } else {
+            files.emplace(part.name, part.body);
+        }
+    }
+    if (!body)
+        throw Error(ErrorKind::invalid_input, "invalid_multipart",
+                    "the form needs a part named 'request' holding the request's JSON");
+    return new_request(*body, limit, &files);
 }
 
 int document_index(const HttpRequest& request) {
@@ -122,7 +211,7 @@ public:
             caller_id = caller.client.id;
             mobile::NewSignatureRequest input;
             try {
-                input = new_request(json_object_body(request), context_.max_base64_document);
+                input = read_new_request(request, context_.max_base64_document);
             } catch (const Error& error) {
                 context_.audit.append({.action = "signature_request.create",
                                        .actor = caller.client.id,

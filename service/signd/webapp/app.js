@@ -24,6 +24,8 @@ const app = {
   current: null,       // the request shown, as GET /device/signature-requests/{id} returned it
   finished: null,      // its final state after a decision
   message: null,       // {error} or {key, params}: kept to be shown again in another language
+  decisionError: null, // a failed approval or rejection, shown beside the PIN field
+  confirmingReject: false,
   notice: null,
   poll: null,          // AbortController of the pending list's loop
   countdown: null,
@@ -78,11 +80,18 @@ function base64url(bytes) {
 
 // ---------------------------------------------------------------- times
 
-// "2026-11-27T16:05:00+07:00" for any instant the server sent.
+// "14:05, 07/12/2026 (GMT+7)" (English: "14:05, 7 Dec 2026 (GMT+7)") for any instant the server sent.
 function displayTime(iso) {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return String(iso ?? '');
-  return new Date(ms + DISPLAY_OFFSET_MS).toISOString().slice(0, 19) + '+07:00';
+  const local = new Date(ms + DISPLAY_OFFSET_MS);
+  const two = (n) => String(n).padStart(2, '0');
+  const month = local.getUTCMonth();
+  return t('time.format', {
+    hh: two(local.getUTCHours()), mm: two(local.getUTCMinutes()),
+    d: local.getUTCDate(), dd: two(local.getUTCDate()), MM: two(month + 1), yyyy: local.getUTCFullYear(),
+    mon: t('time.months').split('|')[month] ?? '',
+  });
 }
 
 // The challenge's form: YYYY-MM-DDTHH:MM:SSZ.
@@ -151,6 +160,11 @@ function showNotice(key, params) {
 }
 
 function renderMessage() {
+  const decisionError = $('decision-error');
+  decisionError.hidden = !app.decisionError;
+  decisionError.textContent = app.decisionError ? errorText(app.decisionError) : '';
+  decisionError.dataset.code = app.decisionError ? errorCode(app.decisionError) : '';
+  $('approve-pin').setAttribute('aria-invalid', String(['wrong_pin', 'pin_required'].includes(decisionError.dataset.code)));
   const message = $('message');
   message.hidden = !app.message;
   message.textContent = app.message ? errorText(app.message.error) : '';
@@ -255,7 +269,7 @@ function renderDevice() {
   footer.hidden = !app.device;
   if (!app.device) return;
   $('device-signer').textContent = t('device.signer', { name: `${app.device.signer.name} (${app.device.signer.id})` });
-  $('device-id').textContent = t('device.id', { id: app.device.deviceId });
+  $('device-id').textContent = app.device.deviceId;
 }
 
 // ---------------------------------------------------------------- enrolment
@@ -408,6 +422,8 @@ function closeDetail() {
   app.previews = [];
   app.current = null;
   app.finished = null;
+  app.decisionError = null;
+  app.confirmingReject = false;
 }
 
 function fact(id, text) { $(id).textContent = text; }
@@ -416,51 +432,23 @@ function renderDetail() {
   const request = app.current;
   fact('detail-text', request.displayText);
   fact('detail-client', request.clientName || '');
-  fact('detail-signer', request.signer);
-  fact('detail-created', displayTime(request.createdAt));
-  $('detail-created').dateTime = request.createdAt;
+  fact('detail-signer', request.signerName || request.signer);
   fact('detail-expires', displayTime(request.expiresAt));
   $('detail-expires').dateTime = request.expiresAt;
   renderCountdown();
 
   const list = $('detail-documents');
   const previews = new Map([...list.querySelectorAll('img.preview')].map((img) => [img.dataset.index, img]));
+  const opened = new Set([...list.querySelectorAll('details[open]')].map((details) => details.dataset.index));
   list.replaceChildren();
   for (const document_ of sortedDocuments(request)) {
-    const item = document.createElement('li');
-    item.className = 'document';
-    item.dataset.index = document_.index;
-    const title = document.createElement('h4');
-    title.textContent = document_.title;
-    const facts = document.createElement('dl');
-    const add = (label, value, mono) => {
-      const dt = document.createElement('dt');
-      dt.textContent = label;
-      const dd = document.createElement('dd');
-      dd.textContent = value;
-      if (mono) dd.className = 'mono';
-      facts.append(dt, dd);
-    };
-    add(t('detail.type'), document_.type);
-    add(t('detail.sha256'), document_.sha256, true);
-    add(t('detail.digest', { alg: document_.digestAlgorithm }), document_.digest, true);
-    item.append(title, facts);
-    if (document_.type === 'pdf') {
-      let image = previews.get(String(document_.index));
-      if (!image) {
-        image = document.createElement('img');
-        image.className = 'preview';
-        image.dataset.index = document_.index;
-        image.hidden = true;
-      }
-      image.alt = t('detail.preview', { title: document_.title });
-      item.append(image);
-    }
-    list.append(item);
+    list.append(documentItem(document_, previews.get(String(document_.index)), opened.has(String(document_.index))));
   }
 
   const decided = app.finished !== null;
   $('decision-form').hidden = decided || request.state !== 'pending';
+  $('decision-actions').hidden = app.confirmingReject;
+  $('reject-confirmation').hidden = !app.confirmingReject;
   const result = $('detail-result');
   result.hidden = !decided;
   if (decided) {
@@ -473,13 +461,68 @@ function renderDetail() {
   }
 }
 
+// One document as a citizen reads it: its name, what kind of file, the first page; the hashes
+// the approval signs stay one tap away, under "technical details".
+function documentItem(document_, image, open) {
+  const item = document.createElement('li');
+  item.className = 'document';
+  item.dataset.index = document_.index;
+  const title = document.createElement('h4');
+  title.textContent = document_.title;
+  const type = document.createElement('p');
+  type.className = 'document-type';
+  type.textContent = t(`type.${document_.type}`) === `type.${document_.type}` ? document_.type : t(`type.${document_.type}`);
+  item.append(title, type);
+  if (document_.type === 'pdf') {
+    if (!image) {
+      image = document.createElement('img');
+      image.className = 'preview';
+      image.dataset.index = document_.index;
+      image.hidden = true;
+      image.tabIndex = 0;
+      image.setAttribute('role', 'button');
+      const toggle = () => {
+        image.classList.toggle('expanded');
+        image.setAttribute('aria-expanded', String(image.classList.contains('expanded')));
+      };
+      image.addEventListener('click', toggle);
+      image.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); toggle(); }
+      });
+      image.setAttribute('aria-expanded', 'false');
+    }
+    image.alt = t('detail.preview', { title: document_.title });
+    image.title = t('detail.previewShow', { title: document_.title });
+    item.append(image);
+  }
+  const details = document.createElement('details');
+  details.className = 'technical';
+  details.dataset.index = document_.index;
+  details.open = open;
+  const summary = document.createElement('summary');
+  summary.textContent = t('detail.technical');
+  const facts = document.createElement('dl');
+  const add = (label, value) => {
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    dd.className = 'mono';
+    facts.append(dt, dd);
+  };
+  add(t('detail.sha256'), document_.sha256);
+  add(t('detail.digest', { alg: document_.digestAlgorithm }), document_.digest);
+  details.append(summary, facts);
+  item.append(details);
+  return item;
+}
+
 function renderCountdown() {
   if (!app.current) return;
   const left = countdownText(app.current.expiresAt);
   fact('detail-countdown', left ?? t('detail.expired'));
   const expired = left === null;
-  $('approve').disabled = expired;
-  $('reject').disabled = expired;
+  for (const id of ['approve', 'reject', 'reject-confirm']) $(id).disabled = expired;
 }
 
 function startCountdown() {
@@ -548,12 +591,41 @@ async function decisionSignature(request, decision) {
   return base64url(signature);
 }
 
+// A failed decision is shown right under the PIN field, where the citizen is looking, and the
+// PIN field gets the focus back: a wrong PIN must never look like nothing happened.
+function showDecisionError(error) {
+  app.decisionError = error;
+  renderMessage();
+  if (['wrong_pin', 'pin_required'].includes(errorCode(error))) $('approve-pin').focus({ preventScroll: true });
+  $('decision-error').scrollIntoView({ block: 'center', behavior: 'instant' });
+}
+
+function clearDecisionError() {
+  app.decisionError = null;
+  renderMessage();
+}
+
+// Rejecting cannot be undone: the first tap only asks.
+function askToReject() {
+  clearDecisionError();
+  app.confirmingReject = true;
+  renderDetail();
+  $('reject-cancel').focus();
+}
+
+function cancelReject() {
+  app.confirmingReject = false;
+  renderDetail();
+  $('reject').focus();
+}
+
 async function decide(decision) {
   const request = app.current;
   if (!request) return;
   clearMessage();
+  clearDecisionError();
   const pinField = $('approve-pin');
-  const buttons = [$('approve'), $('reject')];
+  const buttons = [$('approve'), $('reject'), $('reject-confirm'), $('reject-cancel')];
   try {
     const body = {};
     if (decision === 'approve') {
@@ -568,12 +640,20 @@ async function decide(decision) {
     const final = await response.json();
     if (app.current !== request) return;
     app.finished = final;
+    app.confirmingReject = false;
     renderDetail();
   } catch (error) {
-    showError(error);
+    if (app.current === request) {
+      app.confirmingReject = false;
+      renderDetail();
+      showDecisionError(error);
+    } else {
+      showError(error);
+    }
   } finally {
     pinField.value = '';
     showNotice(null);
+    $('reject-cancel').disabled = false;
     if (app.current === request) renderCountdown();
   }
 }
@@ -597,7 +677,9 @@ async function start() {
   $('lang-toggle').addEventListener('click', toggleLanguage);
   $('enrol-form').addEventListener('submit', enrol);
   $('decision-form').addEventListener('submit', (event) => { event.preventDefault(); decide('approve'); });
-  $('reject').addEventListener('click', () => decide('reject'));
+  $('reject').addEventListener('click', askToReject);
+  $('reject-confirm').addEventListener('click', () => decide('reject'));
+  $('reject-cancel').addEventListener('click', cancelReject);
   $('detail-back').addEventListener('click', () => { clearMessage(); showNotice(null); showPending(); });
   $('device-forget').addEventListener('click', forgetDevice);
   applyLanguage();

@@ -96,6 +96,8 @@ public:
                                        const std::string& address) const;
     /// The display name of the client that asked.
     std::string client_name(const store::SignatureRequest& request) const;
+    /// The display name of the signer asked, so that a phone shows a person, not an id.
+    std::string signer_name(const store::SignatureRequest& request) const;
     /// PNG of the first page of PDF document `index`, rendered once and kept beside the request's
     /// files. Throws not_found `no_preview` for other types and once the request's files are gone.
     std::vector<std::uint8_t> preview(const std::string& id, const store::DeviceRecord& device, const std::string& address,
