@@ -211,7 +211,8 @@ BOOST_AUTO_TEST_CASE(signers_need_a_person_certificate_with_its_key_on_the_token
 BOOST_AUTO_TEST_CASE(a_signer_keeps_the_scheme_chosen_for_it) {
     SignctlFolder folder;
     folder.init_ca();
-    std::string leader = issue(folder, "leader", "leader", leader_subject);
+    std::string leader = folder.signctl_json({"cert", "issue", "--profile", "leader", "--label", "leader", "--key-type",
+                                              "rsa-2048", "--subject", leader_subject})["serial"];
     std::string citizen = issue(folder, "citizen", "citizen", citizen_subject);
 
     auto added = folder.signctl_json({"signer", "add", "nguyen-van-an", "--name", "Nguyễn Văn An", "--cert", leader,
