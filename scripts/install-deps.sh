@@ -19,6 +19,8 @@ packages=(
   libcairo2-dev fonts-liberation2 fonts-dejavu-core
   # PDF (PAdES): reading PDFs, PNG images, font subsetting; poppler and NSS tools check the result
   libqpdf-dev qpdf libpng-dev zlib1g-dev libharfbuzz-dev poppler-utils libnss3-tools
+  # mupdf's `mutool sign -v`: the viewer-compatibility test checks signatures as mupdf viewers do
+  mupdf-tools
   # signd embeds docs/openapi.yaml as JSON at build time
   python3 python3-yaml
   # XML (XAdES): canonicalisation and XML-DSig; xmlsec1 checks the result

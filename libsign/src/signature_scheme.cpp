@@ -7,16 +7,12 @@
 
 namespace sign {
 
-namespace {
-
 void check_scheme_fits_key(const EVP_PKEY* key, SignatureScheme scheme) {
     bool rsa = EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA;
     if (rsa != (scheme != SignatureScheme::ecdsa))
         throw Error(ErrorKind::invalid_input, "scheme_key_mismatch",
                     to_string(scheme) + " cannot be used with " + (rsa ? "an RSA key" : "an EC key"));
 }
-
-}  // namespace
 
 SignatureScheme parse_signature_scheme(std::string_view name) {
     if (name == "rsa-pkcs1") return SignatureScheme::rsa_pkcs1v15;

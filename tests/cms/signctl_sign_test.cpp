@@ -42,6 +42,37 @@ BOOST_AUTO_TEST_CASE(a_detached_b_t_signature_verifies) {
     BOOST_TEST(printed.output.find("id-smime-aa-timeStampToken") != std::string::npos);
 }
 
+// SHA-3 with each scheme: ECDSA as ecdsa-with-SHA3-* (2.16.840.1.101.3.4.3.10 to .12), RSASSA-PSS
+// with SHA-3 parameters, PKCS#1 v1.5 under a SHA-3 digestAlgorithm; openssl verifies each.
+BOOST_AUTO_TEST_CASE(sha3_digests_sign_with_every_scheme) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("signctl-cms-sha3");
+    write_text(dir / "don.txt", "Đơn đề nghị cấp bản sao trích lục\n");
+    struct Case {
+        std::string label, scheme, digest, algorithm;
+    };
+    for (const Case& c : {Case{"citizen", "ecdsa", "sha3-256", "ecdsa_with_SHA3-256"},
+                          Case{"citizen", "ecdsa", "sha3-384", "ecdsa_with_SHA3-384"},
+                          Case{"citizen", "ecdsa", "sha3-512", "ecdsa_with_SHA3-512"},
+                          Case{"leader", "rsa-pss", "sha3-512", "rsassaPss"},
+                          Case{"leader", "rsa-pkcs1", "sha3-256", "rsaEncryption"}}) {
+        BOOST_TEST_CONTEXT(c.scheme << " " << c.digest) {
+            std::string out = (dir / (c.scheme + "-" + c.digest + ".p7s")).string();
+            auto result = pki.folder().signctl({"sign", "cms", "--key", "pkcs11:object=" + c.label + ";type=private", "--cert",
+                                                pki.path("certs/" + c.label + ".pem"), "--scheme", c.scheme, "--digest",
+                                                c.digest, (dir / "don.txt").string(), "--out", out});
+            BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
+            auto verified = openssl_verify(out, (dir / "don.txt").string(), "/dev/null");
+            BOOST_TEST(verified.output.find("Verification successful") != std::string::npos, verified.output);
+            auto printed = run_command({"openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", out});
+            BOOST_TEST(printed.output.find(c.algorithm) != std::string::npos, printed.output);
+            // Certificates name rsaEncryption too: PKCS#1 shows as the absence of RSASSA-PSS.
+            BOOST_TEST((c.scheme == "rsa-pss") == (printed.output.find("rsassaPss") != std::string::npos), printed.output);
+            BOOST_TEST(printed.output.find(c.digest) != std::string::npos, printed.output);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(an_enveloping_signature_carries_the_content) {
     auto& pki = TokenPki::shared();
     TempDir dir("signctl-cms-env");

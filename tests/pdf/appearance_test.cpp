@@ -4,9 +4,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
+
 #include "pdf_fixtures.h"
 #include "sign/error.h"
 #include "sign/pades.h"
+#include "sign/signature_scheme.h"
 #include "temp_dir.h"
 #include "token_pki.h"
 
@@ -277,6 +280,161 @@ BOOST_AUTO_TEST_CASE(filling_refuses_unknown_and_non_text_fields) {
     BOOST_CHECK_EXCEPTION(fill_form_fields(dir / "in.pdf", dir / "out.pdf", {{"so_van_ban", "\xE2\x98\x83"}}), Error,
                           [](const Error& e) { return e.code() == "unsupported_character"; });
     BOOST_TEST(!std::filesystem::exists(dir / "out.pdf"));
+}
+
+// pypdf and PyPDF2 set /NeedAppearances: poppler then draws its own (empty) appearance for every
+// signature field instead of ours, though the signatures validate.
+BOOST_AUTO_TEST_CASE(need_appearances_is_dropped_so_the_image_and_seal_show) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf({.text_fields = true, .signature_field = true, .need_appearances = true}));
+    SystemClock clock;
+    auto leader = TokenPki::shared().signer("leader");
+    auto agency = TokenPki::shared().signer("agency-seal");
+    // The leader through the hash-split, as signature requests sign.
+    PadesOptions approval;
+    approval.placement = ExistingField{"chu_ky_lanh_dao"};
+    approval.image = TokenPki::shared().path("images/leader-signature.png");
+    auto prepared = prepare_pades(dir / "in.pdf", dir / "leader.pdf", leader, clock, approval);
+    finalize_pades(prepared, sign_digest(leader.key, prepared.scheme, prepared.digest_name, prepared.digest), nullptr,
+                   dir / "leader.pdf");
+    PadesOptions seal;
+    seal.placement = SealOverLeader{ExistingField{"chu_ky_lanh_dao"}, image_sizes().seal_diameter_mm};
+    seal.image = TokenPki::shared().path("images/agency-seal.png");
+    sign_pades(dir / "leader.pdf", dir / "sealed.pdf", agency, clock, seal);
+    require_valid_signatures(dir / "sealed.pdf", 2);
+
+    auto image = signature_field_rect(dir / "sealed.pdf", "chu_ky_lanh_dao").rect;
+    auto raster = render_page(dir / "sealed.pdf", 1, dir.path());
+    auto box = to_pixels(image, kPageHeight);
+    BOOST_TEST(count_pixels(raster, box, is_blue) > 100, "the leader's image shows");
+    BOOST_TEST(count_pixels(raster, box, is_red) > 100, "the seal shows");
+    auto form = run_command({"qpdf", "--show-object=4", (dir / "sealed.pdf").string()});
+    BOOST_TEST(form.output.find("/NeedAppearances") == std::string::npos, form.output);
+}
+
+// Landscape annexes and scans: the page is shown turned clockwise by /Rotate, the box is given as
+// the reader sees the page, and the image must read upright there.
+BOOST_AUTO_TEST_CASE(upright_images_on_pages_turned_90_180_and_270) {
+    SystemClock clock;
+    auto leader = TokenPki::shared().signer("leader");
+    for (int rotate : {90, 180, 270}) {
+        BOOST_TEST_CONTEXT("/Rotate " << rotate) {
+            TempDir dir("pades");
+            write_file(dir / "in.pdf", minimal_pdf({.rotate = rotate}));
+            write_marker_png(dir / "marker.png");
+            PadesOptions options;
+            options.placement = PagePosition{1, 20, 30, 60, 25};  // the marker's 12:5
+            options.image = dir / "marker.png";
+            sign_pades(dir / "in.pdf", dir / "out.pdf", leader, clock, options);
+            require_valid_signatures(dir / "out.pdf", 1);
+
+            auto raster = render_page(dir / "out.pdf", 1, dir.path());
+            bool sideways = rotate != 180;
+            BOOST_TEST(raster.width == (sideways ? 842 : 595));
+            auto blue = ink_box(raster, is_blue);
+            auto red = ink_box(raster, is_red);
+            BOOST_TEST_REQUIRE(blue.count > 500);
+            BOOST_TEST_REQUIRE(red.count > 200);
+            // Where: 20 mm from the left, 30 mm from the bottom of the page as shown, 60 x 25 mm.
+            double left = mm_to_points(20), bottom = raster.height - mm_to_points(30);
+            BOOST_TEST(std::abs(blue.left - left) <= 2, blue.left);
+            BOOST_TEST(std::abs(red.right + 1 - (left + mm_to_points(60))) <= 2, red.right);
+            BOOST_TEST(std::abs(blue.bottom + 1 - bottom) <= 2, blue.bottom);
+            BOOST_TEST(std::abs(blue.top - (bottom - mm_to_points(25))) <= 2, blue.top);
+            // Which way up: blue on the left, red in the upper right quarter.
+            BOOST_TEST(blue.centre_x() < red.left);
+            BOOST_TEST(red.centre_y() < blue.centre_y());
+            BOOST_TEST(std::abs(red.top - blue.top) <= 2);
+            BOOST_TEST(std::abs(red.height() * 2 - blue.height()) <= 3);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(seal_over_a_leader_field_on_a_turned_page_covers_its_left_third_as_shown) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf({.rotate = 90}));
+    SystemClock clock;
+    auto agency = TokenPki::shared().signer("agency-seal");
+    PadesOptions seal;
+    seal.placement = SealOverLeader{PageRect{1, {100, 300, 171, 470}}, 36};  // 170 pt wide as shown
+    seal.image = TokenPki::shared().path("images/agency-seal.png");
+    sign_pades(dir / "in.pdf", dir / "out.pdf", agency, clock, seal);
+    require_valid_signatures(dir / "out.pdf", 1);
+    // Shown, the leader box runs from x = 300 to 470 and the seal's right edge is a third into it.
+    auto raster = render_page(dir / "out.pdf", 1, dir.path());
+    auto red = ink_box(raster, is_red);
+    BOOST_TEST(std::abs(red.right + 1 - (300 + 170.0 / 3)) <= 3, red.right);
+    BOOST_TEST(std::abs(red.width() - mm_to_points(36)) <= 4, red.width());
+}
+
+// A page whose MediaBox starts at 200,300: positions count from its own corner.
+BOOST_AUTO_TEST_CASE(positions_count_from_the_page_box_corner) {
+    TempDir dir("pades");
+    write_file(dir / "in.pdf", minimal_pdf({.origin_x = 200, .origin_y = 300}));
+    write_marker_png(dir / "marker.png");
+    SystemClock clock;
+    auto leader = TokenPki::shared().signer("leader");
+    PadesOptions options;
+    options.placement = PagePosition{1, 110, 60, 60, 25};
+    options.image = dir / "marker.png";
+    sign_pades(dir / "in.pdf", dir / "out.pdf", leader, clock, options);
+    require_valid_signatures(dir / "out.pdf", 1);
+    auto field = signature_field_rect(dir / "out.pdf", "Signature1").rect;
+    BOOST_TEST(field.left == 200 + mm_to_points(110), boost::test_tools::tolerance(0.01));
+    BOOST_TEST(field.bottom == 300 + mm_to_points(60), boost::test_tools::tolerance(0.01));
+    auto raster = render_page(dir / "out.pdf", 1, dir.path());
+    auto blue = ink_box(raster, is_blue);
+    BOOST_TEST(std::abs(blue.left - mm_to_points(110)) <= 2, blue.left);
+    BOOST_TEST(std::abs(blue.bottom + 1 - (kPageHeight - mm_to_points(60))) <= 2, blue.bottom);
+    options.placement = PagePosition{1, 200, 60, 60, 25};  // 260 mm on a 210 mm wide page
+    BOOST_CHECK_EXCEPTION(sign_pades(dir / "in.pdf", dir / "off.pdf", leader, clock, options), Error,
+                          [](const Error& e) { return e.code() == "rect_off_page"; });
+}
+
+namespace {
+
+// The same file with the appearance streams' clipping turned off (same length, so the xref holds):
+// where a rendering of both differs, the field cut its text off.
+void without_clipping(const std::filesystem::path& in, const std::filesystem::path& out) {
+    std::string bytes = read_file(in);
+    std::size_t found = 0;
+    for (auto at = bytes.find(" re W n "); at != std::string::npos; at = bytes.find(" re W n ", at + 1), ++found)
+        bytes.replace(at, 8, " re   n ");
+    BOOST_TEST_REQUIRE(found > 0);
+    write_file(out, bytes);
+}
+
+}  // namespace
+
+// LibreOffice's fields are 7.75 pt high with an 11 pt /DA; 0 Tf means "fit"; the colour is the field's.
+BOOST_AUTO_TEST_CASE(filled_text_fits_small_fields_in_their_colour) {
+    struct Case {
+        std::string da, value;
+        bool (*ink)(const Raster::Pixel&);
+    };
+    for (const Case& c : {Case{"/F1 11 Tf 0 0 1 rg", "Số: 15/QĐ-UBND", is_blue},
+                          Case{"/Helv 0 Tf 1 0 0 rg", "ỨNG", is_red},
+                          Case{"0.9 0.1 0.1 rg /Helv 11 Tf 0 0 1 rg", "Đà Nẵng, ngày 27 tháng 11 năm 2026", is_blue}}) {
+        BOOST_TEST_CONTEXT(c.da << " " << c.value) {
+            TempDir dir("pades");
+            write_file(dir / "in.pdf", minimal_pdf({.small_field_da = c.da}));
+            fill_form_fields(dir / "in.pdf", dir / "out.pdf", {{"o_nho", c.value}});
+            without_clipping(dir / "out.pdf", dir / "unclipped.pdf");
+            constexpr int dpi = 288, scale = dpi / 72;
+            auto clipped = render_page(dir / "out.pdf", 1, dir.path(), dpi);
+            auto unclipped = render_page(dir / "unclipped.pdf", 1, dir.path(), dpi);
+            PixelBox field{static_cast<int>(kSmallField[0]) * scale, (842 - 608) * scale,
+                           static_cast<int>(kSmallField[2]) * scale, (842 - 600) * scale};
+            PixelBox around{field.left - 40, field.top - 40, field.right + 40, field.bottom + 40};
+            auto ink = [](const Raster::Pixel& p) { return p.r < 240 || p.g < 240 || p.b < 240; };
+            int shown = count_pixels(clipped, field, ink);
+            BOOST_TEST(shown > 50, "ink in the field: " << shown);
+            BOOST_TEST(count_pixels(unclipped, around, ink) == shown, "no ink cut off by the field's edges");
+            BOOST_TEST(count_pixels(clipped, field, c.ink) > shown / 2, "in the field's colour");
+            auto black = [](const Raster::Pixel& p) { return p.r < 90 && p.g < 90 && p.b < 90; };
+            BOOST_TEST(count_pixels(clipped, field, black) == 0);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -129,13 +129,15 @@ BOOST_AUTO_TEST_CASE(rectangle_off_the_page) {
     expect_refused(dir / "in.pdf", options, "rect_off_page");
 }
 
-BOOST_AUTO_TEST_CASE(visible_signature_on_a_rotated_page) {
+BOOST_AUTO_TEST_CASE(page_turned_by_other_than_a_multiple_of_90) {
     TempDir dir("pades");
-    write_file(dir / "in.pdf", minimal_pdf({.rotate = 90}));
+    write_file(dir / "in.pdf", minimal_pdf({.rotate = 45}));
     PadesOptions options;
-    options.placement = PageRect{1, {100, 100, 300, 200}};
+    options.placement = PagePosition{1, 20, 20, 60, 25};
     options.image = TokenPki::shared().path("images/leader-signature.png");
-    expect_refused(dir / "in.pdf", options, "rotated_page_unsupported");
+    expect_refused(dir / "in.pdf", options, "page_rotation_invalid");
+    options.placement = PagePosition{1, 20, 20, 0, 25};
+    expect_refused(dir / "in.pdf", options, "rect_empty");
     // Invisible signatures are fine on any page.
     auto signer = TokenPki::shared().signer("citizen");
     SystemClock clock;

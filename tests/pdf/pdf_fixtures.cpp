@@ -120,9 +120,9 @@ std::uint64_t startxref(const std::string& bytes) {
     return std::stoull(bytes.substr(at + 9, 24));
 }
 
-Raster render_page(const std::filesystem::path& pdf, int page, const std::filesystem::path& work) {
+Raster render_page(const std::filesystem::path& pdf, int page, const std::filesystem::path& work, int dpi) {
     auto prefix = work / ("page-" + std::to_string(page));
-    auto result = run_command({"pdftoppm", "-r", "72", "-png", "-singlefile", "-f", std::to_string(page), "-l",
+    auto result = run_command({"pdftoppm", "-r", std::to_string(dpi), "-png", "-singlefile", "-f", std::to_string(page), "-l",
                                std::to_string(page), pdf.string(), prefix.string()});
     BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "pdftoppm failed: " << result.output);
     auto file = prefix.string() + ".png";
@@ -164,6 +164,24 @@ ImageSizes image_sizes() {
 PixelBox to_pixels(const PdfRect& r, int page_height_px) {
     return {static_cast<int>(std::floor(r.left)), page_height_px - static_cast<int>(std::ceil(r.top)),
             static_cast<int>(std::ceil(r.right)), page_height_px - static_cast<int>(std::floor(r.bottom))};
+}
+
+void write_marker_png(const std::filesystem::path& path) {
+    constexpr int width = 120, height = 50;
+    std::vector<std::uint8_t> pixels(width * height * 4, 0);
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            auto* p = &pixels[(static_cast<std::size_t>(y) * width + x) * 4];
+            bool left = x < width / 2, upper = y < height / 2;
+            if (left) p[0] = 0, p[1] = 0, p[2] = 255, p[3] = 255;
+            else if (upper) p[0] = 255, p[1] = 0, p[2] = 0, p[3] = 255;
+        }
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    image.width = width;
+    image.height = height;
+    image.format = PNG_FORMAT_RGBA;
+    BOOST_REQUIRE(png_image_write_to_file(&image, path.c_str(), 0, pixels.data(), 0, nullptr) != 0);
 }
 
 }  // namespace sign::test

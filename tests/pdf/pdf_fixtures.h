@@ -50,8 +50,8 @@ struct Raster {
         return {p[0], p[1], p[2], p[3]};
     }
 };
-/// Page `page` rendered at 72 dpi (one pixel per point; y from the top).
-Raster render_page(const std::filesystem::path& pdf, int page, const std::filesystem::path& work);
+/// Page `page` rendered at `dpi` (72: one pixel per point; y from the top).
+Raster render_page(const std::filesystem::path& pdf, int page, const std::filesystem::path& work, int dpi = 72);
 
 /// The in-process TSA of the test PKI behind a verifying TimestampClient (one per program).
 TimestampSource& test_tsa();
@@ -67,6 +67,31 @@ struct PixelBox {
     int left, top, right, bottom;
 };
 PixelBox to_pixels(const PdfRect& r, int page_height_px);
+/// The bounds of the pixels that satisfy `predicate` (empty: count 0).
+struct InkBox {
+    int left = 0, top = 0, right = -1, bottom = -1, count = 0;
+    double centre_x() const { return (left + right) / 2.0; }
+    double centre_y() const { return (top + bottom) / 2.0; }
+    int width() const { return right - left + 1; }
+    int height() const { return bottom - top + 1; }
+};
+template <typename Predicate>
+InkBox ink_box(const Raster& raster, Predicate predicate) {
+    InkBox box{raster.width, raster.height, -1, -1, 0};
+    for (int y = 0; y < raster.height; ++y)
+        for (int x = 0; x < raster.width; ++x)
+            if (predicate(raster.at(x, y))) {
+                box.left = std::min(box.left, x), box.right = std::max(box.right, x);
+                box.top = std::min(box.top, y), box.bottom = std::max(box.bottom, y);
+                ++box.count;
+            }
+    return box;
+}
+
+/// A 120 x 50 PNG that shows which way is up: its left half blue, the upper right quarter red,
+/// the lower right quarter transparent.
+void write_marker_png(const std::filesystem::path& path);
+
 /// Counts pixels in the box (clipped to the raster) that satisfy `predicate`.
 template <typename Predicate>
 int count_pixels(const Raster& raster, PixelBox box, Predicate predicate) {

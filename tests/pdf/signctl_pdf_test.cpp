@@ -83,4 +83,45 @@ BOOST_AUTO_TEST_CASE(a_copy_stamp_and_bad_requests_from_the_command_line) {
     refuse({(dir / "broken.pdf").string(), "--out", out}, 3, "broken.pdf");
 }
 
+// What the reader sees decides: --rect counts from the displayed page's bottom-left corner, on a
+// page box that does not start at 0,0 and on a page shown turned; pypdf's /NeedAppearances goes.
+BOOST_AUTO_TEST_CASE(rect_is_measured_on_the_page_as_shown) {
+    auto& pki = TokenPki::shared();
+    TempDir dir("signctl-pdf");
+    write_file(dir / "shifted.pdf", minimal_pdf({.origin_x = 200, .origin_y = 300}));
+    auto shifted = pki.folder().signctl(signs_as("leader", {(dir / "shifted.pdf").string(), "--rect", "110,60,60,25",
+                                                            "--image", pki.path("images/leader-signature.png"), "--out",
+                                                            (dir / "shifted-signed.pdf").string()}));
+    BOOST_TEST_REQUIRE(shifted.exit_code == 0, shifted.output);
+    require_valid_signatures(dir / "shifted-signed.pdf", 1);
+    auto field = sign::signature_field_rect(dir / "shifted-signed.pdf", "Signature1").rect;
+    BOOST_TEST(field.left >= 200 + sign::mm_to_points(110) - 0.01);
+    BOOST_TEST(field.bottom >= 300 + sign::mm_to_points(60) - 0.01);
+    BOOST_TEST(field.right <= 200 + sign::mm_to_points(170) + 0.01);
+    BOOST_TEST(field.top <= 300 + sign::mm_to_points(85) + 0.01);
+
+    write_file(dir / "landscape.pdf", minimal_pdf({.rotate = 270}));
+    auto turned = pki.folder().signctl(signs_as("leader", {(dir / "landscape.pdf").string(), "--rect", "200,20,60,25",
+                                                           "--image", pki.path("images/leader-signature.png"), "--out",
+                                                           (dir / "landscape-signed.pdf").string()}));
+    BOOST_TEST_REQUIRE(turned.exit_code == 0, turned.output);
+    require_valid_signatures(dir / "landscape-signed.pdf", 1);
+    Raster page = render_page(dir / "landscape-signed.pdf", 1, dir.path());
+    BOOST_TEST(page.width == 842);
+    auto blue = ink_box(page, [](auto p) { return p.blue(); });
+    BOOST_TEST(blue.left >= sign::mm_to_points(200) - 2);
+    BOOST_TEST(blue.right < sign::mm_to_points(260) + 2);
+    BOOST_TEST(blue.bottom < page.height - sign::mm_to_points(20) + 2);
+    BOOST_TEST(blue.width() > blue.height(), "the signature lies along the landscape page");
+
+    write_file(dir / "pypdf.pdf", minimal_pdf({.text_fields = true, .signature_field = true, .need_appearances = true}));
+    auto leader = pki.folder().signctl(signs_as("leader", {(dir / "pypdf.pdf").string(), "--field", "chu_ky_lanh_dao",
+                                                           "--image", pki.path("images/leader-signature.png"), "--out",
+                                                           (dir / "pypdf-signed.pdf").string()}));
+    BOOST_TEST_REQUIRE(leader.exit_code == 0, leader.output);
+    Raster signed_page = render_page(dir / "pypdf-signed.pdf", 1, dir.path());
+    auto box = to_pixels(sign::signature_field_rect(dir / "pypdf-signed.pdf", "chu_ky_lanh_dao").rect, signed_page.height);
+    BOOST_TEST(count_pixels(signed_page, box, [](auto p) { return p.blue(); }) > 100, "poppler draws the leader's image");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -206,6 +206,37 @@ BOOST_AUTO_TEST_CASE(signers_need_a_person_certificate_with_its_key_on_the_token
     signers.verify_pin("nguyen-van-an", "135790", std::chrono::system_clock::now());
 }
 
+// Viewers on mupdf cannot check RSA-PSS: a signer's documents may be signed with PKCS#1 v1.5, kept
+// with the signer, and only with a scheme its key can make.
+BOOST_AUTO_TEST_CASE(a_signer_keeps_the_scheme_chosen_for_it) {
+    SignctlFolder folder;
+    folder.init_ca();
+    std::string leader = folder.signctl_json({"cert", "issue", "--profile", "leader", "--label", "leader", "--key-type",
+                                              "rsa-2048", "--subject", leader_subject})["serial"];
+    std::string citizen = issue(folder, "citizen", "citizen", citizen_subject);
+
+    auto added = folder.signctl_json({"signer", "add", "nguyen-van-an", "--name", "Nguyễn Văn An", "--cert", leader,
+                                      "--no-pin", "--scheme", "rsa-pkcs1"});
+    BOOST_TEST(added["scheme"] == "rsa-pkcs1");
+    auto plain = folder.signctl_json({"signer", "add", "tran-thi-ngoc", "--name", "Trần Thị Bích Ngọc", "--cert", citizen,
+                                      "--no-pin"});
+    BOOST_TEST(plain["scheme"].is_null());
+    BOOST_TEST(folder.signctl_json({"signer", "list"})[0]["scheme"] == "rsa-pkcs1");
+
+    expect_refusal(folder, {"signer", "add", "ec-pss", "--name", "x", "--cert", citizen, "--no-pin", "--scheme", "rsa-pss"},
+                   3, "cannot be used with an EC key", "scheme_key_mismatch");
+    expect_refusal(folder, {"signer", "add", "bogus", "--name", "x", "--cert", leader, "--no-pin", "--scheme", "rsa-pkcs2"},
+                   3, "unknown signature scheme", "unknown_signature_scheme");
+    expect_refusal(folder, {"signer", "set-scheme", "tran-thi-ngoc", "--scheme", "rsa-pkcs1"}, 3,
+                   "cannot be used with an EC key", "scheme_key_mismatch");
+    expect_refusal(folder, {"signer", "set-scheme", "nobody", "--scheme", "rsa-pss"}, 5, "no signer", "unknown_signer");
+
+    BOOST_TEST(folder.signctl_json({"signer", "set-scheme", "nguyen-van-an", "--scheme", "rsa-pss"})["scheme"] == "rsa-pss");
+    BOOST_TEST(folder.signctl_json({"signer", "set-scheme", "nguyen-van-an", "--scheme", ""})["scheme"].is_null());
+    sign::store::WriteQueue queue(folder.path("sign.db"));
+    BOOST_TEST(sign::store::SignerStore(queue).find("nguyen-van-an")->scheme == "");
+}
+
 BOOST_AUTO_TEST_CASE(the_audit_log_records_every_change_and_verify_names_a_tampered_record) {
     SignctlFolder folder;
     folder.init_ca();

@@ -36,13 +36,31 @@ BOOST_AUTO_TEST_CASE(an_unknown_or_mistyped_setting_stops_signd_at_start) {
     TempDir work("bad-config");
     for (std::string content : {"body_limt = 1000\n", "port = \"8443\"\n", "max_concurrent = 0\n", "port = \n",
                                 "signature_request_expiry_s = 10\n", "signature_request_max_expiry_s = 100000\n",
-                                "signature_result_retention_h = 0\n", "signature_result_retention_h = 8761\n"}) {
+                                "signature_result_retention_h = 0\n", "signature_result_retention_h = 8761\n",
+                                "[seals.agency-seal]\nscheme = \"rsa-pkcs2\"\n", "[seals.agency-seal]\nscheme = 1\n",
+                                "[seals.agency-seal]\nschema = \"rsa-pss\"\n", "seals = 1\n"}) {
         std::string file = (work / "signd.toml").string();
         write_text_file(file, content);
         auto result = run_command({SIGND_PATH, "--data", (work / "nowhere").string(), "--config", file});
         BOOST_TEST(result.exit_code == 1, content << result.output);
         BOOST_TEST(result.output.find("invalid_config") != std::string::npos, content << result.output);
     }
+}
+
+// A seal's scheme reaches the seal service, which refuses one its key cannot use before serving.
+BOOST_AUTO_TEST_CASE(a_seal_scheme_that_does_not_fit_its_key_stops_signd_at_start) {
+    TempDir work("seal-scheme-config");
+    std::string data;
+    {
+        SigndServer server;
+        data = server.data_dir();
+    }
+    std::string file = (work / "signd.toml").string();
+    write_text_file(file, "[seals.agency-seal]\nscheme = \"ecdsa\"\n");
+    auto result = run_command({SIGND_PATH, "--data", data, "--config", file, "--port", "0"});
+    BOOST_TEST(result.exit_code == 1, result.output);
+    BOOST_TEST(result.output.find("invalid_config") != std::string::npos, result.output);
+    BOOST_TEST(result.output.find("agency-seal") != std::string::npos, result.output);
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_data_folder_is_reported_without_creating_one) {

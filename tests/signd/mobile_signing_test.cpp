@@ -252,6 +252,51 @@ BOOST_AUTO_TEST_CASE(a_phone_approves_and_every_document_is_signed) {
     BOOST_TEST(audited(records, "signature_request.approve", "ok", id));
 }
 
+// A signer set to PKCS#1 v1.5 (its readers use mupdf-based viewers) signs so, and a pypdf PDF with
+// a landscape page keeps no /NeedAppearances that would hide the signature image.
+BOOST_AUTO_TEST_CASE(a_pkcs1_signer_signs_a_turned_pypdf_page_that_mupdf_accepts) {
+    SigndServer server;
+    add_mobile_signer(server, "mobile-pkcs1", "leader");
+    auto chosen = server.signctl({"signer", "set-scheme", "mobile-pkcs1", "--scheme", "rsa-pkcs1"});
+    BOOST_TEST_REQUIRE(chosen.exit_code == 0, chosen.output);
+    TestDevice phone;
+    enrol(server, "mobile-pkcs1", phone, pin);
+    TempDir dir("mobile-pkcs1");
+
+    MinimalPdf landscape;
+    landscape.rotate = 90;
+    landscape.text_fields = true;
+    landscape.need_appearances = true;
+    json body = {{"signer", "mobile-pkcs1"},
+                 {"displayText", "Ký phụ lục khổ ngang"},
+                 {"documents", json::array({{{"title", "Phụ lục.pdf"}, {"type", "pdf"}, {"content", base64(minimal_pdf(landscape))},
+                                             {"page", 1}, {"xMm", 200}, {"yMm", 40}},
+                                            {{"title", "Hash"}, {"type", "hash"}, {"hash", base64(std::string(32, '\x5a'))},
+                                             {"hashAlgorithm", "sha256"}}})},
+                 {"expiresInSeconds", 300}};
+    const std::string dms = mobile_clients(server).dms;
+    std::string id = create(server, dms, body).at("id");
+    json shown = details(server, phone, id);
+    auto approved = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + id + "/approve",
+                                decision_body(phone, shown, Decision::approve, pin));
+    BOOST_TEST_REQUIRE(approved.status == 200, approved.body);
+    BOOST_TEST_REQUIRE(approved.json().at("state") == "approved", approved.body);
+
+    auto pdf = https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/0", bearer(dms));
+    BOOST_TEST_REQUIRE(pdf.status == 200, pdf.body);
+    std::string path = (dir / "signed.pdf").string();
+    write_text_file(path, pdf.body);
+    require_valid_pdf(server, path, 1);
+    auto mupdf = run_command({"mutool", "sign", "-v", path});
+    BOOST_TEST(mupdf.output.find("The document is unchanged since signing.") != std::string::npos, mupdf.output);
+    auto form = run_command({"qpdf", "--show-object=4", path});
+    BOOST_TEST(form.output.find("/NeedAppearances") == std::string::npos, form.output);
+
+    auto bare = https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/1", bearer(dms));
+    BOOST_TEST_REQUIRE(bare.status == 200, bare.body);
+    BOOST_TEST(bare.json().at("signAlgo") == "1.2.840.113549.1.1.11");  // sha256WithRSAEncryption
+}
+
 BOOST_AUTO_TEST_CASE(refusals_sign_nothing_and_are_audited) {
     SigndServer server;
     const auto& clients = mobile_clients(server);

@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -123,6 +124,61 @@ BOOST_AUTO_TEST_CASE(seals_any_file_as_detached_cades_that_openssl_verifies) {
     // B-T: the signer info carries a time-stamp token (id-aa-signatureTimeStampToken).
     auto printed = openssl({"cms", "-cmsout", "-print", "-inform", "DER", "-in", (dir.path() / "form.p7s").string()});
     BOOST_TEST(printed.output.find("id-smime-aa-timeStampToken") != std::string::npos);
+}
+
+// The scheme of each seal is configured; a seal named nowhere keeps its key's default, RSASSA-PSS.
+BOOST_AUTO_TEST_CASE(each_seal_signs_with_its_configured_scheme) {
+    auto& shared = SigningServices::shared();
+    auto cms_algorithms = [](const std::vector<uint8_t>& cms, const TempDir& dir) {
+        write_bytes(dir.path() / "seal.p7s", cms);
+        return run_command({"openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in",
+                            (dir.path() / "seal.p7s").string()})
+            .output;
+    };
+    TempDir dir("seal-scheme");
+    std::string content = "Tờ trình số 12/TTr-STTTT\n";
+    BOOST_TEST(cms_algorithms(shared.seals.seal_file("agency-seal", bytes_of(content)), dir).find("rsassaPss") !=
+               std::string::npos);
+
+    signing::SealService pkcs1(shared.data, shared.timestamps, shared.keys, shared.clock,
+                               {{"agency-seal", SignatureScheme::rsa_pkcs1v15}});
+    auto printed = cms_algorithms(pkcs1.seal_file("agency-seal", bytes_of(content)), dir);
+    BOOST_TEST(printed.find("rsassaPss") == std::string::npos, printed);
+    BOOST_TEST(printed.find("rsaEncryption") != std::string::npos, printed);
+    auto pdf = pkcs1.seal_pdf("agency-seal", bytes_of(minimal_pdf()), {.invisible = true});
+    write_bytes(dir.path() / "sealed.pdf", pdf);
+    require_valid_signatures(dir.path() / "sealed.pdf", 1);
+
+    BOOST_TEST(error_code_of([&] {
+                   signing::SealService(shared.data, shared.timestamps, shared.keys, shared.clock,
+                                        {{"agency-seal", SignatureScheme::ecdsa}});
+               }) == "invalid_config");
+    BOOST_TEST(error_code_of([&] {
+                   signing::SealService(shared.data, shared.timestamps, shared.keys, shared.clock,
+                                        {{"no-such-seal", SignatureScheme::rsa_pkcs1v15}});
+               }) == "invalid_config");
+}
+
+// page/xMm/yMm are read on the page as shown: from its box's own corner, after /Rotate.
+BOOST_AUTO_TEST_CASE(a_placed_seal_counts_from_the_corner_of_the_page_as_shown) {
+    TempDir dir("seal-placed");
+    auto shifted = SigningServices::shared().seals.seal_pdf("agency-seal", bytes_of(minimal_pdf({.origin_x = 200, .origin_y = 300})),
+                                                            {.page = 1, .x_mm = 120, .y_mm = 40});
+    write_bytes(dir.path() / "shifted.pdf", shifted);
+    require_valid_signatures(dir.path() / "shifted.pdf", 1);
+    auto rect = signature_field_rect(dir.path() / "shifted.pdf", "Signature1").rect;
+    BOOST_TEST(rect.left == 200 + mm_to_points(120), boost::test_tools::tolerance(0.01));
+    BOOST_TEST(rect.bottom == 300 + mm_to_points(40), boost::test_tools::tolerance(0.01));
+
+    auto turned = SigningServices::shared().seals.seal_pdf("agency-seal", bytes_of(minimal_pdf({.rotate = 90})),
+                                                           {.page = 1, .x_mm = 200, .y_mm = 40});
+    write_bytes(dir.path() / "turned.pdf", turned);
+    require_valid_signatures(dir.path() / "turned.pdf", 1);
+    auto page = render_page(dir.path() / "turned.pdf", 1, dir.path());
+    BOOST_TEST(page.width == 842);
+    auto red = ink_box(page, [](const Raster::Pixel& p) { return p.red(); });
+    BOOST_TEST(std::abs(red.left - mm_to_points(200)) <= 3, red.left);
+    BOOST_TEST(std::abs(red.bottom + 1 - (page.height - mm_to_points(40))) <= 3, red.bottom);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

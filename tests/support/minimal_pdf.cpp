@@ -53,12 +53,16 @@ std::string minimal_pdf(const MinimalPdf& o) {
     }
     if (o.signature_field)
         add_field("<< /Type /Annot /Subtype /Widget /FT /Sig /T (chu_ky_lanh_dao) /Rect [330 150 500 221] /P 5 0 R /F 4 >>");
+    if (!o.small_field_da.empty())
+        add_field("<< /Type /Annot /Subtype /Widget /FT /Tx /T (o_nho) /Rect [72 600 152 607.75] /P 5 0 R /F 4 /DA (" +
+                  o.small_field_da + ") >>");
     std::string field_refs;
     for (int f : fields) field_refs += std::to_string(f) + " 0 R ";
     int annots_array = o.indirect_annots ? next++ : 0;
     int scan = o.scan_bytes ? next++ : 0;
 
-    std::string acroform = "<< /Fields [" + field_refs + "] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 3 0 R >> >> >>";
+    std::string acroform = "<< /Fields [" + field_refs + "] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 3 0 R >> >>" +
+                           std::string(o.need_appearances ? " /NeedAppearances true" : "") + " >>";
     objects[0] = "<< /Type /Catalog /Pages 2 0 R" +
                  std::string(fields.empty() ? "" : o.direct_acroform ? " /AcroForm " + acroform : " /AcroForm 4 0 R") + " >>";
     objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(o.pages) + " >>";
@@ -70,11 +74,19 @@ std::string minimal_pdf(const MinimalPdf& o) {
             annots = " /Annots " + std::to_string(annots_array) + " 0 R";
         else if (p == 0 && !fields.empty())
             annots = " /Annots [" + field_refs + "]";
+        auto coordinate = [](double v) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%g", v);
+            return std::string(text);
+        };
+        std::string media_box = "[" + coordinate(o.origin_x) + " " + coordinate(o.origin_y) + " " +
+                                coordinate(o.origin_x + 595) + " " + coordinate(o.origin_y + 842) + "]";
         std::string images = p == 0 && scan ? " /XObject << /Scan " + std::to_string(scan) + " 0 R >>" : "";
-        objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >>" + images + " >>" +
+        objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox " + media_box + " /Resources << /Font << /F1 3 0 R >>" + images + " >>" +
                           (o.rotate ? " /Rotate " + std::to_string(o.rotate) : std::string()) + " /Contents " +
                           std::to_string(first_page + 2 * p + 1) + " 0 R" + annots + " >>");
-        std::string draw_scan = p == 0 && scan ? "q 595 0 0 842 0 0 cm /Scan Do Q " : "";
+        std::string draw_scan =
+            p == 0 && scan ? "q 595 0 0 842 " + coordinate(o.origin_x) + " " + coordinate(o.origin_y) + " cm /Scan Do Q " : "";
         objects.push_back(stream(draw_scan + "BT /F1 14 Tf 72 760 Td (QUYET DINH - page " + std::to_string(p + 1) +
                                  ") Tj 0 -20 Td /F1 11 Tf (Ve viec ban hanh quy che lam viec.) Tj ET"));
     }

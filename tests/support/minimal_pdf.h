@@ -16,7 +16,14 @@ struct MinimalPdf {
     int rotate = 0;                    ///< /Rotate of every page
     bool direct_acroform = false;      ///< /AcroForm written inside the catalog, not as its own object
     std::size_t scan_bytes = 0;        ///< page 1 drawn over a grey image of at least this many bytes, as a scan
+    bool need_appearances = false;     ///< /NeedAppearances true in the AcroForm, as pypdf writes it
+    double origin_x = 0, origin_y = 0; ///< the MediaBox's lower-left corner; it stays 595 x 842
+    /// The /DA of "o_nho", a text field 7.75 pt high as LibreOffice makes them; empty for none.
+    std::string small_field_da{};
 };
+
+/// The rectangle of "o_nho" (lower-left x, y, upper-right x, y), before any origin shift.
+constexpr double kSmallField[4] = {72, 600, 152, 607.75};
 
 /// The empty signature field's rectangle in the minimal PDF.
 constexpr double kLeaderField[4] = {330, 150, 500, 221};

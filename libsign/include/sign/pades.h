@@ -38,16 +38,26 @@ struct PdfRect {
     double height() const { return top - bottom; }
 };
 
-/// The same rectangle given in millimetres from the page's bottom-left corner.
+/// Millimetres to a rectangle in points from the origin of user space (not from the page's
+/// corner: PagePosition measures from the corner the reader sees).
 PdfRect rect_from_mm(double left_mm, double bottom_mm, double width_mm, double height_mm);
 /// Millimetres to points.
 constexpr double mm_to_points(double mm) { return mm * 72.0 / 25.4; }
 
-/// A box on a page; `page` counts from 1. It must lie inside the page's CropBox; pages shown
-/// rotated (/Rotate) are refused for visible signatures (`rotated_page_unsupported`).
+/// A box on a page in the page's own user space; `page` counts from 1. It must lie inside the
+/// page's CropBox. On a page shown turned (/Rotate 90, 180, 270) the appearance is drawn turned
+/// back, so it reads upright.
 struct PageRect {
     int page = 1;
     PdfRect rect;
+};
+
+/// A box as the reader sees the page: millimetres from the bottom-left corner of the displayed
+/// page, that is of the CropBox (the MediaBox when there is none) after /Rotate. What
+/// `signctl sign pdf --rect`, the seal API's and signature requests' page/xMm/yMm mean.
+struct PagePosition {
+    int page = 1;
+    double left_mm = 0, bottom_mm = 0, width_mm = 0, height_mm = 0;
 };
 
 /// An existing, unsigned signature field (/FT /Sig without /V), found by its fully
@@ -65,7 +75,7 @@ struct SealOverLeader {
     double diameter_mm = 36;
 };
 
-using SignaturePlacement = std::variant<PageRect, ExistingField, SealOverLeader>;
+using SignaturePlacement = std::variant<PageRect, ExistingField, SealOverLeader, PagePosition>;
 
 /// The seal's rectangle for a leader image at `leader`: a `diameter_mm` square, vertically
 /// centred on the image, whose right edge lies one third into the image.

@@ -28,6 +28,10 @@ std::string to_string(SignatureScheme scheme);
 /// The natural scheme for a key: RSA-PSS for RSA (what Circular 15 expects), ECDSA for EC.
 SignatureScheme default_scheme_for(const EVP_PKEY* public_key);
 
+/// Throws invalid_input `scheme_key_mismatch` when `scheme` cannot be used with the key
+/// (ECDSA with RSA, an RSA scheme with EC).
+void check_scheme_fits_key(const EVP_PKEY* public_key, SignatureScheme scheme);
+
 /// Applies the scheme's padding parameters to a signing or verifying context.
 void configure_padding(EVP_PKEY_CTX* context, SignatureScheme scheme, const EVP_MD* digest);
 

@@ -3,6 +3,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -82,6 +83,19 @@ double TextFont::descent() const {
     hb_font_extents_t extents{};
     hb_font_get_h_extents(faces_->font, &extents);
     return static_cast<double>(extents.descender) / faces_->upem;
+}
+
+std::pair<double, double> TextFont::ink_extent(std::string_view text) const {
+    double top = 0, bottom = 0;
+    for (char32_t cp : decode_utf8(text)) {
+        hb_codepoint_t glyph = 0;
+        hb_glyph_extents_t extents{};
+        if (!hb_font_get_nominal_glyph(faces_->font, cp, &glyph) || !hb_font_get_glyph_extents(faces_->font, glyph, &extents))
+            continue;
+        top = std::max(top, static_cast<double>(extents.y_bearing));
+        bottom = std::min(bottom, static_cast<double>(extents.y_bearing + extents.height));
+    }
+    return {top / faces_->upem, bottom / faces_->upem};
 }
 
 int TextFont::embed(IncrementalUpdate& update) const {

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "pdf_document.h"
 
@@ -29,6 +30,9 @@ public:
     /// Ascender and descender (negative) per point of size.
     double ascent() const;
     double descent() const;
+    /// How far the glyphs of UTF-8 `text` reach above (positive) and below (negative) the
+    /// baseline, per point of size, marks on Vietnamese capitals included.
+    std::pair<double, double> ink_extent(std::string_view text) const;
 
     /// Writes the subset font objects; returns the Type0 font's object number.
     int embed(IncrementalUpdate& update) const;

@@ -4,6 +4,7 @@
 
 #include <qpdf/QPDFFormFieldObjectHelper.hh>
 
+#include <algorithm>
 #include <regex>
 
 #include "font.h"
@@ -15,16 +16,37 @@ namespace sign {
 
 namespace {
 
-// The font size of a /DA string such as "/Helv 11 Tf 0 g"; 0 (auto) and none become 10.
-double font_size(QPDFObjectHandle field) {
-    std::string da = QPDFFormFieldObjectHelper(field).getDefaultAppearance();
+// What a field's default appearance (/DA, e.g. "/Helv 0 Tf 0 0.5 1 rg") asks of its text: the font
+// size, 0 meaning "fit the field", and the colour operator with its operands. The widget's own /DA
+// wins over the field's, which qpdf looks up through the parents and the form.
+struct TextLook {
+    double size = 10;
+    bool auto_size = false;
+    std::string colour = "0 g";
+};
+
+TextLook text_look(QPDFObjectHandle field, QPDFObjectHandle widget) {
+    auto own = widget.getKey("/DA");
+    std::string da = own.isString() ? own.getUTF8Value() : QPDFFormFieldObjectHelper(field).getDefaultAppearance();
+    TextLook look;
+    static const std::regex size_pattern("(^|\\s)([0-9]*\\.?[0-9]+)\\s+Tf(\\s|$)");
     std::smatch match;
-    if (std::regex_search(da, match, std::regex("([0-9.]+)\\s+Tf"))) {
-        double size = std::stod(match[1]);
-        if (size > 0) return size;
+    if (std::regex_search(da, match, size_pattern)) {
+        double size = std::stod(match[2]);
+        if (size == 0) look.auto_size = true;
+        else if (size > 0 && size < 1000) look.size = size;
     }
-    return 10;
+    // The last colour operator wins, as when the stream runs.
+    static const std::regex colour_pattern(
+        "(^|\\s)((?:[0-9]*\\.?[0-9]+\\s+){4}k|(?:[0-9]*\\.?[0-9]+\\s+){3}rg|[0-9]*\\.?[0-9]+\\s+g)(?=\\s|$)");
+    for (auto it = std::sregex_iterator(da.begin(), da.end(), colour_pattern); it != std::sregex_iterator(); ++it)
+        look.colour = (*it)[2];
+    return look;
 }
+
+// The text stays inside the field's 1-point border and 2 points from its left and right edges.
+constexpr double kBorder = 1;
+constexpr double kSidePadding = 2;
 
 }  // namespace
 
@@ -40,6 +62,7 @@ static void fill_form_fields_unguarded(const std::filesystem::path& input, const
     TextFont font;
 
     struct Pending {
+        std::string name;
         FieldMatch match;
         std::string text;
         int appearance;
@@ -53,7 +76,7 @@ static void fill_form_fields_unguarded(const std::filesystem::path& input, const
             throw Error(ErrorKind::invalid_input, "multiline_value", "the value of " + name + " must be one line");
         if (QPDFFormFieldObjectHelper(match.field).getFlags() & 1)
             throw Error(ErrorKind::policy, "field_read_only", "the field " + name + " is read-only");
-        pending.push_back({match, value, update.allocate()});
+        pending.push_back({name, match, value, update.allocate()});
     }
     int font_id = -1;
     std::vector<std::pair<int, std::string>> streams;
@@ -62,11 +85,22 @@ static void fill_form_fields_unguarded(const std::filesystem::path& input, const
         if (!rect.isRectangle()) throw Error(ErrorKind::invalid_input, "pdf_unreadable", "a text field's widget has no /Rect");
         auto r = rect.getArrayAsRectangle();
         double width = std::abs(r.urx - r.llx), height = std::abs(r.ury - r.lly);
-        double size = font_size(p.match.field);
-        double baseline = (height - size * (font.ascent() - font.descent())) / 2 - size * font.descent();
-        std::string content = "/Tx BMC q 1 1 " + number(width - 2) + " " + number(height - 2) + " re W n BT /F1 " +
-                              number(size) + " Tf 0 g 2 " + number(baseline) + " Td " + font.show(p.text) +
-                              " Tj ET Q EMC";
+        TextLook look = text_look(p.match.field, p.match.widget);
+        // The text shrinks until it fits the field, as tall as its highest mark and as wide as it
+        // runs; an automatic size (0 Tf) is the largest that fits.
+        auto [ink_top, ink_bottom] = p.text.empty() ? std::pair<double, double>{0, 0} : font.ink_extent(p.text);
+        double top = std::max(ink_top, font.ascent()), bottom = std::min(ink_bottom, font.descent());
+        double size = std::min(look.auto_size ? 1000.0 : look.size, (height - 2 * kBorder) / (top - bottom));
+        double text_width = font.width(p.text, 1);
+        if (text_width > 0) size = std::min(size, (width - 2 * kSidePadding) / text_width);
+        if (!(size > 0))
+            throw Error(ErrorKind::invalid_input, "field_too_small",
+                        "the field " + p.name + " is too small to show any text");
+        double baseline = (height - size * (top - bottom)) / 2 - size * bottom;
+        std::string content = "/Tx BMC q " + number(kBorder) + " " + number(kBorder) + " " +
+                              number(width - 2 * kBorder) + " " + number(height - 2 * kBorder) + " re W n BT /F1 " +
+                              number(size) + " Tf " + look.colour + " " + number(kSidePadding) + " " +
+                              number(baseline) + " Td " + font.show(p.text) + " Tj ET Q EMC";
         streams.push_back({p.appearance, "/Type /XObject /Subtype /Form /BBox [0 0 " + number(width) + " " +
                                               number(height) + "] /Resources << /Font << /F1 %FONT% >> >>"});
         streams.back().second += '\n' + content;
@@ -83,12 +117,6 @@ static void fill_form_fields_unguarded(const std::filesystem::path& input, const
         p.match.widget.replaceKey("/AP", QPDFObjectHandle::newDictionary({{"/N", new_object_ref(p.appearance)}}));
         put_modified(update, p.match.field);
         if (p.match.widget.getObjGen() != p.match.field.getObjGen()) put_modified(update, p.match.widget);
-    }
-    // Our appearances are the ones to show; a viewer told to regenerate them could drop the font.
-    auto acroform = document.qpdf().getRoot().getKey("/AcroForm");
-    if (acroform.isDictionary() && acroform.hasKey("/NeedAppearances")) {
-        acroform.removeKey("/NeedAppearances");
-        put_modified(update, acroform.isIndirect() ? acroform : document.qpdf().getRoot());
     }
 
     std::string bytes = update.build();

@@ -57,29 +57,95 @@ PageRect widget_place(Document& document, FieldMatch match, const std::string& n
     return {page + 1, rect_of(match.widget.getKey("/Rect"))};
 }
 
-void check_on_page(Document& document, const PageRect& place) {
+QPDFPageObjectHelper page_at(Document& document, int number) {
     int count = static_cast<int>(document.pages().size());
-    if (place.page < 1 || place.page > count)
+    if (number < 1 || number > count)
         throw Error(ErrorKind::invalid_input, "page_out_of_range",
-                    "page " + std::to_string(place.page) + " does not exist; the PDF has " + std::to_string(count));
+                    "page " + std::to_string(number) + " does not exist; the PDF has " + std::to_string(count));
+    return QPDFPageObjectHelper(document.pages()[static_cast<std::size_t>(number - 1)]);
+}
+
+// A page as the reader sees it: its CropBox (the visible part) turned clockwise by /Rotate.
+// "Shown" coordinates start at the bottom-left corner of the displayed page, x to the right.
+struct PageView {
+    PdfRect crop;
+    int rotate = 0;  // 0, 90, 180 or 270
+
+    bool turned_sideways() const { return rotate == 90 || rotate == 270; }
+    double shown_width() const { return turned_sideways() ? crop.height() : crop.width(); }
+    double shown_height() const { return turned_sideways() ? crop.width() : crop.height(); }
+
+    std::pair<double, double> to_user(double u, double v) const {
+        switch (rotate) {
+        case 90: return {crop.right - v, crop.bottom + u};
+        case 180: return {crop.right - u, crop.top - v};
+        case 270: return {crop.left + v, crop.top - u};
+        default: return {crop.left + u, crop.bottom + v};
+        }
+    }
+    std::pair<double, double> to_shown(double x, double y) const {
+        switch (rotate) {
+        case 90: return {y - crop.bottom, crop.right - x};
+        case 180: return {crop.right - x, crop.top - y};
+        case 270: return {crop.top - y, x - crop.left};
+        default: return {x - crop.left, y - crop.bottom};
+        }
+    }
+    PdfRect to_user(const PdfRect& shown) const {
+        auto [x1, y1] = to_user(shown.left, shown.bottom);
+        auto [x2, y2] = to_user(shown.right, shown.top);
+        return {std::min(x1, x2), std::min(y1, y2), std::max(x1, x2), std::max(y1, y2)};
+    }
+    PdfRect to_shown(const PdfRect& user) const {
+        auto [u1, v1] = to_shown(user.left, user.bottom);
+        auto [u2, v2] = to_shown(user.right, user.top);
+        return {std::min(u1, u2), std::min(v1, v2), std::max(u1, u2), std::max(v1, v2)};
+    }
+    // The appearance's /Matrix: it draws upright in shown coordinates, turned counter-clockwise
+    // by /Rotate into user space, so the page's clockwise turn brings it back upright.
+    std::string form_matrix() const {
+        switch (rotate) {
+        case 90: return " /Matrix [0 1 -1 0 0 0]";
+        case 180: return " /Matrix [-1 0 0 -1 0 0]";
+        case 270: return " /Matrix [0 -1 1 0 0 0]";
+        default: return "";
+        }
+    }
+};
+
+PageView view_of(Document& document, int number) {
+    QPDFPageObjectHelper page = page_at(document, number);
+    PageView view;
+    view.crop = rect_of(page.getCropBox());
+    auto rotate = page.getAttribute("/Rotate", false);
+    if (rotate.isInteger()) {
+        long long degrees = rotate.getIntValue();
+        if (degrees % 90 != 0)
+            throw Error(ErrorKind::invalid_input, "page_rotation_invalid",
+                        "page " + std::to_string(number) + " has /Rotate " + std::to_string(degrees) +
+                            ", which is not a multiple of 90");
+        view.rotate = static_cast<int>(((degrees % 360) + 360) % 360);
+    }
+    return view;
+}
+
+void check_on_page(Document& document, const PageRect& place) {
+    PageView view = view_of(document, place.page);
     const PdfRect& r = place.rect;
     if (!(r.right > r.left) || !(r.top > r.bottom))
         throw Error(ErrorKind::invalid_input, "rect_empty", "the signature rectangle " + rect_array(r) + " is empty");
-    QPDFPageObjectHelper page(document.pages()[static_cast<std::size_t>(place.page - 1)]);
-    // Upright appearances on a page shown turned would need counter-rotated XObjects; until
-    // then such pages are refused rather than signed with a sideways image.
-    auto rotate = page.getAttribute("/Rotate", false);
-    if (rotate.isInteger() && rotate.getIntValue() % 360 != 0)
-        throw Error(ErrorKind::invalid_input, "rotated_page_unsupported",
-                    "page " + std::to_string(place.page) + " is shown rotated (/Rotate " +
-                        std::to_string(rotate.getIntValue()) + "); visible signatures on rotated pages are not supported yet");
-    PdfRect box = rect_of(page.getCropBox());  // the visible part of the page
+    const PdfRect& box = view.crop;
     constexpr double tolerance = 0.01;
     if (r.left < box.left - tolerance || r.bottom < box.bottom - tolerance || r.right > box.right + tolerance ||
-        r.top > box.top + tolerance)
+        r.top > box.top + tolerance) {
+        PdfRect shown = view.to_shown(r);
+        auto mm = [](double points) { return number(points * 25.4 / 72.0); };
         throw Error(ErrorKind::invalid_input, "rect_off_page",
-                    "the signature rectangle " + rect_array(r) + " is not inside page " + std::to_string(place.page) +
-                        " " + rect_array(box));
+                    "the signature box at " + mm(shown.left) + "," + mm(shown.bottom) + " mm, " + mm(shown.width()) +
+                        " x " + mm(shown.height()) + " mm from the bottom-left corner, is not inside page " +
+                        std::to_string(place.page) + " (" + mm(view.shown_width()) + " x " + mm(view.shown_height()) +
+                        " mm as shown)");
+    }
 }
 
 PdfRect fit(const PdfRect& box, int width, int height) {
@@ -89,10 +155,11 @@ PdfRect fit(const PdfRect& box, int width, int height) {
     return {left, bottom, left + w, bottom + h};
 }
 
-// The appearance: a form XObject drawing the image over the whole widget.
-int put_appearance(IncrementalUpdate& update, const PdfRect& rect, const Image* image) {
+// The appearance: a form XObject drawing the image over the whole widget, upright as the page is
+// shown. `rect` is the widget's box in shown coordinates.
+int put_appearance(IncrementalUpdate& update, const PdfRect& rect, const PageView& view, const Image* image) {
     int ap = update.allocate();
-    std::string bbox = "[0 0 " + number(rect.width()) + " " + number(rect.height()) + "]";
+    std::string bbox = "[0 0 " + number(rect.width()) + " " + number(rect.height()) + "]" + view.form_matrix();
     if (!image) {
         update.put_stream(ap, "/Type /XObject /Subtype /Form /BBox " + bbox + " /Resources << >>", "");
         return ap;
@@ -152,8 +219,8 @@ std::vector<std::string> stamp_text(const CopyStamp& stamp, std::chrono::system_
 }
 
 // Right-aligned black lines in the embedded font.
-int put_text_appearance(IncrementalUpdate& update, const PdfRect& rect, const std::vector<std::string>& lines,
-                        TextFont& font) {
+int put_text_appearance(IncrementalUpdate& update, const PdfRect& rect, const PageView& view,
+                        const std::vector<std::string>& lines, TextFont& font) {
     int ap = update.allocate();
     std::string content = "BT /F1 " + number(kStampFontSize) + " Tf 0 g\n";
     double y = rect.height() - kStampPadding - kStampFontSize * font.ascent();
@@ -165,7 +232,8 @@ int put_text_appearance(IncrementalUpdate& update, const PdfRect& rect, const st
     content += "ET";
     int font_id = font.embed(update);
     update.put_stream(ap, "/Type /XObject /Subtype /Form /BBox [0 0 " + number(rect.width()) + " " +
-                              number(rect.height()) + "] /Resources << /Font << /F1 " + std::to_string(font_id) +
+                              number(rect.height()) + "]" + view.form_matrix() + " /Resources << /Font << /F1 " +
+                              std::to_string(font_id) +
                               " 0 R >> >>",
                       content);
     return ap;
@@ -292,6 +360,11 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
         const auto& placement = *options.placement;
         if (auto* p = std::get_if<PageRect>(&placement)) {
             place = *p;
+        } else if (auto* position = std::get_if<PagePosition>(&placement)) {
+            if (!(position->width_mm > 0) || !(position->height_mm > 0))
+                throw Error(ErrorKind::invalid_input, "rect_empty", "the signature box needs a positive width and height");
+            PdfRect shown = rect_from_mm(position->left_mm, position->bottom_mm, position->width_mm, position->height_mm);
+            place = {position->page, view_of(document, position->page).to_user(shown)};
         } else if (auto* f = std::get_if<ExistingField>(&placement)) {
             existing = require_field(document, f->name);
             if (QPDFFormFieldObjectHelper(existing->field).getFieldType() != "/Sig")
@@ -310,13 +383,18 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
                 auto& name = std::get<ExistingField>(s.leader).name;
                 leader = widget_place(document, require_field(document, name), name);
             }
-            place = {leader.page, seal_rect_over(leader.rect, s.diameter_mm)};
+            // "The left third" of the image as the reader sees it.
+            PageView view = view_of(document, leader.page);
+            place = {leader.page, view.to_user(seal_rect_over(view.to_shown(leader.rect), s.diameter_mm))};
             seal = true;
         }
         check_on_page(document, place);
-        if (image && !seal) place.rect = fit(place.rect, image->width, image->height);
+        if (image && !seal) {
+            PageView view = view_of(document, place.page);
+            place.rect = view.to_user(fit(view.to_shown(place.rect), image->width, image->height));
+        }
     }
-    // Attachments and copies: text at the top right of page 1, no image.
+    // Attachments and copies: text at the top right of page 1 as shown, no image.
     std::vector<std::string> stamp_lines;
     std::optional<TextFont> font;
     if (options.stamp) {
@@ -329,10 +407,10 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
         for (const auto& line : stamp_lines) width = std::max(width, font->width(line, kStampFontSize));
         width += 2 * kStampPadding;
         double height = stamp_lines.size() * kStampLeading + 2 * kStampPadding;
-        QPDFPageObjectHelper first(document.pages().front());
-        PdfRect box = rect_of(first.getCropBox());
+        PageView view = view_of(document, 1);
         double margin = mm_to_points(10);
-        place = {1, {box.right - margin - width, box.top - margin - height, box.right - margin, box.top - margin}};
+        double right = view.shown_width() - margin, top = view.shown_height() - margin;
+        place = {1, view.to_user(PdfRect{right - width, top - height, right, top})};
         check_on_page(document, place);
         visible = true;
     }
@@ -356,10 +434,14 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
 
     QPDFObjectHandle page = document.pages()[static_cast<std::size_t>(place.page - 1)];
     std::optional<int> appearance;
-    if (font)
-        appearance = put_text_appearance(update, place.rect, stamp_lines, *font);
-    else if (visible)
-        appearance = put_appearance(update, place.rect, image ? &*image : nullptr);
+    if (visible) {
+        PageView view = view_of(document, place.page);
+        PdfRect shown = view.to_shown(place.rect);
+        if (font)
+            appearance = put_text_appearance(update, shown, view, stamp_lines, *font);
+        else
+            appearance = put_appearance(update, shown, view, image ? &*image : nullptr);
+    }
 
     if (existing) {
         existing->field.replaceKey("/V", new_object_ref(signature));

@@ -147,6 +147,15 @@ void put_big_endian(std::string& out, std::uint64_t value, int bytes) {
 }  // namespace
 
 std::string IncrementalUpdate::build() {
+    // With /NeedAppearances viewers (poppler among them) draw their own appearances for the
+    // form's fields and show nothing for signature fields: ours must be the ones shown.
+    auto root = document_.qpdf().getRoot();
+    auto acroform = root.getKey("/AcroForm");
+    if (acroform.isDictionary() && acroform.hasKey("/NeedAppearances")) {
+        acroform.removeKey("/NeedAppearances");
+        put_modified(*this, acroform.isIndirect() ? acroform : root);
+    }
+
     std::string out;
     std::uint64_t base = document_.file_size();
     if (!document_.ends_with_newline()) {

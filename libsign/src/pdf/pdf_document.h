@@ -64,7 +64,8 @@ public:
     /// A stream object: `dictionary_entries` are the keys besides /Length, e.g. "/Type /XObject ...".
     void put_stream(int id, const std::string& dictionary_entries, const std::string& data);
 
-    /// The bytes to append to the file: objects, xref section, trailer, startxref, %%EOF.
+    /// The bytes to append to the file: objects, xref section, trailer, startxref, %%EOF. Drops the
+    /// form's /NeedAppearances, so viewers show the appearances written here.
     std::string build();
     /// After build(): the absolute file offset where object `id`'s body (after "obj\n") starts.
     std::uint64_t body_offset(int id) const { return body_offsets_.at(id); }

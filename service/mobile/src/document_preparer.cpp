@@ -89,9 +89,13 @@ Signer SignerIdentity::signer(const DocumentSigning& signing) const {
     return Signer{key, certificate.copy(), std::move(copies), signing.scheme, signing.digest_name};
 }
 
-DocumentSigning signer_signing(const SigningKey& key) {
-    EvpPkeyPtr public_key = key.public_key();
+DocumentSigning signer_signing(const SignerIdentity& identity) {
+    EvpPkeyPtr public_key = identity.key.public_key();
     SignatureScheme scheme = default_scheme_for(public_key.get());
+    if (!identity.scheme.empty()) {
+        scheme = parse_signature_scheme(identity.scheme);
+        check_scheme_fits_key(public_key.get(), scheme);
+    }
     bool p384 = EVP_PKEY_get_base_id(public_key.get()) == EVP_PKEY_EC && EVP_PKEY_get_bits(public_key.get()) == 384;
     return {scheme, p384 ? "sha384" : "sha256"};
 }
@@ -121,7 +125,7 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
     document.index = index;
     document.title = input.title;
     document.type = input.type;
-    DocumentSigning signing = signer_signing(identity.key);
+    DocumentSigning signing = signer_signing(identity);
     PreparedSignature prepared;
 
     if (input.type == "hash") {
@@ -151,8 +155,7 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
                 if (input.field) {
                     options.placement = ExistingField{*input.field};
                 } else if (input.page && input.x_mm && input.y_mm) {
-                    options.placement =
-                        PageRect{*input.page, rect_from_mm(*input.x_mm, *input.y_mm, size.width_mm, size.height_mm)};
+                    options.placement = PagePosition{*input.page, *input.x_mm, *input.y_mm, size.width_mm, size.height_mm};
                 } else {
                     throw Error(ErrorKind::invalid_input, "signature_position_required",
                                 "document " + std::to_string(index) +

@@ -113,7 +113,7 @@ SignerIdentity SignatureRequestService::identity_of(const store::SignerRecord& s
     if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "the signer's certificate is not in the CA database");
     Certificate certificate = Certificate::from_pem(record->pem);
     std::vector<Certificate> chain = data_.ca().chain_for(certificate);
-    return SignerIdentity{keys_.key(signer.key_uri), std::move(certificate), std::move(chain), signer.id};
+    return SignerIdentity{keys_.key(signer.key_uri), std::move(certificate), std::move(chain), signer.id, signer.scheme};
 }
 
 SignatureRequest SignatureRequestService::load(const std::string& id) const {
@@ -369,7 +369,7 @@ SignatureRequest SignatureRequestService::sign_activated(SignatureRequest reques
         if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "the request's signer no longer exists");
         SignerIdentity identity = identity_of(*signer);
         // The certificate may have been revoked or have expired since the request was made.
-        check_signer(identity.signer(signer_signing(identity.key)), &data_.store(), clock_.now());
+        check_signer(identity.signer(signer_signing(identity)), &data_.store(), clock_.now());
         // Exactly the stored digests, once each.
         std::vector<std::vector<std::uint8_t>> values;
         for (const auto& document : request.documents) {

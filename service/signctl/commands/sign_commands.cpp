@@ -116,15 +116,15 @@ struct PdfArguments {
     std::string location;
 };
 
-// "LEFT,BOTTOM,WIDTH,HEIGHT" in millimetres from the page's bottom-left corner.
-PdfRect parse_rect_mm(const std::string& text) {
+// "LEFT,BOTTOM,WIDTH,HEIGHT" in millimetres from the bottom-left corner of the page as shown.
+PagePosition parse_rect_mm(int page, const std::string& text) {
     double numbers[4];
     char tail = 0;
     if (std::sscanf(text.c_str(), "%lf,%lf,%lf,%lf%c", &numbers[0], &numbers[1], &numbers[2], &numbers[3], &tail) != 4 ||
         numbers[2] <= 0 || numbers[3] <= 0)
         throw Error(ErrorKind::invalid_input, "invalid_rectangle",
                     "--rect must be LEFT,BOTTOM,WIDTH,HEIGHT in millimetres with a positive size (got '" + text + "')");
-    return rect_from_mm(numbers[0], numbers[1], numbers[2], numbers[3]);
+    return PagePosition{page, numbers[0], numbers[1], numbers[2], numbers[3]};
 }
 
 // The visible part of a PDF signature, from the command line.
@@ -144,7 +144,7 @@ void apply_appearance(const PdfArguments& args, PadesOptions& options) {
     options.image = *args.image;
     if (args.seal_over) options.placement = SealOverLeader{ExistingField{*args.seal_over}, args.seal_mm};
     else if (args.existing_field) options.placement = ExistingField{*args.existing_field};
-    else options.placement = PageRect{args.page, parse_rect_mm(*args.rect_mm)};
+    else options.placement = parse_rect_mm(args.page, *args.rect_mm);
 }
 
 void add_sign_pdf(CLI::App& sign, Cli& cli) {
@@ -155,7 +155,7 @@ void add_sign_pdf(CLI::App& sign, Cli& cli) {
     pdf->add_option("--image", look->image, "PNG to show: the leader's signature image, or with --seal-over the agency seal")
         ->check(CLI::ExistingFile);
     pdf->add_option("--page", look->page, "Page of --rect, from 1")->capture_default_str()->check(CLI::PositiveNumber);
-    auto* rect = pdf->add_option("--rect", look->rect_mm, "Image box LEFT,BOTTOM,WIDTH,HEIGHT in mm from the bottom-left corner");
+    auto* rect = pdf->add_option("--rect", look->rect_mm, "Image box LEFT,BOTTOM,WIDTH,HEIGHT in mm from the bottom-left corner of the page as shown (rotation and crop box applied)");
     auto* field = pdf->add_option("--field", look->existing_field, "An existing empty signature field to sign in");
     auto* seal = pdf->add_option("--seal-over", look->seal_over,
                                  "The leader's signature field: draw --image as the seal over its left third");

@@ -14,6 +14,7 @@
 #include "../qr_png.h"
 #include "sign/data_folder/hidden_input.h"
 #include "sign/error.h"
+#include "sign/signature_scheme.h"
 #include "sign/utc_time.h"
 
 namespace sign::signctl {
@@ -29,7 +30,20 @@ struct SignerArguments {
     std::optional<std::string> image;
     std::optional<std::string> activation_qr;
     std::string activation_valid = "24h";
+    std::string scheme;
 };
+
+// What --scheme says of a signer's documents.
+constexpr const char* scheme_help =
+    "Signature scheme of the signer's documents: rsa-pss, rsa-pkcs1 or ecdsa; empty: the key's default "
+    "(rsa-pss for RSA, ecdsa for EC). rsa-pkcs1 where viewers in use cannot check RSA-PSS (docs/compatibility.md)";
+
+// `scheme` checked to fit the key at `key_uri`; empty (the key's default) passes as it is.
+void check_signer_scheme(DataFolder& data, const std::string& key_uri, const std::string& scheme) {
+    if (scheme.empty()) return;
+    SignatureScheme parsed = parse_signature_scheme(scheme);
+    check_scheme_fits_key(data.token().private_key(key_uri).public_key().get(), parsed);
+}
 
 // Remote signers sign as persons; seals, CAs and service certificates never do.
 const std::vector<std::string> signer_profiles = {"leader", "citizen"};
@@ -41,6 +55,7 @@ nlohmann::json to_json(const store::SignerRecord& signer) {
         {"certificate", signer.certificate_serial},
         {"key_uri", signer.key_uri},
         {"has_pin", signer.has_pin},
+        {"scheme", signer.scheme.empty() ? nlohmann::json() : nlohmann::json(signer.scheme)},
         {"failed_pins", signer.failed_pins},
         {"status", signer.locked() ? "locked" : "active"},
         {"locked_at", signer.locked_at ? nlohmann::json(format_utc(*signer.locked_at)) : nlohmann::json()},
@@ -59,6 +74,7 @@ void print_signer(const store::SignerRecord& signer, bool json) {
     table.add_row({"certificate", signer.certificate_serial});
     table.add_row({"key_uri", signer.key_uri});
     table.add_row({"csc_pin", signer.has_pin ? "yes" : "no (approves on a phone)"});
+    table.add_row({"scheme", signer.scheme.empty() ? "the key's default" : signer.scheme});
     table.add_row({"failed_pins", std::to_string(signer.failed_pins)});
     table.add_row({"status", signer.locked() ? "locked since " + format_utc(*signer.locked_at) : "active"});
     table.print(std::cout);
@@ -191,6 +207,7 @@ void add_signer_add(CLI::App& signer, Cli& cli) {
                     "How long the activation code is valid, e.g. 24h or 30m (at most 24h)")
         ->capture_default_str()
         ->needs(qr);
+    add->add_option("--scheme", args->scheme, scheme_help);
     add->callback([&cli, args] {
         DataFolder& data = cli.data();
         store::SignerRecord added;
@@ -198,10 +215,12 @@ void add_signer_add(CLI::App& signer, Cli& cli) {
         audited(cli, "signer.add", args->id, [&] {
             // Everything is checked before the signer is stored.
             std::string key_uri = signer_key(data, args->certificate);
+            check_signer_scheme(data, key_uri, args->scheme);
             std::optional<std::string> image = args->image ? std::optional(read_signature_image(*args->image)) : std::nullopt;
             if (args->activation_qr) activation_validity(args->activation_valid);
             std::optional<std::string> pin = signer_pin(*args);
-            added = data.signers().add(args->id, args->name, args->certificate, key_uri, pin, std::chrono::system_clock::now());
+            added = data.signers().add(args->id, args->name, args->certificate, key_uri, pin, std::chrono::system_clock::now(),
+                                       args->scheme);
             if (image) store_signature_image(data, args->id, *image);
             return std::string();
         });
@@ -315,6 +334,22 @@ void add_signer_commands(CLI::App& app, Cli& cli) {
             table.add_row({record.id, record.locked() ? "locked" : "active", std::to_string(record.failed_pins),
                            record.certificate_serial, record.display_name});
         table.print(std::cout);
+    });
+
+    auto* set_scheme = signer->add_subcommand("set-scheme", "Choose the signature scheme of a signer's documents");
+    auto scheme_args = std::make_shared<std::pair<std::string, std::string>>();
+    set_scheme->add_option("id", scheme_args->first, "Signer id")->required();
+    set_scheme->add_option("--scheme", scheme_args->second, scheme_help)->required();
+    set_scheme->callback([&cli, scheme_args] {
+        const auto& [signer_id, scheme] = *scheme_args;
+        audited(cli, "signer.scheme", signer_id, [&] {
+            auto record = cli.data().signers().find(signer_id);
+            if (!record) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + signer_id + "'");
+            check_signer_scheme(cli.data(), record->key_uri, scheme);
+            cli.data().signers().set_scheme(signer_id, scheme);
+            return std::string();
+        });
+        print_signer(*cli.data().signers().find(signer_id), cli.json);
     });
 
     auto* unlock = signer->add_subcommand("unlock", "Clear a signer's lock and wrong-PIN count");

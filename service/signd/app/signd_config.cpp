@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "sign/error.h"
+#include "sign/signature_scheme.h"
 
 namespace sign::signd {
 
@@ -51,7 +52,7 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
                                              "header_timeout_ms", "idle_timeout_ms", "body_timeout_ms",
                                              "shutdown_grace_ms", "sad_lifetime_s",    "max_base64_document",
                                              "signature_request_expiry_s", "signature_request_max_expiry_s",
-                                             "signature_result_retention_h"};
+                                             "signature_result_retention_h", "seals"};
     for (const auto& [key, value] : table)
         if (!known.contains(std::string(key.str()))) invalid(path, "unknown key '" + std::string(key.str()) + "'");
     if (auto data = table["data"]) {
@@ -79,6 +80,23 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
     read_number(table, path, "signature_request_max_expiry_s", config.signature_request_max_expiry_s, 30, 86400);
     read_number(table, path, "signature_result_retention_h", config.signature_result_retention_h, 1, 8760);
     check_request_expiry(config, path);
+    if (auto seals = table["seals"]) {
+        if (!seals.is_table()) invalid(path, "seals must be a table of [seals.<seal id>] tables");
+        for (const auto& [id, entry] : *seals.as_table()) {
+            std::string where = "seals." + std::string(id.str());
+            if (!entry.is_table()) invalid(path, where + " must be a table");
+            for (const auto& [key, value] : *entry.as_table())
+                if (key.str() != "scheme") invalid(path, "unknown key '" + where + "." + std::string(key.str()) + "'");
+            auto scheme = (*entry.as_table())["scheme"].value<std::string>();
+            if (!scheme) invalid(path, where + ".scheme must be a string");
+            try {
+                parse_signature_scheme(*scheme);
+            } catch (const Error& e) {
+                invalid(path, where + ".scheme: " + e.what());
+            }
+            config.seal_schemes[std::string(id.str())] = *scheme;
+        }
+    }
 }
 
 }  // namespace sign::signd

@@ -19,8 +19,12 @@
 //   signature_request_expiry_s = 300   # default life of a mobile signature request, 30 to 86400
 //   signature_request_max_expiry_s = 900  # the longest a client may ask for, 30 to 86400
 //   signature_result_retention_h = 168    # how long signed results are kept, 1 to 8760 hours
+//
+//   [seals.agency-seal]                # per seal (its key label): how its PDF and CMS signatures are made
+//   scheme = "rsa-pkcs1"               # rsa-pss (RSA's default), rsa-pkcs1 or ecdsa; XML takes rsa-pkcs1
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -36,6 +40,8 @@ struct SigndConfig {
     unsigned signature_request_expiry_s = 300;
     unsigned signature_request_max_expiry_s = 900;
     unsigned signature_result_retention_h = 168;
+    /// Seal id (its key label) -> signature scheme name, from [seals.<id>] scheme.
+    std::map<std::string, std::string> seal_schemes;
 };
 
 /// Refuses a default request expiry above the maximum (invalid_input `invalid_config`, naming `origin`).

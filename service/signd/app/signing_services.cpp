@@ -7,7 +7,7 @@ namespace sign::signd {
 SigningServices::SigningServices(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps,
                                  const Clock& clock, Metrics& metrics, ServiceLimits limits)
     : keys_(data.token()),
-      seals_(data, timestamps, keys_, clock),
+      seals_(data, timestamps, keys_, clock, limits.seal_schemes),
       hash_signer_(data, keys_),
       request_events_(limits.long_poll_waiters),
       signature_requests_(data, timestamps, keys_, clock, request_events_, limits.signature_requests),

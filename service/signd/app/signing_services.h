@@ -5,6 +5,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
+#include <string>
+
+#include "sign/signature_scheme.h"
 
 #include "app/service_context.h"
 
@@ -17,6 +21,8 @@ struct ServiceLimits {
     mobile::RequestLimits signature_requests{};
     /// Handler threads that may block in a long poll at once.
     unsigned long_poll_waiters = 4;
+    /// Seal id -> the scheme its signatures use (see SealService).
+    std::map<std::string, SignatureScheme> seal_schemes{};
 };
 
 class SigningServices {

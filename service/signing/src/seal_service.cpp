@@ -42,8 +42,23 @@ bool starts_with(std::span<const uint8_t> bytes, std::string_view prefix) {
 }  // namespace
 
 SealService::SealService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps, KeyCache& keys,
-                         const Clock& clock)
-    : data_(data), timestamps_(timestamps), keys_(keys), clock_(clock) {}
+                         const Clock& clock, std::map<std::string, SignatureScheme> schemes)
+    : data_(data), timestamps_(timestamps), keys_(keys), clock_(clock), schemes_(std::move(schemes)) {
+    // A configured scheme that cannot be used stops the start, not a clerk's request later.
+    auto found = schemes_.empty() ? std::vector<SealInfo>{} : seals();
+    for (const auto& [id, scheme] : schemes_) {
+        auto seal = std::find_if(found.begin(), found.end(), [&](const SealInfo& s) { return s.id == id; });
+        if (seal == found.end())
+            throw Error(ErrorKind::invalid_input, "invalid_config",
+                        "a scheme is configured for the seal '" + id + "', which this data folder does not have");
+        auto record = data_.store().find(seal->certificate_serial);
+        try {
+            check_scheme_fits_key(keys_.key(record->key_uri).public_key().get(), scheme);
+        } catch (const Error& e) {
+            throw Error(ErrorKind::invalid_input, "invalid_config", "seal '" + id + "': " + e.what());
+        }
+    }
+}
 
 std::vector<SealInfo> SealService::seals() const {
     auto now = clock_.now();
@@ -72,7 +87,8 @@ SealService::Prepared SealService::signer_for(const std::string& seal_id, bool x
     auto record = data_.store().find(info.certificate_serial);
     const hsm::PrivateKey& key = keys_.key(record->key_uri);
     Certificate certificate = Certificate::from_pem(record->pem);
-    SignatureScheme scheme = default_scheme_for(key.public_key().get());
+    auto configured = schemes_.find(seal_id);
+    SignatureScheme scheme = configured != schemes_.end() ? configured->second : default_scheme_for(key.public_key().get());
     // XML-DSig verifiers (xmlsec1 among them) have no RSA-PSS yet.
     if (xml && scheme == SignatureScheme::rsa_pss) scheme = SignatureScheme::rsa_pkcs1v15;
     std::vector<Certificate> chain = data_.ca().chain_for(certificate);
@@ -106,7 +122,7 @@ std::vector<uint8_t> SealService::seal_pdf(const std::string& seal_id, std::span
         if (!leader.empty()) {
             options.placement = SealOverLeader{ExistingField{leader}, diameter};
         } else if (placement.page && placement.x_mm && placement.y_mm) {
-            options.placement = PageRect{*placement.page, rect_from_mm(*placement.x_mm, *placement.y_mm, diameter, diameter)};
+            options.placement = PagePosition{*placement.page, *placement.x_mm, *placement.y_mm, diameter, diameter};
         } else {
             throw Error(ErrorKind::invalid_input, "seal_position_required",
                         "the PDF has no leader signature to seal over: give the leader's field, or page, x and y in mm, "

@@ -169,6 +169,10 @@ const std::vector<std::string>& schema_migrations() {
     );
     CREATE INDEX csc_async_responses_by_expiry ON csc_async_responses(expires_at_us);
     )sql",
+        // 4: the signature scheme each signer signs documents with; '' is its key's default.
+        R"sql(
+    ALTER TABLE signers ADD COLUMN scheme TEXT NOT NULL DEFAULT '';  -- rsa-pkcs1, rsa-pss, ecdsa or ''
+    )sql",
     };
     return migrations;
 }

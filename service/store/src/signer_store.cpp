@@ -6,6 +6,7 @@
 #include "secret_token.h"
 #include "sign/error.h"
 #include "sign/serial_number.h"
+#include "sign/signature_scheme.h"
 #include "sign/store/wrong_pin.h"
 #include "sign/utc_time.h"
 
@@ -14,7 +15,7 @@ namespace sign::store {
 namespace {
 
 const char* const columns =
-    "id, display_name, certificate_serial, key_uri, failed_pins, locked_at, created_at, length(pin_hash) > 0";
+    "id, display_name, certificate_serial, key_uri, failed_pins, locked_at, created_at, length(pin_hash) > 0, scheme";
 
 SignerRecord read_signer(const Statement& row) {
     SignerRecord record;
@@ -26,7 +27,13 @@ SignerRecord read_signer(const Statement& row) {
     if (!row.is_null(5)) record.locked_at = parse_utc(row.text(5));
     record.created_at = parse_utc(row.text(6));
     record.has_pin = row.integer(7) != 0;
+    record.scheme = row.text(8);
     return record;
+}
+
+// Empty, or a name parse_signature_scheme() accepts.
+void check_scheme_name(const std::string& scheme) {
+    if (!scheme.empty()) parse_signature_scheme(scheme);
 }
 
 std::optional<SignerRecord> find_on(const SqliteDatabase& database, const std::string& id) {
@@ -46,12 +53,14 @@ SignerRecord existing_on(const SqliteDatabase& database, const std::string& id) 
 
 SignerRecord SignerStore::add(const std::string& id, const std::string& display_name,
                               const std::string& certificate_serial, const std::string& key_uri,
-                              const std::optional<std::string>& pin, std::chrono::system_clock::time_point now) {
+                              const std::optional<std::string>& pin, std::chrono::system_clock::time_point now,
+                              const std::string& scheme) {
     if (!valid_id(id))
         throw Error(ErrorKind::invalid_input, "invalid_signer_id",
                     "a signer id is 1 to 64 of a-z, 0-9 and '-', not '" + id + "'");
     if (display_name.empty()) throw Error(ErrorKind::invalid_input, "invalid_signer_name", "a signer needs a name");
     if (key_uri.empty()) throw Error(ErrorKind::invalid_input, "invalid_key_uri", "a signer needs the URI of its key");
+    check_scheme_name(scheme);
     // A signer without a CSC PIN keeps an empty verifier: it approves only on a phone.
     PinVerifier verifier = pin ? new_pin_verifier(*pin) : PinVerifier{};
     SignerRecord record;
@@ -61,15 +70,16 @@ SignerRecord SignerStore::add(const std::string& id, const std::string& display_
     record.certificate_serial = normalize_serial_hex(certificate_serial);
     record.key_uri = key_uri;
     record.created_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    record.scheme = scheme;
     queue_.run([&](const SqliteDatabase& database) {
         if (find_on(database, id))
             throw Error(ErrorKind::conflict, "signer_exists", "a signer with id '" + id + "' exists already");
         auto insert = database.prepare(
             "INSERT INTO signers (id, display_name, certificate_serial, key_uri, pin_salt, pin_hash, "
-            "scrypt_log2_n, scrypt_r, scrypt_p, failed_pins, created_at) VALUES (?,?,?,?,?,?,?,?,?,0,?)");
+            "scrypt_log2_n, scrypt_r, scrypt_p, failed_pins, created_at, scheme) VALUES (?,?,?,?,?,?,?,?,?,0,?,?)");
         insert.bind(1, id).bind(2, display_name).bind(3, record.certificate_serial).bind(4, key_uri);
         bind_pin_verifier(insert, 5, verifier);
-        insert.bind(10, format_utc(record.created_at)).run();
+        insert.bind(10, format_utc(record.created_at)).bind(11, scheme).run();
     });
     return record;
 }
@@ -116,6 +126,14 @@ void SignerStore::unlock(const std::string& id) {
     queue_.run([&](const SqliteDatabase& database) {
         existing_on(database, id);
         database.prepare("UPDATE signers SET failed_pins = 0, locked_at = NULL WHERE id = ?").bind(1, id).run();
+    });
+}
+
+void SignerStore::set_scheme(const std::string& id, const std::string& scheme) {
+    check_scheme_name(scheme);
+    queue_.run([&](const SqliteDatabase& database) {
+        existing_on(database, id);
+        database.prepare("UPDATE signers SET scheme = ? WHERE id = ?").bind(1, scheme).bind(2, id).run();
     });
 }
 

@@ -48,6 +48,7 @@ struct SignerIdentity {
     Certificate certificate;
     std::vector<Certificate> chain;  ///< issuing CAs, root excluded
     std::string signer_id;
+    std::string scheme;  ///< as store::SignerRecord::scheme: chosen for the signer, or empty
 
     /// The Signer libsign's formats and check_signer() take, with this scheme and digest.
     Signer signer(const DocumentSigning& signing) const;
@@ -87,8 +88,9 @@ private:
     const Clock& clock_;
 };
 
-/// The signature scheme of a signer's key (RSASSA-PSS for RSA, ECDSA for EC) and its digest
-/// (SHA-384 for P-384, SHA-256 otherwise).
-DocumentSigning signer_signing(const SigningKey& key);
+/// The signer's scheme: the one chosen for it, else its key's default (RSASSA-PSS for RSA, ECDSA
+/// for EC); and its digest (SHA-384 for P-384, SHA-256 otherwise). Throws invalid_input
+/// `scheme_key_mismatch` when the chosen scheme does not fit the key.
+DocumentSigning signer_signing(const SignerIdentity& identity);
 
 }  // namespace sign::mobile

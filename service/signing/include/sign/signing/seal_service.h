@@ -6,6 +6,7 @@
 // certificate is checked before the token is asked, as for every signature.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include "sign/clock.h"
 #include "sign/data_folder/data_folder.h"
 #include "sign/data_folder/local_timestamps.h"
+#include "sign/signature_scheme.h"
 #include "sign/signer.h"
 #include "sign/signing/key_cache.h"
 
@@ -41,8 +43,12 @@ struct PdfSealPlacement {
 class SealService {
 public:
     /// All borrowed; they must outlive the service. The seal image is <data>/images/seal.png.
+    /// `schemes` chooses, per seal id, the scheme of its PDF and CMS signatures; a seal not named
+    /// there signs with its key's default: RSASSA-PSS for RSA (what Circular 15 expects), ECDSA for
+    /// EC. XML signatures from RSA keys are always PKCS#1 v1.5 (XML-DSig verifiers lack RSA-PSS).
+    /// Throws invalid_input `invalid_config` for a seal that is not here or a scheme its key cannot use.
     SealService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps, KeyCache& keys,
-                const Clock& clock);
+                const Clock& clock, std::map<std::string, SignatureScheme> schemes = {});
 
     /// The seals this folder can apply, newest certificate per key label.
     std::vector<SealInfo> seals() const;
@@ -69,6 +75,7 @@ private:
     data_folder::LocalTimestamps& timestamps_;
     KeyCache& keys_;
     const Clock& clock_;
+    std::map<std::string, SignatureScheme> schemes_;
 };
 
 }  // namespace sign::signing

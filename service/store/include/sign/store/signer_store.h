@@ -22,6 +22,9 @@ struct SignerRecord {
     std::optional<std::chrono::system_clock::time_point> locked_at;
     std::chrono::system_clock::time_point created_at;
     bool has_pin = true;             ///< false: no CSC PIN, the signer approves only on a phone
+    /// The scheme its documents are signed with: "rsa-pkcs1", "rsa-pss" or "ecdsa"; empty for the
+    /// key's default (RSASSA-PSS for RSA, ECDSA for EC).
+    std::string scheme;
 
     bool locked() const { return locked_at.has_value(); }
 };
@@ -35,10 +38,11 @@ public:
 
     /// Adds a signer. PINs are 4 to 64 characters; without one (nullopt) the signer has no CSC PIN
     /// and approves only on a phone. Throws invalid_input `invalid_signer_id`, `invalid_signer_name`
-    /// (empty), `invalid_key_uri` (empty), `pin_too_short`/`pin_too_long`, conflict `signer_exists`.
+    /// (empty), `invalid_key_uri` (empty), `pin_too_short`/`pin_too_long`, `unknown_signature_scheme`,
+    /// conflict `signer_exists`. `scheme` as SignerRecord::scheme; whether it fits the key is the caller's check.
     SignerRecord add(const std::string& id, const std::string& display_name, const std::string& certificate_serial,
                      const std::string& key_uri, const std::optional<std::string>& pin,
-                     std::chrono::system_clock::time_point now);
+                     std::chrono::system_clock::time_point now, const std::string& scheme = {});
     std::optional<SignerRecord> find(const std::string& id) const;
     std::vector<SignerRecord> list() const;
 
@@ -53,6 +57,9 @@ public:
     void unlock(const std::string& id);
     /// Replaces the PIN verifier (same rules as add).
     void set_pin(const std::string& id, const std::string& pin);
+    /// Sets the signer's scheme (as SignerRecord::scheme; empty: the key's default). Throws
+    /// invalid_input `unknown_signature_scheme`, not_found `unknown_signer`.
+    void set_scheme(const std::string& id, const std::string& scheme);
 
 private:
     WriteQueue& queue_;
