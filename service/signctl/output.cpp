@@ -8,29 +8,41 @@
 
 namespace sign::signctl {
 
-namespace {
-
-// Display width in code points: Vietnamese text is precomposed (NFC), one glyph per code point.
 size_t display_width(const std::string& text) {
     return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-}  // namespace
+std::string fit_cell(const std::string& text, size_t width) {
+    if (display_width(text) <= width) return text;
+    if (width == 0) return {};
+    size_t kept = 0;
+    size_t end = 0;
+    // Keep width - 1 code points, room for the mark.
+    while (end < text.size()) {
+        if ((text[end] & 0xC0) != 0x80 && kept++ == width - 1) break;
+        ++end;
+    }
+    return text.substr(0, end) + "\u2026";
+}
+
+void print_row(std::ostream& out, const std::vector<std::string>& cells, const std::vector<size_t>& widths) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+        out << cells[i];
+        if (i + 1 < cells.size()) {
+            size_t width = display_width(cells[i]);
+            out << std::string((i < widths.size() && widths[i] > width ? widths[i] - width : 0) + 2, ' ');
+        }
+    }
+    out << "\n";
+}
 
 void Table::print(std::ostream& out) const {
     std::vector<size_t> widths;
     for (const auto& heading : headings_) widths.push_back(display_width(heading));
     for (const auto& row : rows_)
         for (size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
-    auto print_row = [&](const std::vector<std::string>& cells) {
-        for (size_t i = 0; i < cells.size(); ++i) {
-            out << cells[i];
-            if (i + 1 < cells.size()) out << std::string(widths[i] - display_width(cells[i]) + 2, ' ');
-        }
-        out << "\n";
-    };
-    print_row(headings_);
-    for (const auto& row : rows_) print_row(row);
+    print_row(out, headings_, widths);
+    for (const auto& row : rows_) print_row(out, row, widths);
 }
 
 std::string status_text(const store::CertificateRecord& record) { return record.revoked() ? "revoked" : "good"; }

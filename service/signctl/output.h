@@ -11,6 +11,13 @@
 
 namespace sign::signctl {
 
+/// Columns in code points: Vietnamese text is precomposed (NFC), one glyph per code point.
+size_t display_width(const std::string& text);
+/// `text` cut to at most `width` code points, a cut marked with "…".
+std::string fit_cell(const std::string& text, size_t width);
+/// One line of a table: each cell but the last padded to its column's width, two spaces apart.
+void print_row(std::ostream& out, const std::vector<std::string>& cells, const std::vector<size_t>& widths);
+
 /// A plain text table whose columns line up for UTF-8 text such as Vietnamese names.
 class Table {
 public:

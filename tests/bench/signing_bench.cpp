@@ -40,24 +40,19 @@
 #include <vector>
 
 #include "bench_documents.h"
+#include "measured_run.h"
 #include "signctl_folder.h"
 #include "temp_dir.h"
 
 using namespace sign;
+using sign::bench::Run;
+using sign::bench::run;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 constexpr const char* softhsm_module = "/usr/lib/softhsm/libsofthsm2.so";
-
-struct Run {
-    int exit_code = -1;     ///< the exit status, or 128 + signal
-    int signal = 0;         ///< the terminating signal, 0 if it exited
-    double ms = 0;          ///< wall-clock time from fork to reaped
-    long max_rss_kb = 0;    ///< the child's peak resident set (wait4 rusage)
-    std::string output;     ///< standard output and error
-};
 
 struct Failure : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -72,47 +67,6 @@ std::string quote(const std::vector<std::string>& argv) {
     for (const auto& [text, shown] : printed_as)
         for (size_t at; (at = line.find(text)) != std::string::npos;) line.replace(at, text.size(), shown);
     return line;
-}
-
-// fork/exec/wait4: the time and the peak RSS of one command. Output goes to a log file, not a
-// pipe, so a chatty command is never held up by us.
-Run run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const fs::path& log) {
-    auto start = Clock::now();
-    pid_t pid = fork();
-    if (pid < 0) throw Failure("fork failed");
-    if (pid == 0) {
-        int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int null = open("/dev/null", O_RDONLY);
-        if (out < 0 || null < 0) _exit(126);
-        dup2(null, STDIN_FILENO);
-        dup2(out, STDOUT_FILENO);
-        dup2(out, STDERR_FILENO);
-        close(out);
-        close(null);
-        for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
-        std::vector<char*> args;
-        for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        dprintf(STDERR_FILENO, "cannot run %s: %s\n", args[0], std::strerror(errno));
-        _exit(127);
-    }
-    int status = 0;
-    rusage usage{};
-    while (wait4(pid, &status, 0, &usage) < 0)
-        if (errno != EINTR) throw Failure("wait4 failed");
-    Run result;
-    result.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    result.max_rss_kb = usage.ru_maxrss;
-    if (WIFEXITED(status)) {
-        result.exit_code = WEXITSTATUS(status);
-    } else {
-        result.signal = WTERMSIG(status);
-        result.exit_code = 128 + result.signal;
-    }
-    std::ifstream in(log, std::ios::binary);
-    result.output.assign(std::istreambuf_iterator<char>(in), {});
-    return result;
 }
 
 std::string last_lines(const std::string& text, size_t lines = 4) {

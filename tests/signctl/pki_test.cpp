@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -195,6 +196,73 @@ BOOST_AUTO_TEST_CASE(every_signing_key_on_the_token_matches_its_certificate) {
         auto certified_key = signer.certificate.public_key();
         BOOST_TEST(sign::verify_data(certified_key.get(), signer.scheme, signer.digest, data, signature), label);
     }
+}
+
+// HTTPS clients that connect by address check it against iPAddress entries, never against DNS names.
+BOOST_AUTO_TEST_CASE(a_tls_server_certificate_names_the_ip_addresses_given_and_refuses_bad_ones) {
+    SignctlFolder folder;
+    folder.init_ca();
+    std::string pem = folder.path("tls-ip.pem");
+    auto issued = folder.signctl({"cert", "issue", "--profile", "tls-server", "--label", "tls-ip", "--subject", "CN=localhost",
+                                  "--dns", "localhost", "--ip", "127.0.0.1", "--ip", "::1", "--out", pem});
+    BOOST_TEST_REQUIRE(issued.exit_code == 0, issued.output);
+    auto text = openssl({"x509", "-noout", "-ext", "subjectAltName", "-in", pem});
+    BOOST_TEST(text.output.find("DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1") != std::string::npos,
+               text.output);
+    auto verify = [&](const std::string& address) {
+        return openssl({"verify", "-x509_strict", "-purpose", "sslserver", "-verify_ip", address, "-CAfile",
+                        folder.path("ca/root-ca.pem"), "-untrusted", folder.path("ca/issuing-ca.pem"), pem});
+    };
+    for (const char* address : {"127.0.0.1", "::1"}) {
+        auto verified = verify(address);
+        BOOST_TEST(verified.exit_code == 0, address << ": " << verified.output);
+        BOOST_TEST(verified.output.find(": OK") != std::string::npos, verified.output);
+    }
+    auto other = verify("10.0.0.1");
+    BOOST_TEST(other.exit_code != 0, other.output);
+    BOOST_TEST(other.output.find("IP address mismatch") != std::string::npos, other.output);
+
+    auto certificates = folder.signctl_json({"cert", "list"});
+    auto objects = folder.signctl_json({"token", "objects"});
+    auto refuse = [&](const std::vector<std::string>& extra, const std::string& code) {
+        std::vector<std::string> args = {"--json", "cert", "issue", "--profile", "tls-server", "--subject", "CN=localhost",
+                                         "--dns", "localhost"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto refused = folder.signctl(args);
+        BOOST_TEST(refused.exit_code == 3, refused.output);
+        BOOST_TEST(refused.output.find("\"" + code + "\"") != std::string::npos, refused.output);
+    };
+    for (const char* bad : {"256.0.0.1", "127.0.0.1,DNS:evil.example", "fe80::1%eth0", "localhost", "127.1",
+                            "127.0.0.1:8443", "::1::2"})
+        refuse({"--ip", bad}, "invalid_ip_address");
+    auto leader = folder.signctl({"--json", "cert", "issue", "--profile", "leader", "--key-type", "ec-p256", "--subject",
+                                  "CN=Nguyễn Văn An,title=Phó Giám đốc,O=Sở Thông tin và Truyền thông thành phố Đà Nẵng,"
+                                  "L=Đà Nẵng,C=VN,UID=CCCD:048090001234",
+                                  "--ip", "127.0.0.1"});
+    BOOST_TEST(leader.exit_code == 3, leader.output);
+    BOOST_TEST(leader.output.find("\"ip_addresses_not_allowed\"") != std::string::npos, leader.output);
+    BOOST_TEST(folder.signctl_json({"cert", "list"}) == certificates);
+    BOOST_TEST(folder.signctl_json({"token", "objects"}) == objects);
+}
+
+// Listing slots reads no key, so it works where no PIN is at hand (a script, a locked-down host).
+BOOST_AUTO_TEST_CASE(token_slots_needs_no_pin) {
+    SignctlFolder folder;
+    folder.init_ca();
+    std::filesystem::remove(folder.path("secrets/user.pin"));
+    auto slots = folder.signctl({"token", "slots"});
+    BOOST_TEST(slots.exit_code == 0, slots.output);
+    BOOST_TEST(slots.output.find("city-ca") != std::string::npos, slots.output);
+    BOOST_TEST(slots.output.find("ready") != std::string::npos, slots.output);
+    auto json = folder.signctl({"--json", "token", "slots"});
+    BOOST_TEST_REQUIRE(json.exit_code == 0, json.output);
+    bool listed = false;
+    for (const auto& slot : nlohmann::json::parse(json.output))
+        listed = listed || (slot["token"] == "city-ca" && slot["initialized"] == true);
+    BOOST_TEST(listed, json.output);
+    // What does need the PIN still asks for it.
+    auto objects = folder.signctl({"token", "objects"});
+    BOOST_TEST(objects.exit_code != 0, objects.output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
 #include "error_code.h"
 #include "sign/store/client_store.h"
@@ -289,6 +290,58 @@ BOOST_AUTO_TEST_CASE(the_audit_log_records_every_change_and_verify_names_a_tampe
     BOOST_TEST(removed.output.find("record 6: sequence_gap") != std::string::npos, removed.output);
     BOOST_TEST(removed.output.find("record 6: chain_broken") != std::string::npos, removed.output);
     BOOST_TEST(removed.output.find("record 3") == std::string::npos, removed.output);
+}
+
+// Records written before the log bounded what it keeps (old data folders) may hold any bytes a
+// client sent: readers show them escaped and cut to the column, a page at a time, and never fail.
+BOOST_AUTO_TEST_CASE(audit_list_shows_hostile_records_escaped_within_columns_a_page_at_a_time) {
+    SignctlFolder folder;
+    folder.init_ca();
+    for (const char* client : {"portal-a", "portal-b", "portal-c"})
+        folder.signctl_json({"client", "add", client, "--name", "Cổng", "--verify-only"});
+    tamper(folder.path("sign.db"),
+           "UPDATE audit_log SET subject = CAST(X'474554202F6170692F76312F7365616C732FFF2F706466' AS TEXT) WHERE sequence = 2; "
+           "UPDATE audit_log SET subject = replace(hex(zeroblob(50000)), '0', 'x') WHERE sequence = 3; "
+           "UPDATE audit_log SET actor = 'evil' || char(27) || '[2J' WHERE sequence = 4");
+
+    auto json = folder.signctl({"--json", "audit", "list"});
+    BOOST_TEST_REQUIRE(json.exit_code == 0, json.output.substr(0, 2000));
+    auto records = nlohmann::json::parse(json.output);
+    BOOST_TEST_REQUIRE(records.size() == 4u);
+    BOOST_TEST(records[1]["subject"] == "GET /api/v1/seals/\\xFF/pdf");
+    BOOST_TEST(records[2]["subject"] == std::string(100000, 'x'));
+    BOOST_TEST(records[3]["actor"] == "evil\\x1B[2J");
+
+    auto table = folder.signctl({"audit", "list"});
+    BOOST_TEST_REQUIRE(table.exit_code == 0, table.output.substr(0, 2000));
+    BOOST_TEST(table.output.find("GET /api/v1/seals/\\xFF/pdf") != std::string::npos, table.output);
+    BOOST_TEST(table.output.find("evil\\x1B[2J") != std::string::npos, table.output);
+    BOOST_TEST(table.output.find('\x1b') == std::string::npos);
+    std::istringstream lines(table.output);
+    for (std::string line; std::getline(lines, line);) BOOST_TEST(line.size() < 400u, line.size() << " bytes: " << line);
+
+    auto first_page = folder.signctl({"audit", "list", "--after", "0", "--limit", "2"});
+    BOOST_TEST(first_page.exit_code == 0, first_page.output);
+    BOOST_TEST(first_page.output.find("more records follow: signctl audit list --after 2 --limit 2") != std::string::npos,
+               first_page.output);
+    auto last_page = folder.signctl({"audit", "list", "--after", "2", "--limit", "2"});
+    BOOST_TEST(last_page.output.find("more records") == std::string::npos, last_page.output);
+    auto newest = folder.signctl({"audit", "list", "--limit", "2"});
+    BOOST_TEST(newest.output.find("older records: signctl audit list --after 0 --limit 2") != std::string::npos,
+               newest.output);
+    auto newest_json = folder.signctl_json({"audit", "list", "--limit", "2"});
+    BOOST_TEST_REQUIRE(newest_json.size() == 2u);
+    BOOST_TEST(newest_json[0]["sequence"] == 3);
+    BOOST_TEST(folder.signctl_json({"audit", "list", "--after", "4"}).empty());
+
+    auto verified = folder.signctl({"--json", "audit", "verify"});
+    BOOST_TEST(verified.exit_code == 9, verified.output);
+    auto verdict = nlohmann::json::parse(verified.output);
+    BOOST_TEST(verdict["intact"] == false);
+    BOOST_TEST(verdict["records"] == 4);
+    std::vector<int> named;
+    for (const auto& problem : verdict["problems"]) named.push_back(problem["sequence"].get<int>());
+    BOOST_TEST(named == (std::vector<int>{2, 3, 4}), verified.output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -126,6 +126,36 @@ BOOST_AUTO_TEST_CASE(a_client_certificate_from_our_ca_is_identified_and_a_self_m
     BOOST_TEST(server.request_log().size() == lines_before);
 }
 
+// A client that connects by address checks the address against the certificate's iPAddress names,
+// so a certificate issued with --ip serves https://127.0.0.1 with full verification.
+BOOST_AUTO_TEST_CASE(a_certificate_naming_127_0_0_1_serves_clients_that_connect_by_address) {
+    SigndServer by_name;
+    std::string by_name_url = "https://127.0.0.1:" + std::to_string(by_name.port()) + "/healthz";
+    auto mismatch = curl({"--cacert", by_name.root_ca_pem(), by_name_url});
+    BOOST_TEST(mismatch.exit_code == 60, "the test PKI's certificate names only DNS names: " << mismatch.output);
+
+    SigndServer::Options options;
+    options.own_folder = true;
+    options.prepare = [](const std::string& data_dir) {
+        auto issued = run_command({SIGNCTL_PATH, "--data", data_dir, "cert", "issue", "--profile", "tls-server", "--label",
+                                   "tls-by-address", "--subject", "CN=localhost,OU=by-address", "--dns", "localhost",
+                                   "--ip", "127.0.0.1", "--ip", "::1"});
+        BOOST_TEST_REQUIRE(issued.exit_code == 0, issued.output);
+    };
+    SigndServer by_address(options);
+    std::string port = std::to_string(by_address.port());
+    auto fetched = curl({"--fail", "--cacert", by_address.root_ca_pem(), "https://127.0.0.1:" + port + "/healthz"});
+    BOOST_TEST(fetched.exit_code == 0, fetched.output);
+    auto handshake = openssl({"s_client", "-connect", "127.0.0.1:" + port, "-verify_ip", "127.0.0.1", "-CAfile",
+                              by_address.root_ca_pem(), "-verify_return_error", "-brief"});
+    BOOST_TEST(handshake.exit_code == 0, handshake.output);
+    BOOST_TEST(handshake.output.find("Verification: OK") != std::string::npos, handshake.output);
+    BOOST_TEST(handshake.output.find("OU = by-address") != std::string::npos, handshake.output);
+    auto other_address = openssl({"s_client", "-connect", "127.0.0.1:" + port, "-verify_ip", "127.0.0.2", "-CAfile",
+                                  by_address.root_ca_pem(), "-verify_return_error", "-brief"});
+    BOOST_TEST(other_address.exit_code != 0, other_address.output);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(operations)
@@ -165,6 +195,33 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_per_route_and_the_log_has_one_json_l
         std::string time = (*line)["time"];
         BOOST_TEST((time.size() == 24 && time[10] == 'T' && time.back() == 'Z'), time);
     }
+}
+
+// signd's one clock keeps the fraction of a second, so its audit records carry the microseconds
+// the audit log promises (several refusals can fall within one second).
+BOOST_AUTO_TEST_CASE(signd_s_audit_records_keep_sub_second_times) {
+    SigndServer server;
+    auto newest = nlohmann::json::parse(server.signctl({"--json", "audit", "list", "--limit", "1"}).output);
+    int64_t before = newest.empty() ? 0 : newest[0]["sequence"].get<int64_t>();
+    for (int i = 0; i < 5; ++i) {
+        auto refused = curl({"--cacert", server.root_ca_pem(), "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                             server.https_url() + "/api/v1/seals/agency-seal/pdf"});
+        BOOST_TEST_REQUIRE(refused.output == "401", refused.output);
+    }
+    auto listed = server.signctl({"--json", "audit", "list", "--after", std::to_string(before)});
+    BOOST_TEST_REQUIRE(listed.exit_code == 0, listed.output);
+    size_t refusals = 0;
+    size_t with_fraction = 0;
+    for (const auto& record : nlohmann::json::parse(listed.output)) {
+        if (record["action"] != "authentication") continue;
+        ++refusals;
+        std::string time = record["time"];
+        BOOST_TEST_REQUIRE(time.size() == 27u, time);
+        if (time.substr(19) != ".000000Z") ++with_fraction;
+    }
+    BOOST_TEST_REQUIRE(refusals == 5u, listed.output);
+    // Five readings all on a whole second: one chance in 10^30 with microseconds, certain without.
+    BOOST_TEST(with_fraction > 0u, listed.output);
 }
 
 BOOST_AUTO_TEST_CASE(healthz_reports_the_token_and_the_database) {

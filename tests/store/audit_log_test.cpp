@@ -3,12 +3,17 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <openssl/sha.h>
 #include <sqlite3.h>
 
 #include <chrono>
+#include <clocale>
+#include <cwchar>
+#include <filesystem>
 
 #include "error_code.h"
 #include "sign/audit/audit_log.h"
+#include "sign/hex.h"
 #include "sign/store/write_queue.h"
 #include "temp_dir.h"
 
@@ -47,6 +52,43 @@ void tamper(const std::string& path, const std::string& sql) {
 std::vector<AuditProblem> verify(const std::string& path) {
     WriteQueue queue(path);
     return AuditLog(queue).verify();
+}
+
+// Reads one column of one record as SQLite holds it, bypassing the log.
+std::string stored(const std::string& path, int64_t sequence, const std::string& column) {
+    sqlite3* db = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    std::string sql = "SELECT " + column + " FROM audit_log WHERE sequence = ?";
+    BOOST_TEST_REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK);
+    sqlite3_bind_int64(statement, 1, sequence);
+    std::string value;
+    if (sqlite3_step(statement) == SQLITE_ROW)
+        value.assign(reinterpret_cast<const char*>(sqlite3_column_blob(statement, 0)), sqlite3_column_bytes(statement, 0));
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return value;
+}
+
+// True when `text` is well-formed UTF-8 without control characters (what a terminal and a JSON
+// encoder accept as text), checked with the C library's own decoder.
+bool plain_utf8(const std::string& text) {
+    std::mbstate_t state{};
+    const char* cursor = text.data();
+    const char* end = text.data() + text.size();
+    while (cursor < end) {
+        wchar_t character = 0;
+        size_t length = std::mbrtowc(&character, cursor, static_cast<size_t>(end - cursor), &state);
+        if (length == 0 || length > 4 || character < 0x20 || (character >= 0x7F && character < 0xA0)) return false;
+        cursor += length;
+    }
+    return true;
+}
+
+std::string sha256_hex(const std::string& text) {
+    std::vector<std::uint8_t> digest(SHA256_DIGEST_LENGTH);
+    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+    return sign::to_hex(digest);
 }
 
 std::string describe(const std::vector<AuditProblem>& problems) {
@@ -165,6 +207,76 @@ BOOST_AUTO_TEST_CASE(swapped_records_are_named_at_the_first_swapped) {
     bool fifth_named = false;
     for (const auto& problem : problems) fifth_named = fifth_named || problem.sequence == 5;
     BOOST_TEST(fifth_named, describe(problems));
+}
+
+// A refused request's text is the client's: the log keeps a bounded, readable form of it, hashed
+// as kept, so a hostile client can neither fill the disk nor plant bytes its readers choke on.
+BOOST_AUTO_TEST_CASE(a_client_s_text_is_kept_bounded_and_readable) {
+    BOOST_TEST_REQUIRE(std::setlocale(LC_CTYPE, "C.UTF-8") != nullptr);
+    TempDir dir("audit");
+    std::string path = (dir / "sign.db").string();
+    const std::string huge(32 * 1024 * 1024, 'A');
+    const std::string vietnamese = [] {
+        std::string text;
+        while (text.size() < 1000) text += "Nguyễn Văn An, Phó Giám đốc Sở Thông tin và Truyền thông; ";
+        return text;
+    }();
+    std::string hashes;  // the most signd accepts: 100 SHA-512 hashes
+    for (int i = 0; i < 100; ++i) hashes += (i ? "," : "") + std::string(128, "0123456789"[i % 10]);
+    {
+        WriteQueue queue(path);
+        AuditLog log(queue);
+        log.append({"authentication", "anonymous", "10.0.0.9", "GET /api/v1/seals/\xff/pdf", "", "invalid_credential"},
+                   start);
+        log.append({"csc.authorize", "portal\x1b[2J\r", "10.0.0.9", huge, hashes, "unknown_credential"}, start);
+        log.append({"csc.authorize", "portal", "10.0.0.9", vietnamese, "", "ok"}, start);
+        log.append({"csc.authorize", "portal", "10.0.0.9", "Đà Nẵng \xc3(\xed\xa0\x80\xf4\x90\x80\x80", "", "ok"},
+                   start);
+    }
+    for (int64_t sequence = 1; sequence <= 4; ++sequence)
+        for (const char* column : {"action", "actor", "client_address", "subject", "result"}) {
+            std::string value = stored(path, sequence, column);
+            BOOST_TEST(value.size() <= 256u, "record " << sequence << " " << column << ": " << value.size() << " bytes");
+            BOOST_TEST(plain_utf8(value), "record " << sequence << " " << column << ": " << value);
+        }
+    // Invalid bytes and control characters are written as \xHH; valid text stays as it is.
+    BOOST_TEST(stored(path, 1, "subject") == "GET /api/v1/seals/\\xFF/pdf");
+    BOOST_TEST(stored(path, 2, "actor") == "portal\\x1B[2J\\x0D");
+    BOOST_TEST(stored(path, 4, "subject") == "Đà Nẵng \\xC3(\\xED\\xA0\\x80\\xF4\\x90\\x80\\x80");
+    // A long field keeps its start, cut between characters, and the whole original's length and hash.
+    std::string kept = stored(path, 2, "subject");
+    BOOST_TEST(kept.starts_with("AAAAAAAAAAAAAAAA"));
+    BOOST_TEST(kept.find("33554432 bytes, sha256 " + sha256_hex(huge)) != std::string::npos, kept);
+    kept = stored(path, 3, "subject");
+    BOOST_TEST(kept.find(std::to_string(vietnamese.size()) + " bytes, sha256 " + sha256_hex(vietnamese)) != std::string::npos,
+               kept);
+    BOOST_TEST(vietnamese.starts_with(kept.substr(0, 150)));
+    // The document hashes are signd's own and fit whole.
+    BOOST_TEST(stored(path, 2, "document_hash") == hashes);
+    BOOST_TEST(std::filesystem::file_size(path) < 1024u * 1024u);
+
+    WriteQueue queue(path);
+    AuditLog log(queue);
+    BOOST_TEST(log.verify().empty(), describe(log.verify()));
+    auto records = log.list(0, 10);
+    BOOST_TEST_REQUIRE(records.size() == 4u);
+    BOOST_TEST(records[1].event.subject == stored(path, 2, "subject"));
+    std::setlocale(LC_CTYPE, "C");
+}
+
+// Paging from the end reads the newest records even when numbers are missing.
+BOOST_AUTO_TEST_CASE(the_newest_records_are_listed_across_a_gap) {
+    TempDir dir("audit");
+    std::string path = (dir / "sign.db").string();
+    write_six(path);
+    tamper(path, "DELETE FROM audit_log WHERE sequence = 5");
+    WriteQueue queue(path);
+    AuditLog log(queue);
+    auto newest = log.list(std::nullopt, 2);
+    BOOST_TEST_REQUIRE(newest.size() == 2u);
+    BOOST_TEST(newest[0].sequence == 4);
+    BOOST_TEST(newest[1].sequence == 6);
+    BOOST_TEST(log.list(std::nullopt, 100).size() == 5u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -32,6 +32,7 @@ struct IssuanceRequest {
     DistinguishedName subject;
     EvpPkeyPtr public_key;
     std::vector<std::string> dns_names;      ///< subjectAltName dNSName entries (tls-server)
+    std::vector<std::string> ip_addresses;   ///< subjectAltName iPAddress entries, IPv4 or IPv6 text (tls-server)
     std::optional<int> validity_days;        ///< default: the profile's default, clamped to the CA's notAfter
     std::string digest = "sha256";
     bool rsa_pss = false;                    ///< sign with RSA-PSS instead of PKCS#1 v1.5 (RSA CA keys only)

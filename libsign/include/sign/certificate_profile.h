@@ -41,6 +41,7 @@ struct CertificateProfile {
     std::vector<std::string> optional_attributes;  ///< may appear besides the required ones; nothing else may
     std::vector<SubjectAttributePattern> attribute_patterns;
     bool requires_dns_names = false;             ///< at least one DNS subjectAltName (TLS); others take none
+    bool allows_ip_addresses = false;            ///< iPAddress subjectAltNames besides the DNS names (TLS servers)
 };
 
 /// All profiles of one configuration, by name.

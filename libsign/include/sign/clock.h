@@ -13,12 +13,11 @@ public:
     virtual std::chrono::system_clock::time_point now() const = 0;
 };
 
-/// The system clock, truncated to whole seconds (the precision of signing times).
+/// The system clock at its full precision. Formats that hold whole seconds (X.509 and CMS times,
+/// PDF dates) truncate where they are written; stored times and deadlines keep the fraction.
 class SystemClock final : public Clock {
 public:
-    std::chrono::system_clock::time_point now() const override {
-        return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    }
+    std::chrono::system_clock::time_point now() const override { return std::chrono::system_clock::now(); }
 };
 
 /// Always the same instant: for tests and for re-creating a signature made earlier.

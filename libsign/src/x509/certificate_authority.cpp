@@ -1,5 +1,8 @@
 #include "sign/certificate_authority.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <regex>
 
@@ -36,6 +39,7 @@ struct CertificateDraft {
     Clock::time_point not_before;
     Clock::time_point not_after;
     const std::vector<std::string>* dns_names = nullptr;
+    const std::vector<std::string>* ip_addresses = nullptr;
     const CaEndpoints* endpoints = nullptr;  // null for a root
 };
 
@@ -102,8 +106,12 @@ X509Ptr build(const CertificateDraft& draft, X509* issuer) {
         if (!access.empty()) add_extension(cert, context, NID_info_access, joined(access, ","));
     }
     if (profile.ocsp_no_check) add_extension(cert, context, NID_id_pkix_OCSP_noCheck, "yes");
-    if (draft.dns_names != nullptr && !draft.dns_names->empty())
-        add_extension(cert, context, NID_subject_alt_name, joined(*draft.dns_names, ",", "DNS:"));
+    std::vector<std::string> alternative_names;
+    if (draft.dns_names != nullptr)
+        for (const auto& name : *draft.dns_names) alternative_names.push_back("DNS:" + name);
+    if (draft.ip_addresses != nullptr)
+        for (const auto& address : *draft.ip_addresses) alternative_names.push_back("IP:" + address);
+    if (!alternative_names.empty()) add_extension(cert, context, NID_subject_alt_name, joined(alternative_names, ","));
     return certificate;
 }
 
@@ -156,6 +164,21 @@ void check_dns_names(const CertificateProfile& profile, const std::vector<std::s
     if (auto common_name = subject.get("CN"); common_name && std::find(names.begin(), names.end(), *common_name) == names.end())
         throw Error(ErrorKind::invalid_input, "cn_not_in_dns_names",
                     "the CN '" + *common_name + "' must also be one of the DNS names");
+}
+
+// Each address must be IPv4 or IPv6 text as inet_pton reads it, so nothing else (another name, a
+// zone id, a port) reaches the extension's text.
+void check_ip_addresses(const CertificateProfile& profile, const std::vector<std::string>& addresses) {
+    if (addresses.empty()) return;
+    if (!profile.allows_ip_addresses)
+        throw Error(ErrorKind::invalid_input, "ip_addresses_not_allowed",
+                    "a '" + profile.name + "' certificate carries no IP addresses (its profile needs ip_addresses_allowed = true)");
+    for (const auto& address : addresses) {
+        unsigned char binary[sizeof(in6_addr)];
+        if (inet_pton(AF_INET, address.c_str(), binary) != 1 && inet_pton(AF_INET6, address.c_str(), binary) != 1)
+            throw Error(ErrorKind::invalid_input, "invalid_ip_address",
+                        "'" + address + "' is not an IPv4 or IPv6 address (e.g. 127.0.0.1 or ::1)");
+    }
 }
 
 void check_url(const std::string& url, std::string_view what) {
@@ -211,6 +234,7 @@ Certificate CertificateAuthority::issue(const IssuanceRequest& request, Clock::t
     const EVP_MD* digest = check_digest(request.digest);
     check_subject(profile, request.subject);
     check_dns_names(profile, request.dns_names, request.subject);
+    check_ip_addresses(profile, request.ip_addresses);
 
     Clock::time_point start = whole_seconds(now);
     int days = validity_days_for(profile, request.validity_days);
@@ -243,6 +267,7 @@ Certificate CertificateAuthority::issue(const IssuanceRequest& request, Clock::t
     draft.not_before = start;
     draft.not_after = end;
     draft.dns_names = &request.dns_names;
+    draft.ip_addresses = &request.ip_addresses;
     draft.endpoints = &endpoints_;
 
     X509Ptr certificate = build(draft, ca);

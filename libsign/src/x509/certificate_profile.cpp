@@ -49,7 +49,8 @@ public:
     CertificateProfile read() {
         check_keys(table_, {"description", "self_signed", "ca", "path_length", "key_usage", "extended_key_usage",
                             "extended_key_usage_critical", "policies", "ocsp_no_check", "revocation_pointers",
-                            "validity_days", "key_algorithm", "subject", "dns_names_required"},
+                            "validity_days", "key_algorithm", "subject", "dns_names_required",
+                            "ip_addresses_allowed"},
                    "");
         CertificateProfile profile;
         profile.name = name_;
@@ -65,6 +66,7 @@ public:
         profile.ocsp_no_check = bool_or(table_, "ocsp_no_check", false);
         profile.revocation_pointers = bool_or(table_, "revocation_pointers", true);
         profile.requires_dns_names = bool_or(table_, "dns_names_required", false);
+        profile.allows_ip_addresses = bool_or(table_, "ip_addresses_allowed", false);
         profile.default_key_algorithm = string_or(table_, "key_algorithm", "");
         read_validity(profile);
         read_subject(profile);

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <limits>
+
 #include "sign/error.h"
 #include "sign/hex.h"
 
@@ -11,6 +13,47 @@ namespace sign::audit {
 namespace {
 
 const std::string first_previous_hash(64, '0');
+
+// Hands `text` to `unit` one piece at a time: a whole valid UTF-8 character as it is, or one byte
+// escaped as \xHH when it is not part of one or is a control character (C0, DEL, C1), which a
+// terminal would act on. Stops when `unit` returns false.
+void for_each_readable_unit(std::string_view text, const std::function<bool(std::string_view)>& unit) {
+    static const char digits[] = "0123456789ABCDEF";
+    size_t i = 0;
+    while (i < text.size()) {
+        auto byte = [&](size_t at) { return at < text.size() ? static_cast<unsigned char>(text[at]) : 0u; };
+        auto continuation = [&](size_t at, unsigned low = 0x80, unsigned high = 0xBF) {
+            return at < text.size() && byte(at) >= low && byte(at) <= high;
+        };
+        unsigned lead = byte(i);
+        size_t length = 0;  // of a valid character starting here, 0 when none (RFC 3629)
+        if (lead >= 0x20 && lead < 0x7F)
+            length = 1;
+        else if (lead >= 0xC2 && lead <= 0xDF)
+            length = continuation(i + 1) && !(lead == 0xC2 && byte(i + 1) <= 0x9F) ? 2 : 0;
+        else if (lead >= 0xE0 && lead <= 0xEF)
+            length = continuation(i + 1, lead == 0xE0 ? 0xA0 : 0x80, lead == 0xED ? 0x9F : 0xBF) && continuation(i + 2) ? 3 : 0;
+        else if (lead >= 0xF0 && lead <= 0xF4)
+            length = continuation(i + 1, lead == 0xF0 ? 0x90 : 0x80, lead == 0xF4 ? 0x8F : 0xBF) && continuation(i + 2) &&
+                             continuation(i + 3)
+                         ? 4
+                         : 0;
+        if (length > 0) {
+            if (!unit(text.substr(i, length))) return;
+            i += length;
+        } else {
+            const char escaped[4] = {'\\', 'x', digits[lead >> 4], digits[lead & 0xF]};
+            if (!unit(std::string_view(escaped, 4))) return;
+            ++i;
+        }
+    }
+}
+
+std::string sha256_hex(std::string_view text) {
+    std::vector<uint8_t> digest(SHA256_DIGEST_LENGTH);
+    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+    return to_hex(digest);
+}
 
 const char* const columns =
     "sequence, time_us, action, actor, client_address, subject, document_hash, result, previous_hash, hash";
@@ -43,9 +86,13 @@ std::string record_hash(const AuditRecord& record) {
     field(record.event.document_hash);
     field(record.event.result);
     field(record.previous_hash);
-    std::vector<uint8_t> digest(SHA256_DIGEST_LENGTH);
-    SHA256(reinterpret_cast<const unsigned char*>(encoded.data()), encoded.size(), digest.data());
-    return to_hex(digest);
+    return sha256_hex(encoded);
+}
+
+AuditEvent bounded(const AuditEvent& event) {
+    return {bounded_text(event.action),         bounded_text(event.actor),
+            bounded_text(event.client_address), bounded_text(event.subject),
+            bounded_text(event.document_hash, max_document_hash_bytes), bounded_text(event.result)};
 }
 
 AuditRecord read_record(const store::Statement& row) {
@@ -65,6 +112,37 @@ AuditRecord read_record(const store::Statement& row) {
 
 }  // namespace
 
+std::string readable_text(std::string_view text) {
+    std::string readable;
+    readable.reserve(text.size());
+    for_each_readable_unit(text, [&](std::string_view unit) {
+        readable += unit;
+        return true;
+    });
+    return readable;
+}
+
+std::string bounded_text(std::string_view text, size_t max_bytes) {
+    std::string kept;
+    bool whole = true;
+    for_each_readable_unit(text, [&](std::string_view unit) {
+        if (kept.size() + unit.size() > max_bytes) return whole = false;
+        kept += unit;
+        return true;
+    });
+    if (whole) return kept;
+    // What is left out stays checkable: the original's length and hash, at the price of some of its start.
+    std::string tail = "\u2026[" + std::to_string(text.size()) + " bytes, sha256 " + sha256_hex(text) + "]";
+    size_t room = max_bytes > tail.size() ? max_bytes - tail.size() : 0;
+    kept.clear();
+    for_each_readable_unit(text, [&](std::string_view unit) {
+        if (kept.size() + unit.size() > room) return false;
+        kept += unit;
+        return true;
+    });
+    return kept + tail;
+}
+
 AuditRecord AuditLog::append(const AuditEvent& event, std::chrono::system_clock::time_point now) {
     AuditRecord record;
     queue_.run([&](const store::SqliteDatabase& transaction) { record = append(transaction, event, now); });
@@ -76,7 +154,7 @@ AuditRecord AuditLog::append(const store::SqliteDatabase& transaction, const Aud
     if (event.action.empty() || event.actor.empty() || event.result.empty())
         throw Error(ErrorKind::invalid_input, "incomplete_audit_event", "an audit record needs an action, an actor and a result");
     AuditRecord record;
-    record.event = event;
+    record.event = bounded(event);
     record.time = from_microseconds(to_microseconds(now));  // what is stored is what is hashed
     record.sequence = 1;
     record.previous_hash = first_previous_hash;
@@ -90,12 +168,12 @@ AuditRecord AuditLog::append(const store::SqliteDatabase& transaction, const Aud
     transaction.prepare(std::string("INSERT INTO audit_log (") + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?)")
         .bind(1, record.sequence)
         .bind(2, to_microseconds(record.time))
-        .bind(3, event.action)
-        .bind(4, event.actor)
-        .bind(5, event.client_address)
-        .bind(6, event.subject)
-        .bind(7, event.document_hash)
-        .bind(8, event.result)
+        .bind(3, record.event.action)
+        .bind(4, record.event.actor)
+        .bind(5, record.event.client_address)
+        .bind(6, record.event.subject)
+        .bind(7, record.event.document_hash)
+        .bind(8, record.event.result)
         .bind(9, record.previous_hash)
         .bind(10, record.hash)
         .run();
@@ -103,42 +181,75 @@ AuditRecord AuditLog::append(const store::SqliteDatabase& transaction, const Aud
 }
 
 std::vector<AuditRecord> AuditLog::list(std::optional<int64_t> after_sequence, size_t limit) const {
-    const store::SqliteDatabase& database = queue_.reader();
-    std::string sql = after_sequence
-        ? std::string("SELECT ") + columns + " FROM audit_log WHERE sequence > ?1 ORDER BY sequence LIMIT ?2"
-        : std::string("SELECT * FROM (SELECT ") + columns +
-              " FROM audit_log ORDER BY sequence DESC LIMIT ?2) ORDER BY sequence";
-    auto query = database.prepare(sql);
-    if (after_sequence) query.bind(1, *after_sequence);
-    query.bind(2, static_cast<int64_t>(limit));
     std::vector<AuditRecord> records;
-    while (query.step()) records.push_back(read_record(query));
+    list(after_sequence, limit, [&](const AuditRecord& record) { records.push_back(record); });
     return records;
+}
+
+size_t AuditLog::list(std::optional<int64_t> after_sequence, size_t limit,
+                      const std::function<void(const AuditRecord&)>& each) const {
+    if (limit == 0) return 0;
+    const store::SqliteDatabase& database = queue_.reader();
+    if (!after_sequence) {
+        // The newest `limit` start at the limit-th record from the end; finding it walks the
+        // primary key's index, reading no record, so nothing is sorted or held in memory.
+        auto first = database.prepare("SELECT sequence FROM audit_log ORDER BY sequence DESC LIMIT 1 OFFSET ?");
+        first.bind(1, static_cast<int64_t>(limit) - 1);
+        after_sequence = first.step() ? first.integer(0) - 1 : std::numeric_limits<int64_t>::min();
+    }
+    auto query =
+        database.prepare(std::string("SELECT ") + columns + " FROM audit_log WHERE sequence > ? ORDER BY sequence LIMIT ?");
+    query.bind(1, *after_sequence).bind(2, static_cast<int64_t>(limit));
+    size_t count = 0;
+    while (query.step()) {
+        each(read_record(query));
+        ++count;
+    }
+    return count;
+}
+
+bool AuditLog::has_records_after(int64_t sequence) const {
+    auto query = queue_.reader().prepare("SELECT 1 FROM audit_log WHERE sequence > ? LIMIT 1");
+    query.bind(1, sequence);
+    return query.step();
+}
+
+bool AuditLog::has_records_before(int64_t sequence) const {
+    auto query = queue_.reader().prepare("SELECT 1 FROM audit_log WHERE sequence < ? LIMIT 1");
+    query.bind(1, sequence);
+    return query.step();
 }
 
 std::vector<AuditProblem> AuditLog::verify() const {
     std::vector<AuditProblem> problems;
+    verify([&](const AuditProblem& problem) { problems.push_back(problem); });
+    return problems;
+}
+
+int64_t AuditLog::verify(const std::function<void(const AuditProblem&)>& report) const {
     auto query = queue_.reader().prepare(std::string("SELECT ") + columns + " FROM audit_log ORDER BY sequence");
+    int64_t records = 0;
     int64_t expected_sequence = 1;
     std::string expected_previous = first_previous_hash;
     while (query.step()) {
+        ++records;
         AuditRecord record = read_record(query);
         if (record.sequence != expected_sequence)
-            problems.push_back({record.sequence, "sequence_gap",
-                                "expected record " + std::to_string(expected_sequence) + " here: records " +
-                                    std::to_string(expected_sequence) + " to " + std::to_string(record.sequence - 1) +
-                                    (record.sequence > expected_sequence ? " are missing" : " are repeated")});
+            report({record.sequence, "sequence_gap",
+                    "expected record " + std::to_string(expected_sequence) + " here: records " +
+                        std::to_string(expected_sequence) + " to " + std::to_string(record.sequence - 1) +
+                        (record.sequence > expected_sequence ? " are missing" : " are repeated")});
         if (record.previous_hash != expected_previous)
-            problems.push_back({record.sequence, "chain_broken",
-                                "its previous hash is not the hash of the record before it: a record was removed, "
-                                "inserted or moved before it"});
+            report({record.sequence, "chain_broken",
+                    "its previous hash is not the hash of the record before it: a record was removed, "
+                    "inserted or moved before it"});
         if (record_hash(record) != record.hash)
-            problems.push_back({record.sequence, "hash_mismatch", "its content does not match its hash: it was edited"});
+            report({record.sequence, "hash_mismatch", "its content does not match its hash: it was edited"});
         // Continue from the stored hash, so an edit shows once, at the edited record.
-        expected_previous = record.hash;
+        expected_previous = std::move(record.hash);
         expected_sequence = record.sequence + 1;
     }
-    return problems;
+    return records;
 }
 
 }  // namespace sign::audit

@@ -177,6 +177,7 @@ store::CertificateRecord CaService::issue(const IssueOptions& options, std::chro
     request.subject = subject;
     request.public_key = subject_key ? subject_key->public_key() : csr->public_key();
     request.dns_names = options.dns_names;
+    request.ip_addresses = options.ip_addresses;
     request.validity_days = options.validity_days;
     request.digest = digest_;
     Certificate certificate = authority.issue(request, now);

@@ -148,6 +148,13 @@ const Settings& DataFolder::settings() {
     return *settings_;
 }
 
+hsm::Module DataFolder::module() {
+    if (token_) return token_->module();
+    const Settings& s = settings();
+    if (!s.softhsm_config.empty()) setenv("SOFTHSM2_CONF", path(s.softhsm_config).c_str(), 1);
+    return hsm::Module(s.module);
+}
+
 hsm::Token& DataFolder::token() {
     if (!token_) {
         const Settings& s = settings();

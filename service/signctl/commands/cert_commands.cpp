@@ -16,6 +16,7 @@ struct IssueArguments {
     std::string profile;
     std::optional<std::string> subject;
     std::vector<std::string> dns_names;
+    std::vector<std::string> ip_addresses;
     std::optional<int> days;
     std::optional<std::string> key_type;
     std::optional<std::string> label;
@@ -37,6 +38,7 @@ void add_issue(CLI::App& cert, Cli& cli) {
                       "Subject in RFC 4514 form, e.g. \"CN=Nguyễn Văn An,UID=CCCD:048090001234,C=VN\" "
                       "(default with --csr: the CSR's)");
     issue->add_option("--dns", args->dns_names, "DNS name for the subjectAltName (repeatable; tls-server)");
+    issue->add_option("--ip", args->ip_addresses, "IPv4 or IPv6 address for the subjectAltName (repeatable; tls-server)");
     issue->add_option("--days", args->days, "Validity in days (default: the profile's)");
     issue->add_option("--key-type", args->key_type, "Key to generate: rsa-2048|rsa-3072|rsa-4096|ec-p256|ec-p384");
     issue->add_option("--label", args->label, "Token label for the new key and certificate");
@@ -53,6 +55,7 @@ void add_issue(CLI::App& cert, Cli& cli) {
             options.profile = args->profile;
             if (args->subject) options.subject = DistinguishedName::parse(*args->subject);
             options.dns_names = args->dns_names;
+            options.ip_addresses = args->ip_addresses;
             options.validity_days = args->days;
             options.key_type = args->key_type;
             options.key_label = args->label;

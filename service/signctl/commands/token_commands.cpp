@@ -10,7 +10,6 @@ namespace sign::signctl {
 
 namespace {
 
-
 const char* type_name(hsm::ObjectType type) {
     switch (type) {
     case hsm::ObjectType::private_key: return "private key";
@@ -27,9 +26,7 @@ void add_token_commands(CLI::App& app, Cli& cli) {
     token->require_subcommand(1);
 
     token->add_subcommand("slots", "List the module's slots and tokens")->callback([&cli] {
-        DataFolder& data = cli.data();
-        data.token();  // selects the configured module and SoftHSM2 folder
-        auto slots = data.token().module().slots();
+        auto slots = cli.data().module().slots();
         if (cli.json) {
             auto list = nlohmann::json::array();
             for (const auto& slot : slots)

@@ -7,16 +7,33 @@
 // shorter valid chain; compare the count with an external copy for that.)
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sign/store/write_queue.h"
 
 namespace sign::audit {
 
-/// What happened; the caller fills it, the log adds sequence, time and hashes.
+/// What a record keeps of a text field at most: a client can send megabytes where a name belongs.
+inline constexpr std::size_t max_field_bytes = 256;
+/// The document hashes are ours (hex of what signd hashed or accepted, at most 100 SHA-512 per
+/// request), so they get room for all of them.
+inline constexpr std::size_t max_document_hash_bytes = 16 * 1024;
+
+/// `text` made safe to show: each byte that is not part of valid UTF-8, and each control
+/// character, as `\xHH`; everything else unchanged. Applying it twice changes nothing more.
+std::string readable_text(std::string_view text);
+/// readable_text(`text`), and when that is longer than `max_bytes`, its start followed by
+/// `…[N bytes, sha256 HEX]` naming the original's length and SHA-256, at most `max_bytes` in all.
+std::string bounded_text(std::string_view text, std::size_t max_bytes = max_field_bytes);
+
+/// What happened; the caller fills it, the log adds sequence, time and hashes. The log keeps each
+/// field as bounded_text() of it (the hash covers what is kept).
 struct AuditEvent {
     std::string action;          ///< e.g. "signature.pades", "csc.authorize", "certificate.issue", "client.add", "authentication"
     std::string actor;           ///< client id, "signctl", or "anonymous"
@@ -52,10 +69,22 @@ public:
     AuditRecord append(const store::SqliteDatabase& transaction, const AuditEvent& event,
                        std::chrono::system_clock::time_point now);
 
-    /// The newest `limit` records, oldest first; or those after `after_sequence`.
+    /// The newest `limit` records, oldest first; or the first `limit` after `after_sequence`.
     std::vector<AuditRecord> list(std::optional<int64_t> after_sequence = {}, size_t limit = 100) const;
+    /// The same records handed to `each` one at a time as they are read, so memory does not grow
+    /// with `limit`. Returns how many there were.
+    size_t list(std::optional<int64_t> after_sequence, size_t limit,
+                const std::function<void(const AuditRecord&)>& each) const;
+    /// Whether a record follows `sequence`.
+    bool has_records_after(int64_t sequence) const;
+    /// Whether a record precedes `sequence`.
+    bool has_records_before(int64_t sequence) const;
+
     /// Walks the whole chain; empty when intact.
     std::vector<AuditProblem> verify() const;
+    /// Walks the whole chain one record at a time, handing each problem to `report` as it is found.
+    /// Returns how many records it walked.
+    int64_t verify(const std::function<void(const AuditProblem&)>& report) const;
 
 private:
     store::WriteQueue& queue_;

@@ -40,6 +40,7 @@ struct IssueOptions {
     std::string profile;
     std::optional<DistinguishedName> subject;   ///< required unless a CSR supplies it
     std::vector<std::string> dns_names;
+    std::vector<std::string> ip_addresses;      ///< IPv4 or IPv6, for profiles that allow them (tls-server)
     std::optional<int> validity_days;
     std::optional<std::string> key_type;        ///< default: the profile's; ignored with a CSR
     std::optional<std::string> key_label;       ///< default: "<profile>-<random>"

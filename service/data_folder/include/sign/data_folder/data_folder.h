@@ -62,6 +62,8 @@ public:
 
     /// The token, logged in (opened on first use).
     hsm::Token& token();
+    /// The configured PKCS#11 module, loaded without logging in: what only reads slots needs no PIN.
+    hsm::Module module();
     /// The certificate database (opened on first use).
     store::CertificateStore& store();
     /// The certificate profiles in force.
