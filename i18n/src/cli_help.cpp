@@ -12,12 +12,16 @@ namespace sign::i18n {
 
 namespace {
 
+// CLI11's own words that reach the help: the default group names and the --help flag.
+[[maybe_unused]] constexpr const char* cli11_words[] = {N_("Options"), N_("Subcommands"),
+                                                         N_("Print this help message and exit")};
+
 class TranslatingFormatter : public CLI::Formatter {
 public:
     TranslatingFormatter() {
         // Type names (TEXT, INT) stay: they are placeholders, like the option names.
-        for (const char* label : {"Usage", "OPTIONS", "SUBCOMMAND", "SUBCOMMANDS", "REQUIRED", "Positionals", "Needs",
-                                  "Excludes", "Env"})
+        for (const char* label : {N_("Usage"), N_("OPTIONS"), N_("SUBCOMMAND"), N_("SUBCOMMANDS"), N_("REQUIRED"),
+                                  N_("Positionals"), N_("Needs"), N_("Excludes"), N_("Env")})
             this->label(label, tr(label));
     }
 

@@ -70,6 +70,11 @@ inline constexpr const char* message_templates[] = {
     N_("cannot load the device key: {}"),
     N_("cannot set up the connection: {}"),
     N_("enrolment failed: {}"),
+    // the token's own words (hsm/src/errors.cpp), which the templates above put in their "{}"
+    N_("the PIN is wrong"),
+    N_("the PIN is locked after too many wrong attempts"),
+    N_("the token is not present"),
+    N_("the module could not complete the request"),
     // files; after the more specific "cannot read the ... file {}" above
     N_("cannot read file '{}'"),
     N_("cannot read {}"),

@@ -291,9 +291,9 @@ using namespace signmobile::cli;
 int main(int argc, char** argv) {
     sign::i18n::init();
     Options options;
-    CLI::App app{"signmobile: approve signature requests from this device.\n"
-                 "Enrol once with the activation code your administrator gave you, then list, show,\n"
-                 "approve (with your PIN) or reject the requests waiting for your signature."};
+    CLI::App app{N_("signmobile: approve signature requests from this device.\n"
+                    "Enrol once with the activation code your administrator gave you, then list, show,\n"
+                    "approve (with your PIN) or reject the requests waiting for your signature.")};
     sign::i18n::translate_help(app);
     app.require_subcommand(1);
     app.fallthrough();
