@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "sign/error.h"
+#include "sign/messages.h"
 
 namespace sign::signctl {
 
@@ -23,7 +24,7 @@ void record_refusal(Cli& cli, const std::string& action, const std::string& subj
             data.audit().append(event("authentication", "token:" + data.settings().token_label, refusal.code()), now);
     } catch (const std::exception& error) {
         // The refusal is what the operator must see; a log that cannot be written is reported beside it.
-        std::cerr << "signctl: the refusal could not be recorded in the audit log: " << error.what() << "\n";
+        std::cerr << "signctl: " << i18n::tr("the refusal could not be recorded in the audit log: ") << error.what() << "\n";
     }
 }
 

@@ -8,23 +8,27 @@
 
 #include "commands.h"
 #include "exit_codes.h"
+#include "sign/messages.h"
 
 using namespace sign::signctl;
+using sign::i18n::tr;
 
 int main(int argc, char** argv) {
-    CLI::App app{"signctl: run the certificate authority of the signing service.\n"
-                 "Keys live on a PKCS#11 token; certificates in the database of the data folder."};
+    sign::i18n::init();
+    CLI::App app{tr("signctl: run the certificate authority of the signing service.\n"
+                    "Keys live on a PKCS#11 token; certificates in the database of the data folder.")};
+    sign::i18n::translate_help(app);
     app.require_subcommand(1);
     // Global options may also follow the subcommand: `signctl cert list --json`.
     app.fallthrough();
     Cli cli;
     const char* data_env = std::getenv("SIGN_DATA_DIR");
     cli.data_dir = data_env ? data_env : "var";
-    app.add_option("--data", cli.data_dir, "Data folder (default: $SIGN_DATA_DIR or ./var)");
-    app.add_option("--pin-file", cli.pin_file, "File holding the token's user PIN (overrides signctl.toml)");
-    app.add_flag("--json", cli.json, "Print JSON for scripts instead of tables");
-    app.footer("Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 refused by policy,\n"
-               "5 not found, 6 already exists, 7 wrong or locked PIN, 8 token failure, 9 audit log broken.");
+    app.add_option("--data", cli.data_dir, tr("Data folder (default: $SIGN_DATA_DIR or ./var)"));
+    app.add_option("--pin-file", cli.pin_file, tr("File holding the token's user PIN (overrides signctl.toml)"));
+    app.add_flag("--json", cli.json, tr("Print JSON for scripts instead of tables"));
+    app.footer(tr("Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 refused by policy,\n"
+                  "5 not found, 6 already exists, 7 wrong or locked PIN, 8 token failure, 9 audit log broken."));
 
     add_init_command(app, cli);
     add_token_commands(app, cli);
@@ -50,10 +54,10 @@ int main(int argc, char** argv) {
         if (cli.json) {
             std::cout << nlohmann::json{{"error", {{"code", error.code()}, {"message", error.what()}}}}.dump(2) << "\n";
         }
-        std::cerr << "signctl: " << error.what() << "\n";
+        std::cerr << "signctl: " << sign::i18n::translate_message(error.what()) << "\n";
         return exit_code_for(error.kind());
     } catch (const std::exception& error) {
-        std::cerr << "signctl: unexpected failure: " << error.what() << "\n";
+        std::cerr << "signctl: " << tr("unexpected failure: ") << error.what() << "\n";
         return exit_internal;
     }
 }

@@ -12,8 +12,6 @@
 
 namespace sign::signctl {
 
-std::string activation_qr_payload(const std::string& code) { return "signd-activation:" + code; }
-
 void write_qr_png(const std::string& payload, const std::string& path) {
     std::unique_ptr<QRcode, decltype(&QRcode_free)> qr(
         QRcode_encodeString(payload.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), QRcode_free);

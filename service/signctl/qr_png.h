@@ -12,7 +12,7 @@ constexpr int qr_pixels_per_module = 8;
 constexpr int qr_quiet_zone_modules = 4;
 
 /// What the QR code of an activation code holds: "signd-activation:<code>".
-std::string activation_qr_payload(const std::string& code);
+inline std::string activation_qr_payload(const std::string& code) { return "signd-activation:" + code; }
 
 /// Encodes `payload` (byte mode, error correction level M) and writes it as a PNG to `path`,
 /// atomically. Throws sign::Error internal `qr_encoding_failed`, or what writing the file throws.

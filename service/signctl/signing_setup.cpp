@@ -12,6 +12,7 @@
 
 #include "sign/data_folder/atomic_file.h"
 #include "sign/error.h"
+#include "sign/messages.h"
 
 namespace sign::signctl {
 
@@ -104,7 +105,9 @@ void sign_inputs(const SignArguments& arguments, bool json, const nlohmann::json
     if (!fs::is_directory(input)) {
         fs::path output = arguments.out ? fs::path(*arguments.out) : output_name(input);
         auto size = write(input, output);
-        if (!json) std::cout << "Signed " << input.string() << " -> " << output.string() << " (" << size << " bytes)\n";
+        if (!json)
+            std::cout << i18n::format(i18n::tr("Signed {} -> {} ({} bytes)"), {input.string(), output.string(), std::to_string(size)})
+                      << "\n";
         return;
     }
 
@@ -122,7 +125,8 @@ void sign_inputs(const SignArguments& arguments, bool json, const nlohmann::json
             write(files[i], output_folder / output_name(files[i]).filename());
         } catch (const Error& error) {
             ++failures;
-            std::cerr << (isatty(STDERR_FILENO) ? "\r\033[K" : "") << files[i].string() << ": " << error.what() << "\n";
+            std::cerr << (isatty(STDERR_FILENO) ? "\r\033[K" : "") << files[i].string() << ": "
+                      << i18n::translate_message(error.what()) << "\n";
             if (json)
                 std::cout << nlohmann::json{{"input", files[i].string()}, {"error", {{"code", error.code()}, {"message", error.what()}}}}
                                  .dump()
@@ -130,7 +134,10 @@ void sign_inputs(const SignArguments& arguments, bool json, const nlohmann::json
         }
     }
     if (!json && !arguments.quiet) show_progress(files.size(), files.size(), "");
-    if (!json) std::cout << "Signed " << files.size() - failures << " of " << files.size() << " files into " << output_folder.string() << "\n";
+    if (!json)
+        std::cout << i18n::format(i18n::tr("Signed {} of {} files into {}"),
+                                  {std::to_string(files.size() - failures), std::to_string(files.size()), output_folder.string()})
+                  << "\n";
     if (failures > 0)
         throw Error(ErrorKind::invalid_input, "some_files_not_signed",
                     std::to_string(failures) + " of " + std::to_string(files.size()) + " files could not be signed");

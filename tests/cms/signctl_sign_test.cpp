@@ -86,6 +86,29 @@ BOOST_AUTO_TEST_CASE(an_enveloping_signature_carries_the_content) {
     BOOST_TEST((read_bytes(dir / "content.xml") == read_bytes(dir / "form.xml")));
 }
 
+BOOST_AUTO_TEST_CASE(cms_signing_loads_no_document_library) {
+    // qpdf, libxml2, HarfBuzz, libpng and libqrencode (and ICU, GnuTLS... behind them) cost every
+    // command their loading; only the PDF, XML and QR commands load them.
+    auto& pki = TokenPki::shared();
+    TempDir dir("signctl-cms-libraries");
+    write_text(dir / "to-khai.txt", "Tờ khai\n");
+    std::map<std::string, std::string> show_loading = {{"LD_DEBUG", "files"}};
+    auto cms = pki.folder().signctl({"sign", "cms", "--key", "pkcs11:object=leader;type=private", "--cert",
+                                     pki.path("certs/leader.pem"), (dir / "to-khai.txt").string()},
+                                    show_loading);
+    BOOST_TEST_REQUIRE(cms.exit_code == 0, cms.output);
+    BOOST_TEST_REQUIRE(cms.output.find("file=libcrypto.so") != std::string::npos, "LD_DEBUG shows nothing: " << cms.output);
+    for (const char* library : {"libqpdf", "libxml2", "libxmlsec1", "libharfbuzz", "libpng16", "libqrencode", "libicuuc"})
+        BOOST_TEST(cms.output.find(std::string("file=") + library) == std::string::npos, library << " was loaded");
+
+    write_text(dir / "form.xml", "<don/>\n");
+    auto xml = pki.folder().signctl({"sign", "xml", "--key", "pkcs11:object=leader;type=private", "--cert",
+                                     pki.path("certs/leader.pem"), (dir / "form.xml").string()},
+                                    show_loading);
+    BOOST_TEST_REQUIRE(xml.exit_code == 0, xml.output);
+    BOOST_TEST(xml.output.find("file=libxml2") != std::string::npos, "the XML command loads its libraries");
+}
+
 BOOST_AUTO_TEST_CASE(bad_requests_are_refused_and_write_nothing) {
     auto& pki = TokenPki::shared();
     TempDir dir("signctl-cms-bad");

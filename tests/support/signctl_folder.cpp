@@ -8,10 +8,11 @@ namespace sign::test {
 
 SignctlFolder::SignctlFolder() : dir_("signctl") {}
 
-CommandResult SignctlFolder::signctl(const std::vector<std::string>& args) const {
+CommandResult SignctlFolder::signctl(const std::vector<std::string>& args,
+                                     const std::map<std::string, std::string>& extra_env) const {
     std::vector<std::string> argv = {SIGNCTL, "--data", dir_.path().string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_command(argv);
+    return run_command(argv, extra_env);
 }
 
 nlohmann::json SignctlFolder::signctl_json(const std::vector<std::string>& args) const {

@@ -16,8 +16,8 @@ class SignctlFolder {
 public:
     SignctlFolder();
 
-    /// Runs `signctl --data <folder> args...`.
-    CommandResult signctl(const std::vector<std::string>& args) const;
+    /// Runs `signctl --data <folder> args...`, with `extra_env` added to the environment.
+    CommandResult signctl(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env = {}) const;
     /// Runs `signctl --data <folder> --json args...`, requires exit 0 and parses the output.
     nlohmann::json signctl_json(const std::vector<std::string>& args) const;
     /// Runs certs-test/make-test-pki on this folder.

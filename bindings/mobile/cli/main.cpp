@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,11 +19,15 @@
 #include "cli_error.h"
 #include "display_time.h"
 #include "profile.h"
+#include "sign/messages.h"
 #include "signmobile.h"
 #include "terminal.h"
 
 namespace signmobile::cli {
 namespace {
+
+using sign::i18n::format;
+using sign::i18n::tr;
 
 struct ClientDeleter { void operator()(sm_client* client) const { sm_client_free(client); } };
 struct KeyDeleter { void operator()(sm_key* key) const { sm_key_free(key); } };
@@ -74,12 +79,12 @@ nlohmann::json parse(const char* text) { return nlohmann::json::parse(text, null
 
 std::string pin_for(const Options& options, bool confirm) {
     if (!options.pin_file.empty()) return read_pin_file(options.pin_file);
-    auto pin = prompt_hidden("PIN: ");
-    if (!pin) throw CliError(exit_usage, "no_pin", "no terminal to ask for the PIN on: pass --pin-file");
-    if (pin->empty()) throw CliError(exit_usage, "no_pin", "no PIN given");
+    auto pin = prompt_hidden(tr("PIN: "));
+    if (!pin) throw CliError(exit_usage, "no_pin", tr("no terminal to ask for the PIN on: pass --pin-file"));
+    if (pin->empty()) throw CliError(exit_usage, "no_pin", tr("no PIN given"));
     if (confirm) {
-        auto again = prompt_hidden("PIN again: ");
-        if (!again || *again != *pin) throw CliError(exit_usage, "pin_mismatch", "the two PINs differ");
+        auto again = prompt_hidden(tr("PIN again: "));
+        if (!again || *again != *pin) throw CliError(exit_usage, "pin_mismatch", tr("the two PINs differ"));
     }
     return *pin;
 }
@@ -150,8 +155,9 @@ void enrol(const Options& options) {
         std::cout << nlohmann::json{{"deviceId", profile.device_id}, {"signer", profile.signer}, {"profile", dir}}.dump(2)
                   << "\n";
     } else {
-        std::cout << "Enrolled device " << profile.device_id << " for " << profile.signer.value("name", "?") << " ("
-                  << profile.signer.value("id", "?") << ").\nProfile: " << dir << "\n";
+        std::cout << format(tr("Enrolled device {} for {} ({}).\nProfile: {}"),
+                            {profile.device_id, profile.signer.value("name", "?"), profile.signer.value("id", "?"), dir})
+                  << "\n";
     }
 }
 
@@ -166,13 +172,15 @@ void list_requests(const Options& options) {
     }
     auto requests = parse(text)["requests"];
     if (requests.empty()) {
-        std::cout << "No pending requests.\n";
+        std::cout << tr("No pending requests.") << "\n";
         return;
     }
     for (const auto& request : requests) {
-        std::cout << request.value("id", "") << "  expires " << display_time(request.value("expiresAt", "")) << "  "
-                  << request.value("documents", nlohmann::json::array()).size() << " document(s)  "
-                  << request.value("displayText", "") << "\n";
+        std::cout << format(tr("{}  expires {}  {} document(s)  {}"),
+                            {request.value("id", ""), display_time(request.value("expiresAt", "")),
+                             std::to_string(request.value("documents", nlohmann::json::array()).size()),
+                             request.value("displayText", "")})
+                  << "\n";
     }
 }
 
@@ -184,15 +192,23 @@ std::string fetch_request(sm_client* client, const std::string& id) {
     return text;
 }
 
+// Width on a terminal: Vietnamese text is precomposed (NFC), one column per code point.
+size_t columns(const std::string& text) {
+    return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
 void print_request(std::ostream& out, const nlohmann::json& request) {
-    out << "Request    " << request.value("id", "") << "\n"
-        << "From       " << request.value("clientName", "") << "\n"
-        << "Signer     " << request.value("signer", "") << "\n"
-        << "Text       " << request.value("displayText", "") << "\n"
-        << "Created    " << display_time(request.value("createdAt", "")) << "\n"
-        << "Expires    " << display_time(request.value("expiresAt", "")) << "\n"
-        << "State      " << request.value("state", "") << "\n"
-        << "Documents  " << request["documents"].size() << "\n";
+    const std::pair<std::string, std::string> fields[] = {
+        {tr("Request"), request.value("id", "")},           {tr("From"), request.value("clientName", "")},
+        {tr("Signer"), request.value("signer", "")},        {tr("Text"), request.value("displayText", "")},
+        {tr("Created"), display_time(request.value("createdAt", ""))},
+        {tr("Expires"), display_time(request.value("expiresAt", ""))},
+        {tr("State"), request.value("state", "")},
+        {tr("Documents"), std::to_string(request["documents"].size())},
+    };
+    size_t width = 0;
+    for (const auto& [label, value] : fields) width = std::max(width, columns(label));
+    for (const auto& [label, value] : fields) out << label << std::string(width + 2 - columns(label), ' ') << value << "\n";
     for (const auto& document : request["documents"]) {
         out << "  [" << document.value("index", -1) << "] " << document.value("type", "") << "  "
             << document.value("title", "") << "\n"
@@ -229,12 +245,13 @@ void show_request(const Options& options) {
         return;
     }
     print_request(std::cout, request);
-    std::cout << "The approval signs exactly these digests (challenge checked).\n";
+    std::cout << tr("The approval signs exactly these digests (challenge checked).") << "\n";
     if (!options.preview.empty())
-        std::cout << "Preview of document " << *preview_index << " written to " << options.preview << "\n";
+        std::cout << format(tr("Preview of document {} written to {}"), {std::to_string(*preview_index), options.preview})
+                  << "\n";
 }
 
-void report_decision(const Options& options, const char* result, const std::string& verb) {
+void report_decision(const Options& options, const char* result, const char* done_message) {
     auto request = parse(result);
     if (options.json) std::cout << request.dump(2) << "\n";
     auto state = request.value("state", "");
@@ -244,7 +261,7 @@ void report_decision(const Options& options, const char* result, const std::stri
         throw CliError(exit_server, "signing_failed",
                        "request " + options.request_id + " was approved but signing failed: " + detail);
     }
-    if (!options.json) std::cout << "Request " << options.request_id << " " << verb << " (state " << state << ").\n";
+    if (!options.json) std::cout << format(tr(done_message), {options.request_id, state}) << "\n";
 }
 
 void approve_request(const Options& options) {
@@ -258,7 +275,7 @@ void approve_request(const Options& options) {
     std::fill(pin.begin(), pin.end(), '\0');
     check(status, "cannot approve request " + options.request_id);
     Text owned(result);
-    report_decision(options, result, "approved");
+    report_decision(options, result, N_("Request {} approved (state {})."));
 }
 
 void reject_request(const Options& options) {
@@ -267,7 +284,7 @@ void reject_request(const Options& options) {
     char* result = nullptr;
     check(sm_request_reject(device.client.get(), text.c_str(), &result), "cannot reject request " + options.request_id);
     Text owned(result);
-    report_decision(options, result, "rejected");
+    report_decision(options, result, N_("Request {} rejected (state {})."));
 }
 
 }  // namespace
@@ -276,10 +293,12 @@ void reject_request(const Options& options) {
 using namespace signmobile::cli;
 
 int main(int argc, char** argv) {
+    sign::i18n::init();
     Options options;
-    CLI::App app{"signmobile: approve signature requests from this device.\n"
-                 "Enrol once with the activation code your administrator gave you, then list, show,\n"
-                 "approve (with your PIN) or reject the requests waiting for your signature."};
+    CLI::App app{N_("signmobile: approve signature requests from this device.\n"
+                    "Enrol once with the activation code your administrator gave you, then list, show,\n"
+                    "approve (with your PIN) or reject the requests waiting for your signature.")};
+    sign::i18n::translate_help(app);
     app.require_subcommand(1);
     app.fallthrough();
     app.add_option("--profile", options.profile_dir,
@@ -342,10 +361,10 @@ int main(int argc, char** argv) {
     } catch (const CliError& error) {
         if (options.json)
             std::cout << nlohmann::json{{"error", {{"code", error.code()}, {"message", error.what()}}}}.dump(2) << "\n";
-        std::cerr << "signmobile: " << error.what() << "\n";
+        std::cerr << "signmobile: " << sign::i18n::translate_message(error.what()) << "\n";
         return error.exit_code();
     } catch (const std::exception& error) {
-        std::cerr << "signmobile: unexpected failure: " << error.what() << "\n";
+        std::cerr << "signmobile: " << sign::i18n::tr("unexpected failure: ") << error.what() << "\n";
         return exit_internal;
     }
 }

@@ -66,9 +66,13 @@ CaEndpoints PublicationUrls::endpoints_for(const std::string& ca_name) const {
     return {base + "/crl/" + ca_name + ".crl", base + "/ocsp", base + "/ca/" + ca_name + ".crt"};
 }
 
-CaService::CaService(TokenSource token, store::CertificateStore& store, const ProfileCatalog& profiles,
+CaService::CaService(TokenSource token, store::CertificateStore& store, ProfileSource profiles,
                      PublicationUrls urls, std::string digest)
-    : token_(std::move(token)), store_(store), profiles_(profiles), urls_(std::move(urls)), digest_(std::move(digest)) {}
+    : token_(std::move(token)),
+      store_(store),
+      profiles_(std::move(profiles)),
+      urls_(std::move(urls)),
+      digest_(std::move(digest)) {}
 
 bool CaService::initialized() const { return store_.setting(issuing_setting).has_value(); }
 
@@ -104,8 +108,8 @@ std::pair<store::CertificateRecord, store::CertificateRecord> CaService::init(co
                                                                               std::chrono::system_clock::time_point now) {
     if (initialized())
         throw Error(ErrorKind::conflict, "ca_exists", "a CA hierarchy already exists (root " + root().serial_hex + ")");
-    const CertificateProfile& root_profile = profiles_.get("root");
-    const CertificateProfile& issuing_profile = profiles_.get("sub-ca");
+    const CertificateProfile& root_profile = profiles_().get("root");
+    const CertificateProfile& issuing_profile = profiles_().get("sub-ca");
     check_subject(root_profile, options.root_subject);
     check_subject(issuing_profile, options.issuing_subject);
     check_validity_request(root_profile, options.root_validity_days);
@@ -120,7 +124,7 @@ std::pair<store::CertificateRecord, store::CertificateRecord> CaService::init(co
 
     hsm::PrivateKey issuing_key = token_().generate_key_pair(spec, issuing_label);
     rollback.track(issuing_label);
-    CertificateAuthority root_ca(root_certificate.copy(), root_key, urls_.endpoints_for(root_label), store_, profiles_);
+    CertificateAuthority root_ca(root_certificate.copy(), root_key, urls_.endpoints_for(root_label), store_, profiles_());
     IssuanceRequest request;
     request.profile = issuing_profile.name;
     request.subject = options.issuing_subject;
@@ -145,7 +149,7 @@ std::pair<store::CertificateRecord, store::CertificateRecord> CaService::init(co
 }
 
 store::CertificateRecord CaService::issue(const IssueOptions& options, std::chrono::system_clock::time_point now) {
-    const CertificateProfile& profile = profiles_.get(options.profile);
+    const CertificateProfile& profile = profiles_().get(options.profile);
     if (profile.self_signed)
         throw Error(ErrorKind::invalid_input, "profile_not_issuable", "profile '" + profile.name + "' is only for `signctl ca init`");
     store::CertificateRecord issuer = profile.is_ca ? root() : issuing_ca();
@@ -171,7 +175,7 @@ store::CertificateRecord CaService::issue(const IssueOptions& options, std::chro
 
     hsm::PrivateKey issuer_key = token_().private_key(issuer.key_uri);
     CertificateAuthority authority(Certificate::from_pem(issuer.pem), issuer_key,
-                                   urls_.endpoints_for(profile.is_ca ? root_label : issuing_label), store_, profiles_);
+                                   urls_.endpoints_for(profile.is_ca ? root_label : issuing_label), store_, profiles_());
     IssuanceRequest request;
     request.profile = profile.name;
     request.subject = subject;

@@ -15,6 +15,7 @@
 #include "sign/data_folder/default_profiles.h"
 #include "sign/data_folder/hidden_input.h"
 #include "sign/error.h"
+#include "sign/messages.h"
 
 namespace sign::data_folder {
 
@@ -39,7 +40,7 @@ hsm::Pin prompt_pin(const std::string& token_label) {
     if (!isatty(STDIN_FILENO))
         throw Error(ErrorKind::authentication, "pin_required",
                     "the PIN of token '" + token_label + "' is needed: give --pin-file or set pin_file in signctl.toml");
-    std::string line = read_hidden_line("PIN for token '" + token_label + "': ");
+    std::string line = read_hidden_line(i18n::format(i18n::tr("PIN for token '{}': "), {token_label}));
     return hsm::Pin::take(line);
 }
 
@@ -183,7 +184,8 @@ ca::CaService& DataFolder::ca() {
     if (!ca_) {
         ca::PublicationUrls urls;
         urls.base_url = settings().base_url;
-        ca_ = std::make_unique<ca::CaService>([this]() -> hsm::Token& { return token(); }, store(), profiles(), urls,
+        ca_ = std::make_unique<ca::CaService>([this]() -> hsm::Token& { return token(); }, store(),
+                                              [this]() -> const ProfileCatalog& { return profiles(); }, urls,
                                               settings().digest);
     }
     return *ca_;

@@ -7,6 +7,7 @@
 
 #include "sign/data_folder/atomic_file.h"
 #include "../commands.h"
+#include "../document_formats.h"
 #include "../signing_setup.h"
 #include "sign/cades.h"
 #include "sign/error.h"
@@ -96,7 +97,7 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
                 // The verifier finds a detached file next to its signature, by this relative reference.
                 if (*detached) options.detached_uri = percent_encode(file.filename().string());
                 auto document = read_file(file.string());
-                return sign_xades(setup.signer(), bytes_of(document), options, setup.clock(), setup.timestamps());
+                return document_formats().sign_xades(setup.signer(), bytes_of(document), options, setup.clock(), setup.timestamps());
             }));
     });
 }
@@ -183,7 +184,7 @@ void add_sign_pdf(CLI::App& sign, Cli& cli) {
             [](const fs::path& file) { return has_extension(file, ".pdf") && file.stem().extension() != ".signed"; },
             [](const fs::path& file) { return file.parent_path() / (file.stem().string() + ".signed.pdf"); },
             [&](const fs::path& input, const fs::path& output) {
-                sign_pades(input, output, setup.signer(), setup.clock(), options, setup.timestamps());
+                document_formats().sign_pades(input, output, setup.signer(), setup.clock(), options, setup.timestamps());
             });
     });
 }
@@ -211,7 +212,7 @@ void add_pdf_commands(CLI::App& app, Cli& cli) {
         }
         fs::path in(*input);
         fs::path out = output->has_value() ? fs::path(**output) : in.parent_path() / (in.stem().string() + ".filled.pdf");
-        fill_form_fields(in, out, values);
+        document_formats().fill_form_fields(in, out, values);
         if (cli.json) std::cout << nlohmann::json{{"file", out.string()}, {"fields", values.size()}}.dump() << "\n";
         else std::cout << "Filled " << values.size() << " field(s) into " << out.string() << "\n";
     });

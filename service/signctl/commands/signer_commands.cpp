@@ -11,6 +11,8 @@
 #include "../audit_trail.h"
 #include "../commands.h"
 #include "../output.h"
+#include "../document_formats.h"
+#include "sign/messages.h"
 #include "../qr_png.h"
 #include "sign/data_folder/hidden_input.h"
 #include "sign/error.h"
@@ -96,8 +98,8 @@ std::optional<std::string> signer_pin(const SignerArguments& args) {
     if (!isatty(STDIN_FILENO))
         throw Error(ErrorKind::invalid_input, "pin_required",
                     "the signer's PIN is needed: give --pin-file, --no-pin, or run on a terminal to be asked for it");
-    std::string pin = data_folder::read_hidden_line("PIN for signer '" + args.id + "': ");
-    if (data_folder::read_hidden_line("The same PIN again: ") != pin)
+    std::string pin = data_folder::read_hidden_line(i18n::format(i18n::tr("PIN for signer '{}': "), {args.id}));
+    if (data_folder::read_hidden_line(i18n::tr("The same PIN again: ")) != pin)
         throw Error(ErrorKind::invalid_input, "pins_differ", "the two PINs differ; nothing was added");
     return pin;
 }
@@ -183,7 +185,7 @@ store::ActivationCode issue_activation(Cli& cli, const std::string& signer_id, c
     audited(cli, "signer.activation", signer_id, [&] {
         auto validity = activation_validity(valid);
         code = cli.data().devices().issue_activation(signer_id, validity, std::chrono::system_clock::now());
-        if (qr) write_qr_png(activation_qr_payload(code.code), *qr);
+        if (qr) document_formats().write_qr_png(activation_qr_payload(code.code), *qr);
         return std::string();
     });
     return code;

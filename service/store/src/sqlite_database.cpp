@@ -150,8 +150,14 @@ void SqliteDatabase::transaction(const std::function<void()>& work) const {
 }
 
 void SqliteDatabase::migrate(const std::vector<std::string>& migrations) const {
-    // The version is read inside each step's write transaction, so two processes opening an old
-    // file at once (signd and signctl) never both apply the same step.
+    // A current file, the usual case, needs no write lock: every signctl command opens it.
+    {
+        auto version_query = prepare("PRAGMA user_version");
+        version_query.step();
+        if (static_cast<size_t>(version_query.integer(0)) == migrations.size()) return;
+    }
+    // The version is read again inside each step's write transaction, so two processes opening an
+    // old file at once (signd and signctl) never both apply the same step.
     for (;;) {
         bool current = false;
         transaction([&] {

@@ -52,9 +52,12 @@ public:
     /// Hands out the logged-in token when an operation first needs a key, so that reading the
     /// hierarchy (root(), issuing_ca(), chain_pem()) needs no PIN.
     using TokenSource = std::function<hsm::Token&()>;
+    /// Hands out the profiles when issuing first needs them, so that reading the hierarchy
+    /// (chain_for() before each signature) compiles no subject patterns.
+    using ProfileSource = std::function<const ProfileCatalog&()>;
 
-    /// `store` and `profiles` are borrowed and must outlive the service.
-    CaService(TokenSource token, store::CertificateStore& store, const ProfileCatalog& profiles,
+    /// `store` and what `profiles` returns are borrowed and must outlive the service.
+    CaService(TokenSource token, store::CertificateStore& store, ProfileSource profiles,
               PublicationUrls urls, std::string digest = "sha256");
 
     /// True once init() has created the hierarchy in this store.
@@ -99,7 +102,7 @@ private:
 
     TokenSource token_;
     store::CertificateStore& store_;
-    const ProfileCatalog& profiles_;
+    ProfileSource profiles_;
     PublicationUrls urls_;
     std::string digest_;
 };

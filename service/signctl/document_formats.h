@@ -1,0 +1,42 @@
+#pragma once
+// PDF, XML and PNG work, in a module (signctl-documents.so) loaded on the first call. qpdf,
+// libxml2, HarfBuzz, libpng and libqrencode with what they pull in (ICU, GnuTLS, p11-kit...)
+// are about forty libraries whose loading and relocation cost each run of signctl more than
+// the work of most commands; `sign cms`, `cert`, `crl` and the rest never load them.
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sign/pades.h"
+#include "sign/xades.h"
+
+namespace sign::signctl {
+
+/// The functions of libsign and signctl that need the document libraries; each does what the
+/// function of the same name does.
+class DocumentFormats {
+public:
+    virtual ~DocumentFormats() = default;
+    virtual void sign_pades(const std::filesystem::path& input, const std::filesystem::path& output, const Signer& signer,
+                            const Clock& clock, const PadesOptions& options, TimestampSource* tsa) const = 0;
+    virtual std::vector<uint8_t> sign_xades(const Signer& signer, std::span<const uint8_t> document,
+                                            const XadesOptions& options, const Clock& clock,
+                                            TimestampSource* timestamps) const = 0;
+    virtual void fill_form_fields(const std::filesystem::path& input, const std::filesystem::path& output,
+                                  const std::vector<std::pair<std::string, std::string>>& values) const = 0;
+    virtual PdfRect rect_from_mm(double left_mm, double bottom_mm, double width_mm, double height_mm) const = 0;
+    virtual void write_qr_png(const std::string& payload, const std::string& path) const = 0;
+};
+
+/// The module's implementation, loaded once: from the folder of the signctl program (build tree)
+/// or from <prefix>/lib/city-sign (installed). Throws sign::Error internal `module_not_loadable`.
+const DocumentFormats& document_formats();
+
+}  // namespace sign::signctl
+
+/// The module's one exported symbol.
+extern "C" const sign::signctl::DocumentFormats* signctl_document_formats();

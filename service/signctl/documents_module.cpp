@@ -1,0 +1,37 @@
+// signctl-documents.so: the DocumentFormats that signctl loads when a command needs them.
+
+#include "document_formats.h"
+#include "qr_png.h"
+
+namespace sign::signctl {
+namespace {
+
+class Implementation final : public DocumentFormats {
+public:
+    void sign_pades(const std::filesystem::path& input, const std::filesystem::path& output, const Signer& signer,
+                    const Clock& clock, const PadesOptions& options, TimestampSource* tsa) const override {
+        sign::sign_pades(input, output, signer, clock, options, tsa);
+    }
+    std::vector<uint8_t> sign_xades(const Signer& signer, std::span<const uint8_t> document, const XadesOptions& options,
+                                    const Clock& clock, TimestampSource* timestamps) const override {
+        return sign::sign_xades(signer, document, options, clock, timestamps);
+    }
+    void fill_form_fields(const std::filesystem::path& input, const std::filesystem::path& output,
+                          const std::vector<std::pair<std::string, std::string>>& values) const override {
+        sign::fill_form_fields(input, output, values);
+    }
+    PdfRect rect_from_mm(double left_mm, double bottom_mm, double width_mm, double height_mm) const override {
+        return sign::rect_from_mm(left_mm, bottom_mm, width_mm, height_mm);
+    }
+    void write_qr_png(const std::string& payload, const std::string& path) const override {
+        signctl::write_qr_png(payload, path);
+    }
+};
+
+}  // namespace
+}  // namespace sign::signctl
+
+extern "C" const sign::signctl::DocumentFormats* signctl_document_formats() {
+    static const sign::signctl::Implementation implementation;
+    return &implementation;
+}
