@@ -32,6 +32,13 @@ std::size_t sequence_length(std::string_view text, std::size_t at) {
     return length;
 }
 
+/// A control character: C0, DEL, or C1 (U+0080..U+009F, written C2 80..C2 9F).
+bool is_control(std::string_view character) {
+    auto lead = static_cast<unsigned char>(character[0]);
+    return lead < 0x20 || lead == 0x7F ||
+           (character.size() == 2 && lead == 0xC2 && static_cast<unsigned char>(character[1]) <= 0x9F);
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view text) {
@@ -43,22 +50,37 @@ bool is_valid_utf8(std::string_view text) {
     return true;
 }
 
-std::string escape_invalid_utf8(std::string_view text) {
+void for_each_escaped_unit(std::string_view text, Utf8EscapeOptions options,
+                           const std::function<bool(std::string_view)>& unit) {
     static const char digits[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(text.size());
+    auto escaped = [&](unsigned char byte) {
+        const char bytes[4] = {'\\', 'x', digits[byte >> 4], digits[byte & 15]};
+        return unit(std::string_view(bytes, 4));
+    };
     for (std::size_t at = 0; at < text.size();) {
         std::size_t length = sequence_length(text, at);
-        if (length > 0) {
-            out.append(text.substr(at, length));
+        std::string_view character = text.substr(at, length);
+        if (length > 0 && !(options.escape_controls && is_control(character))) {
+            if (!unit(character)) return;
             at += length;
             continue;
         }
-        auto byte = static_cast<unsigned char>(text[at++]);
-        out += "\\x";
-        out += digits[byte >> 4];
-        out += digits[byte & 15];
+        // An ill-formed sequence goes one byte at a time, so what follows a bad lead byte is
+        // still read as the text it is; a control character goes whole, each byte escaped.
+        std::size_t count = length > 0 ? length : 1;
+        for (std::size_t i = 0; i < count; ++i)
+            if (!escaped(static_cast<unsigned char>(text[at + i]))) return;
+        at += count;
     }
+}
+
+std::string escape_invalid_utf8(std::string_view text, Utf8EscapeOptions options) {
+    std::string out;
+    out.reserve(text.size());
+    for_each_escaped_unit(text, options, [&](std::string_view unit) {
+        out += unit;
+        return true;
+    });
     return out;
 }
 

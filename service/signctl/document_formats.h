@@ -28,7 +28,6 @@ public:
                                             TimestampSource* timestamps) const = 0;
     virtual void fill_form_fields(const std::filesystem::path& input, const std::filesystem::path& output,
                                   const std::vector<std::pair<std::string, std::string>>& values) const = 0;
-    virtual PdfRect rect_from_mm(double left_mm, double bottom_mm, double width_mm, double height_mm) const = 0;
     virtual void write_qr_png(const std::string& payload, const std::string& path) const = 0;
 };
 

@@ -20,9 +20,6 @@ public:
                           const std::vector<std::pair<std::string, std::string>>& values) const override {
         sign::fill_form_fields(input, output, values);
     }
-    PdfRect rect_from_mm(double left_mm, double bottom_mm, double width_mm, double height_mm) const override {
-        return sign::rect_from_mm(left_mm, bottom_mm, width_mm, height_mm);
-    }
     void write_qr_png(const std::string& payload, const std::string& path) const override {
         signctl::write_qr_png(payload, path);
     }

@@ -7,6 +7,7 @@
 
 #include "sign/error.h"
 #include "sign/hex.h"
+#include "sign/utf8.h"
 
 namespace sign::audit {
 
@@ -14,40 +15,8 @@ namespace {
 
 const std::string first_previous_hash(64, '0');
 
-// Hands `text` to `unit` one piece at a time: a whole valid UTF-8 character as it is, or one byte
-// escaped as \xHH when it is not part of one or is a control character (C0, DEL, C1), which a
-// terminal would act on. Stops when `unit` returns false.
-void for_each_readable_unit(std::string_view text, const std::function<bool(std::string_view)>& unit) {
-    static const char digits[] = "0123456789ABCDEF";
-    size_t i = 0;
-    while (i < text.size()) {
-        auto byte = [&](size_t at) { return at < text.size() ? static_cast<unsigned char>(text[at]) : 0u; };
-        auto continuation = [&](size_t at, unsigned low = 0x80, unsigned high = 0xBF) {
-            return at < text.size() && byte(at) >= low && byte(at) <= high;
-        };
-        unsigned lead = byte(i);
-        size_t length = 0;  // of a valid character starting here, 0 when none (RFC 3629)
-        if (lead >= 0x20 && lead < 0x7F)
-            length = 1;
-        else if (lead >= 0xC2 && lead <= 0xDF)
-            length = continuation(i + 1) && !(lead == 0xC2 && byte(i + 1) <= 0x9F) ? 2 : 0;
-        else if (lead >= 0xE0 && lead <= 0xEF)
-            length = continuation(i + 1, lead == 0xE0 ? 0xA0 : 0x80, lead == 0xED ? 0x9F : 0xBF) && continuation(i + 2) ? 3 : 0;
-        else if (lead >= 0xF0 && lead <= 0xF4)
-            length = continuation(i + 1, lead == 0xF0 ? 0x90 : 0x80, lead == 0xF4 ? 0x8F : 0xBF) && continuation(i + 2) &&
-                             continuation(i + 3)
-                         ? 4
-                         : 0;
-        if (length > 0) {
-            if (!unit(text.substr(i, length))) return;
-            i += length;
-        } else {
-            const char escaped[4] = {'\\', 'x', digits[lead >> 4], digits[lead & 0xF]};
-            if (!unit(std::string_view(escaped, 4))) return;
-            ++i;
-        }
-    }
-}
+// For a person reading the log on a terminal: control characters escaped too.
+constexpr Utf8EscapeOptions readable{.escape_controls = true};
 
 std::string sha256_hex(std::string_view text) {
     std::vector<uint8_t> digest(SHA256_DIGEST_LENGTH);
@@ -112,20 +81,12 @@ AuditRecord read_record(const store::Statement& row) {
 
 }  // namespace
 
-std::string readable_text(std::string_view text) {
-    std::string readable;
-    readable.reserve(text.size());
-    for_each_readable_unit(text, [&](std::string_view unit) {
-        readable += unit;
-        return true;
-    });
-    return readable;
-}
+std::string readable_text(std::string_view text) { return escape_invalid_utf8(text, readable); }
 
 std::string bounded_text(std::string_view text, size_t max_bytes) {
     std::string kept;
     bool whole = true;
-    for_each_readable_unit(text, [&](std::string_view unit) {
+    for_each_escaped_unit(text, readable, [&](std::string_view unit) {
         if (kept.size() + unit.size() > max_bytes) return whole = false;
         kept += unit;
         return true;
@@ -135,7 +96,7 @@ std::string bounded_text(std::string_view text, size_t max_bytes) {
     std::string tail = "\u2026[" + std::to_string(text.size()) + " bytes, sha256 " + sha256_hex(text) + "]";
     size_t room = max_bytes > tail.size() ? max_bytes - tail.size() : 0;
     kept.clear();
-    for_each_readable_unit(text, [&](std::string_view unit) {
+    for_each_escaped_unit(text, readable, [&](std::string_view unit) {
         if (kept.size() + unit.size() > room) return false;
         kept += unit;
         return true;
