@@ -2,8 +2,6 @@
 // translated where they are printed, so the command definitions keep plain English literals (the
 // catalogue's keys; po/CMakeLists.txt extracts them).
 
-#include <algorithm>
-
 #include <CLI/CLI.hpp>
 
 #include "sign/messages.h"
@@ -28,8 +26,7 @@ public:
     // CLI11 pads the option column by bytes; Vietnamese letters take two or three bytes for one column.
     std::string make_option(const CLI::Option* option, bool is_positional) const override {
         std::string name = make_option_name(option, is_positional) + make_option_opts(option);
-        auto columns = static_cast<std::size_t>(
-            std::count_if(name.begin(), name.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+        std::size_t columns = display_columns(name);
         std::stringstream out;
         CLI::detail::format_help(out, name, make_option_desc(option), column_width_ + (name.size() - columns));
         return out.str();

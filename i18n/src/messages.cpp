@@ -2,6 +2,7 @@
 
 #include <libintl.h>
 
+#include <algorithm>
 #include <clocale>
 #include <filesystem>
 #include <cstdlib>
@@ -90,6 +91,10 @@ std::string format(const std::string& pattern, const std::vector<std::string>& v
         out += pattern[i];
     }
     return out;
+}
+
+std::size_t display_columns(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 std::string translate_message(const std::string& english) {

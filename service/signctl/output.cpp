@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <ostream>
 
+#include "sign/messages.h"
 #include "sign/revocation_reason.h"
 #include "sign/utc_time.h"
 
 namespace sign::signctl {
 
-size_t display_width(const std::string& text) {
-    return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 std::string fit_cell(const std::string& text, size_t width) {
-    if (display_width(text) <= width) return text;
+    if (i18n::display_columns(text) <= width) return text;
     if (width == 0) return {};
     size_t kept = 0;
     size_t end = 0;
@@ -29,7 +26,7 @@ void print_row(std::ostream& out, const std::vector<std::string>& cells, const s
     for (size_t i = 0; i < cells.size(); ++i) {
         out << cells[i];
         if (i + 1 < cells.size()) {
-            size_t width = display_width(cells[i]);
+            size_t width = i18n::display_columns(cells[i]);
             out << std::string((i < widths.size() && widths[i] > width ? widths[i] - width : 0) + 2, ' ');
         }
     }
@@ -38,9 +35,9 @@ void print_row(std::ostream& out, const std::vector<std::string>& cells, const s
 
 void Table::print(std::ostream& out) const {
     std::vector<size_t> widths;
-    for (const auto& heading : headings_) widths.push_back(display_width(heading));
+    for (const auto& heading : headings_) widths.push_back(i18n::display_columns(heading));
     for (const auto& row : rows_)
-        for (size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+        for (size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], i18n::display_columns(row[i]));
     print_row(out, headings_, widths);
     for (const auto& row : rows_) print_row(out, row, widths);
 }

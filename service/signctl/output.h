@@ -11,8 +11,7 @@
 
 namespace sign::signctl {
 
-/// Columns in code points: Vietnamese text is precomposed (NFC), one glyph per code point.
-size_t display_width(const std::string& text);
+/// (Column widths are i18n::display_columns of each cell.)
 /// `text` cut to at most `width` code points, a cut marked with "…".
 std::string fit_cell(const std::string& text, size_t width);
 /// One line of a table: each cell but the last padded to its column's width, two spaces apart.

@@ -115,8 +115,6 @@ int serve(const Flags& flags) {
     // The document-system API (/api/v1) and the CSC API v2 (/csc/v2) share one context. Their
     // handlers read the CA hierarchy from many threads, so it is opened here, on one.
     data.ca();
-    std::map<std::string, SignatureScheme> seal_schemes;
-    for (const auto& [seal, scheme] : config.seal_schemes) seal_schemes[seal] = parse_signature_scheme(scheme);
     SigningServices services(data, timestamps, clock, metrics,
                              {.max_base64_document = config.max_base64_document,
                               .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s),
@@ -124,7 +122,7 @@ int serve(const Flags& flags) {
                                                      .max_expiry = std::chrono::seconds(config.signature_request_max_expiry_s),
                                                      .result_retention = std::chrono::hours(config.signature_result_retention_h)},
                               .long_poll_waiters = std::max(1u, config.server.worker_threads / 4),
-                              .seal_schemes = std::move(seal_schemes)});
+                              .seal_schemes = config.seal_schemes});
     ServiceContext& context = services.context();
     context.callback_certificate_pem = config.server.tls.certificate_pem;
     add_api_v1_routes(router, context);

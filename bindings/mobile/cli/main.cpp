@@ -26,6 +26,7 @@
 namespace signmobile::cli {
 namespace {
 
+using sign::i18n::display_columns;
 using sign::i18n::format;
 using sign::i18n::tr;
 
@@ -192,11 +193,6 @@ std::string fetch_request(sm_client* client, const std::string& id) {
     return text;
 }
 
-// Width on a terminal: Vietnamese text is precomposed (NFC), one column per code point.
-size_t columns(const std::string& text) {
-    return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 void print_request(std::ostream& out, const nlohmann::json& request) {
     const std::pair<std::string, std::string> fields[] = {
         {tr("Request"), request.value("id", "")},           {tr("From"), request.value("clientName", "")},
@@ -207,8 +203,8 @@ void print_request(std::ostream& out, const nlohmann::json& request) {
         {tr("Documents"), std::to_string(request["documents"].size())},
     };
     size_t width = 0;
-    for (const auto& [label, value] : fields) width = std::max(width, columns(label));
-    for (const auto& [label, value] : fields) out << label << std::string(width + 2 - columns(label), ' ') << value << "\n";
+    for (const auto& [label, value] : fields) width = std::max(width, display_columns(label));
+    for (const auto& [label, value] : fields) out << label << std::string(width + 2 - display_columns(label), ' ') << value << "\n";
     for (const auto& document : request["documents"]) {
         out << "  [" << document.value("index", -1) << "] " << document.value("type", "") << "  "
             << document.value("title", "") << "\n"

@@ -3,7 +3,9 @@
 // catalogues from po/). Only what people read is translated: error codes, exit codes and --json
 // output are the same in every language.
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace CLI {
@@ -34,6 +36,10 @@ std::string translate_message(const std::string& english);
 /// Makes `app`'s help, and its usage errors, speak the user's language; subcommands added
 /// afterwards inherit this. Call before adding them.
 void translate_help(CLI::App& app);
+
+/// The columns `text` takes on a terminal: one per code point, as Vietnamese is written
+/// precomposed (NFC). Byte counts would pad "Người ký" wider than "Signer".
+std::size_t display_columns(std::string_view text);
 
 /// `pattern` with each "{}" replaced by the next of `values`, and "{1}", "{2}"... by that one.
 std::string format(const std::string& pattern, const std::vector<std::string>& values);

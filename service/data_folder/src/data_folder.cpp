@@ -149,17 +149,21 @@ const Settings& DataFolder::settings() {
     return *settings_;
 }
 
+const Settings& DataFolder::module_settings() {
+    const Settings& s = settings();
+    // SoftHSM2 reads its token folder from this variable when the module loads.
+    if (!s.softhsm_config.empty()) setenv("SOFTHSM2_CONF", path(s.softhsm_config).c_str(), 1);
+    return s;
+}
+
 hsm::Module DataFolder::module() {
     if (token_) return token_->module();
-    const Settings& s = settings();
-    if (!s.softhsm_config.empty()) setenv("SOFTHSM2_CONF", path(s.softhsm_config).c_str(), 1);
-    return hsm::Module(s.module);
+    return hsm::Module(module_settings().module);
 }
 
 hsm::Token& DataFolder::token() {
     if (!token_) {
-        const Settings& s = settings();
-        if (!s.softhsm_config.empty()) setenv("SOFTHSM2_CONF", path(s.softhsm_config).c_str(), 1);
+        const Settings& s = module_settings();
         std::string pin_file = pin_file_override_ ? *pin_file_override_ : (s.pin_file.empty() ? "" : path(s.pin_file));
         hsm::Pin pin = pin_file.empty() ? prompt_pin(s.token_label) : hsm::Pin::from_file(pin_file);
         token_ = std::make_unique<hsm::Token>(s.module, s.token_label, std::move(pin));

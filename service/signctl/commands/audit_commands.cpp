@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sign/messages.h"
+
 #include "../commands.h"
 #include "../exit_codes.h"
 #include "../output.h"
@@ -83,14 +85,14 @@ void add_audit_commands(CLI::App& app, Cli& cli) {
         }
         // Two passes over the page, the first for the column widths, so no row is held in memory.
         std::vector<size_t> widths;
-        for (const auto& heading : headings) widths.push_back(display_width(heading));
+        for (const auto& heading : headings) widths.push_back(i18n::display_columns(heading));
         std::optional<int64_t> first;
         int64_t last = 0;
         size_t count = log.list(*after, *limit, [&](const audit::AuditRecord& record) {
             if (!first) first = record.sequence;
             last = record.sequence;
             auto cells = row_of(record);
-            for (size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], display_width(cells[i]));
+            for (size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], i18n::display_columns(cells[i]));
         });
         print_row(std::cout, headings, widths);
         if (first)

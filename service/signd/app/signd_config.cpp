@@ -90,11 +90,10 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
             auto scheme = (*entry.as_table())["scheme"].value<std::string>();
             if (!scheme) invalid(path, where + ".scheme must be a string");
             try {
-                parse_signature_scheme(*scheme);
+                config.seal_schemes[std::string(id.str())] = parse_signature_scheme(*scheme);
             } catch (const Error& e) {
                 invalid(path, where + ".scheme: " + e.what());
             }
-            config.seal_schemes[std::string(id.str())] = *scheme;
         }
     }
 }

@@ -28,6 +28,8 @@
 #include <optional>
 #include <string>
 
+#include "sign/signature_scheme.h"
+
 #include "http/server.h"
 
 namespace sign::signd {
@@ -40,8 +42,8 @@ struct SigndConfig {
     unsigned signature_request_expiry_s = 300;
     unsigned signature_request_max_expiry_s = 900;
     unsigned signature_result_retention_h = 168;
-    /// Seal id (its key label) -> signature scheme name, from [seals.<id>] scheme.
-    std::map<std::string, std::string> seal_schemes;
+    /// Seal id (its key label) -> signature scheme, from [seals.<id>] scheme.
+    std::map<std::string, SignatureScheme> seal_schemes;
 };
 
 /// Refuses a default request expiry above the maximum (invalid_input `invalid_config`, naming `origin`).

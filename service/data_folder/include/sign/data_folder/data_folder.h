@@ -94,6 +94,8 @@ public:
     void publish_ca_certificates();
 
 private:
+    /// settings(), with the environment the PKCS#11 module reads set up first.
+    const Settings& module_settings();
     void load_settings();
     /// Sets up the token part of init(); reports each path it is about to create to `create`.
     Settings create_token(const InitOptions& options, const std::function<void(const std::filesystem::path&)>& create);
