@@ -30,7 +30,14 @@ std::string encode_base64url(std::span<const std::uint8_t> bytes) {
     return text;
 }
 
-std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view text) {
+std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view text, Base64Options options) {
+    if (options.ignore_whitespace) {
+        std::string compact;
+        compact.reserve(text.size());
+        for (char c : text)
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') compact += c;
+        return decode_base64(compact);
+    }
     if (text.size() % 4 != 0) return std::nullopt;
     std::size_t padding = 0;
     if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;

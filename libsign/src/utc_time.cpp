@@ -7,12 +7,15 @@
 
 namespace sign {
 
-std::string format_utc(std::chrono::system_clock::time_point time) {
-    std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+std::string format_utc(std::chrono::system_clock::time_point time, UtcFormat format) {
+    std::time_t seconds = std::chrono::floor<std::chrono::seconds>(time).time_since_epoch().count();
     std::tm parts{};
     gmtime_r(&seconds, &parts);
+    const char* pattern = "%Y-%m-%dT%H:%M:%SZ";
+    if (format == UtcFormat::generalized_time) pattern = "%Y%m%d%H%M%SZ";
+    if (format == UtcFormat::pdf_date) pattern = "D:%Y%m%d%H%M%SZ";
     char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    std::strftime(buffer, sizeof buffer, pattern, &parts);
     return buffer;
 }
 

@@ -8,15 +8,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "sign/data_folder/data_folder.h"
 
 namespace sign::signctl {
 
 using data_folder::DataFolder;
 using data_folder::InitOptions;
-using data_folder::read_file;
-using data_folder::write_file_atomically;
 
 /// The global options and the data folder they select.
 struct Cli {

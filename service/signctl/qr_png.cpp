@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "sign/error.h"
 
 namespace sign::signctl {
@@ -44,7 +44,7 @@ void write_qr_png(const std::string& payload, const std::string& path) {
     if (!png_image_write_to_memory(&image, png.data(), &size, 0, pixels.data(), 0, nullptr))
         throw Error(ErrorKind::internal, "qr_encoding_failed", std::string("the QR code PNG could not be made: ") + image.message);
     png.resize(size);
-    data_folder::write_file_atomically(path, png);
+    write_file_atomically(path, png);
 }
 
 }  // namespace sign::signctl

@@ -10,14 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "sign/error.h"
 #include "sign/messages.h"
 
 namespace sign::signctl {
 
 namespace fs = std::filesystem;
-using data_folder::write_file_atomically;
 
 namespace {
 
@@ -64,7 +63,7 @@ void add_sign_arguments(CLI::App& command, SignArguments& arguments) {
 }
 
 SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
-    : registry_(data.store()), level_(parse_level(arguments.level)) {
+    : registry_(data.database().certificates()), level_(parse_level(arguments.level)) {
     if (level_ == SignatureLevel::b_t && !arguments.tsa)
         throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "--level b-t needs --tsa local");
     key_.emplace(data.token().private_key(arguments.key_uri));
@@ -77,7 +76,7 @@ SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
     signer_.emplace(Signer{*key_, std::move(certificate), std::move(chain), scheme, arguments.digest});
 
     // The folder's own TSA, reached in-process; its client trusts only our root.
-    if (level_ == SignatureLevel::b_t) timestamps_.emplace(data, clock_);
+    if (level_ == SignatureLevel::b_t) timestamps_.emplace(data.token(), data.database().certificates(), data.ca(), clock_);
 }
 
 SignOne writing(std::function<std::vector<uint8_t>(const fs::path& input)> sign_bytes) {

@@ -12,15 +12,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "app/api_v1_routes.h"
 #include "app/callback_key.h"
-#include "app/csc_routes.h"
-#include "app/device_routes.h"
 #include "app/operations_routes.h"
-#include "app/signature_request_routes.h"
 #include "app/signd_config.h"
-#include "app/signing_services.h"
+#include "app/composition.h"
 #include "app/tls_material.h"
+#include "app/token_secret.h"
 #include "app/trust_routes.h"
 #include "app/webapp_routes.h"
 #include "http/server.h"
@@ -100,67 +97,76 @@ int serve(const Flags& flags) {
         throw Error(ErrorKind::not_found, "no_data_folder",
                     "no data folder at " + config.data + ": create one with `signctl init` (or run `signd --demo`)");
     }
-    // Open the token and the database now, on one thread: handlers then share them.
-    data.token();
-    data.store();
+    // Open the token, the database and the CA now, on one thread: handlers then share them.
+    hsm::Token& token = data.token();
+    store::Database& database = data.database();
+    audit::AuditLog& audit = data.audit();
+    ca::CaService& ca = data.ca();
     SystemClock clock;
-    data_folder::LocalTimestamps timestamps(data, clock);
+    data_folder::LocalTimestamps timestamps(token, database.certificates(), ca, clock);
     config.server.tls = find_tls_material(data, clock.now());
 
     Metrics metrics;
     Router router;
     std::mutex ca_mutex;
-    add_trust_routes(router, data, timestamps, clock, ca_mutex);
-    add_operations_routes(router, data, metrics, ca_mutex);
-    // The document-system API (/api/v1) and the CSC API v2 (/csc/v2) share one context. Their
-    // handlers read the CA hierarchy from many threads, so it is opened here, on one.
-    data.ca();
-    SigningServices services(data, timestamps, clock, metrics,
-                             {.max_base64_document = config.max_base64_document,
-                              .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s),
-                              .signature_requests = {.default_expiry = std::chrono::seconds(config.signature_request_expiry_s),
-                                                     .max_expiry = std::chrono::seconds(config.signature_request_max_expiry_s),
-                                                     .result_retention = std::chrono::hours(config.signature_result_retention_h)},
-                              .long_poll_waiters = std::max(1u, config.server.worker_threads / 4),
-                              .seal_schemes = config.seal_schemes});
-    ServiceContext& context = services.context();
-    context.callback_certificate_pem = config.server.tls.certificate_pem;
-    add_api_v1_routes(router, context);
-    add_signature_request_routes(router, context);
-    add_device_routes(router, context);
-    add_csc_routes(router, context);
+    add_trust_routes(router, {.ca = ca,
+                              .crl_folder = data.path("crl"),
+                              .timestamps = timestamps.authority(),
+                              .clock = clock,
+                              .ca_mutex = ca_mutex});
+    add_operations_routes(router, {.token = token, .certificates = database.certificates(), .metrics = metrics, .ca_mutex = ca_mutex});
+    Composition services({.token = token,
+                          .database = database,
+                          .audit = audit,
+                          .ca = ca,
+                          .tsa = timestamps.authority(),
+                          .timestamps = timestamps.client(),
+                          .clock = clock,
+                          .metrics = metrics},
+                         {.seal_images = data.path("images"),
+                          .signer_images = data.path("images/signers"),
+                          .signature_requests = data.path("signature-requests")},
+                         {.max_base64_document = config.max_base64_document,
+                          .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s),
+                          .signature_requests = {.default_expiry = std::chrono::seconds(config.signature_request_expiry_s),
+                                                 .max_expiry = std::chrono::seconds(config.signature_request_max_expiry_s),
+                                                 .result_retention = std::chrono::hours(config.signature_result_retention_h)},
+                          .long_poll_waiters = std::max(1u, config.server.worker_threads / 4),
+                          .seal_schemes = config.seal_schemes},
+                         load_or_create_token_secret(data), config.server.tls.certificate_pem);
+    services.add_routes(router);
     add_webapp_routes(router);
 
     // Mobile signing: a crash while signing left requests activated; they fail, never sign twice.
-    if (auto interrupted = context.signature_requests.recover_interrupted())
+    if (auto interrupted = services.signature_requests().recover_interrupted())
         std::cerr << "signd: " << interrupted << " signature request(s) interrupted by a stop were marked failed\n";
     CallbackKey callback_key = callback_key_for(data, config.server.tls);
-    signing::KeyCache callback_keys(data.token());
-    mobile::CallbackSender callbacks(data.callbacks(), clock, callback_keys.key(callback_key.key_uri),
-                                     callback_key.certificate_serial, data.ca().root().pem);
-    mobile::ExpirySweeper sweeper(context.signature_requests);
+    signing::KeyCache callback_keys(token);
+    mobile::CallbackSender callbacks(database.callbacks(), clock, callback_keys.key(callback_key.key_uri),
+                                     callback_key.certificate_serial, ca.root().pem);
+    mobile::ExpirySweeper sweeper(services.signature_requests());
     callbacks.start();
     sweeper.start();
 
     // Refusals before any handler are attempts too. Overload and shutdown refusals are left
     // out: recording each would make a flood cost a disk sync per request.
-    RejectionHook on_rejection = [&context](const HttpRequest& request, const std::string& code) {
+    RejectionHook on_rejection = [&audit, &clock](const HttpRequest& request, const std::string& code) {
         if (code == "overloaded" || code == "shutting_down") return;
         try {
-            context.audit.append({.action = "request.rejected",
+            audit.append({.action = "request.rejected",
                                   .actor = "anonymous",
                                   .client_address = request.client_address,
                                   .subject = request.method + " " + request.path,
                                   .document_hash = "",
                                   .result = code},
-                                 context.clock.now());
+                                 clock.now());
         } catch (const std::exception& error) {
             std::cerr << "signd: cannot audit a rejected request: " << error.what() << "\n";
         }
     };
 
     // Long polls answer at once when the drain starts rather than hold it for up to 25 s.
-    config.server.on_drain = [&context] { context.request_events.close(); };
+    config.server.on_drain = [&services] { services.request_events().close(); };
     Server server(config.server, router, metrics, on_rejection);
     std::cout << "signd listening on https://" << config.server.address << ":" << server.port() << std::endl;
     server.run();

@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(signd_throughput) {
         for (int connections : {1, 8, 32, 128}) {
             // Enough SADs for the run at the raw rate, plus a margin.
             long per_connection = static_cast<long>(raw_all * seconds * 1.3 / connections) + 50;
-            auto pool = issue_sads(data.authorizations(), credential.id, connections, per_connection);
+            auto pool = issue_sads(data.database().authorizations(), credential.id, connections, per_connection);
             double signd_cpu = cpu_seconds(server.pid()), client_cpu = cpu_seconds(getpid());
             std::fprintf(stderr, "run %s %d starts\n", credential.key_type.c_str(), connections);
             auto result = bench::run_load(target, connections, std::chrono::duration<double>(seconds),

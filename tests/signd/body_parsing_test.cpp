@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(accepts_the_three_forms) {
 }
 
 BOOST_AUTO_TEST_CASE(names_each_refusal) {
-    BOOST_TEST(error_code_of([] { read_document(request_of("application/json", "{\"document\":"), 100); }) == "malformed_json");
+    BOOST_TEST(error_code_of([] { read_document(request_of("application/json", "{\"document\":"), 100); }) == "invalid_json");
     BOOST_TEST(error_code_of([] { read_document(request_of("application/json", "{\"doc\":\"Zg==\"}"), 100); }) == "missing_document");
     BOOST_TEST(error_code_of([] { read_document(request_of("application/json", "{\"document\":\"Zg=\"}"), 100); }) == "invalid_base64");
     BOOST_TEST(error_code_of([] { read_document(request_of("application/json", "{\"document\":\"\"}"), 100); }) == "empty_document");

@@ -303,7 +303,7 @@ BOOST_AUTO_TEST_CASE(attacks_get_clear_errors_nothing_signed_and_an_audit_record
 
     // Malformed JSON and wrong base64.
     auto malformed = https(server, "POST", "/csc/v2/credentials/authorize", bearer(dms), "{\"credentialID\": ", "application/json");
-    require_csc_error(malformed, 400, "invalid_request", "malformed_json");
+    require_csc_error(malformed, 400, "invalid_request", "invalid_json");
     require_csc_error(csc(server, "credentials/authorize", dms,
                           {{"credentialID", "leader-rsa"}, {"numSignatures", 1}, {"hashes", {"@@not base64@@"}},
                            {"hashAlgorithmOID", sha256_oid}, {"authData", {{{"id", "PIN"}, {"value", "1234"}}}}}),
@@ -350,7 +350,7 @@ BOOST_AUTO_TEST_CASE(attacks_get_clear_errors_nothing_signed_and_an_audit_record
                       "invalid_request", "sad_unknown");
 
     auto records = audit_after(server, before);
-    for (const char* code : {"malformed_json", "invalid_base64", "num_signatures_mismatch", "unknown_credential"})
+    for (const char* code : {"invalid_json", "invalid_base64", "num_signatures_mismatch", "unknown_credential"})
         BOOST_TEST(audited(records, "csc.authorize", code), code);
     BOOST_TEST(audited(records, "csc.authorize", "verify_only_client"));
     BOOST_TEST(audited(records, "csc.authorize", "unknown_credential", std::string("citizen-ec")));

@@ -593,7 +593,7 @@ BOOST_AUTO_TEST_CASE(ended_requests_lose_their_files_and_results_go_after_the_re
     // folder back on disk, its removal not recorded.
     {
         sign::data_folder::DataFolder data(data_dir);
-        auto& requests = data.signature_requests();
+        auto& requests = data.database().signature_requests();
         sign::mobile::RequestFiles files(requests, data.path("signature-requests"), 168h);
         auto completed = requests.find(approved)->completed_at;
         BOOST_TEST_REQUIRE(completed.has_value());
@@ -607,7 +607,7 @@ BOOST_AUTO_TEST_CASE(ended_requests_lose_their_files_and_results_go_after_the_re
 
         std::filesystem::create_directories(request_folder(data_dir, rejected));
         write_text_file((request_folder(data_dir, rejected) / "0.original").string(), "left by a crash");
-        data.write_queue().run([&](const sign::store::SqliteDatabase& db) {
+        data.database().write_queue().run([&](const sign::store::SqliteDatabase& db) {
             db.prepare("UPDATE signature_requests SET files_removed_at_us = NULL WHERE id = ?").bind(1, rejected).run();
         });
     }

@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(each_seal_signs_with_its_configured_scheme) {
     BOOST_TEST(cms_algorithms(shared.seals.seal_file("agency-seal", bytes_of(content)), dir).find("rsassaPss") !=
                std::string::npos);
 
-    signing::SealService pkcs1(shared.data, shared.timestamps, shared.keys, shared.clock,
+    signing::SealService pkcs1(shared.signers, shared.timestamps.client(), shared.data.path("images"), shared.clock,
                                {{"agency-seal", SignatureScheme::rsa_pkcs1v15}});
     auto printed = cms_algorithms(pkcs1.seal_file("agency-seal", bytes_of(content)), dir);
     BOOST_TEST(printed.find("rsassaPss") == std::string::npos, printed);
@@ -150,11 +150,11 @@ BOOST_AUTO_TEST_CASE(each_seal_signs_with_its_configured_scheme) {
     require_valid_signatures(dir.path() / "sealed.pdf", 1);
 
     BOOST_TEST(error_code_of([&] {
-                   signing::SealService(shared.data, shared.timestamps, shared.keys, shared.clock,
+                   signing::SealService(shared.signers, shared.timestamps.client(), shared.data.path("images"), shared.clock,
                                         {{"agency-seal", SignatureScheme::ecdsa}});
                }) == "invalid_config");
     BOOST_TEST(error_code_of([&] {
-                   signing::SealService(shared.data, shared.timestamps, shared.keys, shared.clock,
+                   signing::SealService(shared.signers, shared.timestamps.client(), shared.data.path("images"), shared.clock,
                                         {{"no-such-seal", SignatureScheme::rsa_pkcs1v15}});
                }) == "invalid_config");
 }

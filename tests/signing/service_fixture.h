@@ -8,6 +8,7 @@
 #include "sign/signing/hash_signer.h"
 #include "sign/signing/key_cache.h"
 #include "sign/signing/seal_service.h"
+#include "sign/signing/signer_directory.h"
 #include "token_pki.h"
 
 namespace sign::test {
@@ -15,10 +16,11 @@ namespace sign::test {
 struct SigningServices {
     SystemClock clock;
     data_folder::DataFolder data{TokenPki::shared().folder().path("")};
-    data_folder::LocalTimestamps timestamps{data, clock};
+    data_folder::LocalTimestamps timestamps{data.token(), data.database().certificates(), data.ca(), clock};
     signing::KeyCache keys{data.token()};
-    signing::SealService seals{data, timestamps, keys, clock};
-    signing::HashSigner hashes{data, keys};
+    signing::SignerDirectory signers{data.database().certificates(), data.ca(), keys, data.settings().digest};
+    signing::SealService seals{signers, timestamps.client(), data.path("images"), clock};
+    signing::HashSigner hashes{signers};
 
     /// One set per program: opening the token and the TSA key once is enough.
     static SigningServices& shared() {

@@ -19,8 +19,15 @@ std::string encode_base64(std::span<const std::uint8_t> bytes);
 /// URL-safe base64 without padding.
 std::string encode_base64url(std::span<const std::uint8_t> bytes);
 
+/// How strict decoding is.
+struct Base64Options {
+    /// Skip spaces, tabs and line breaks anywhere, as XML (xs:base64Binary) and PEM wrap their
+    /// base64; every other character must still be in the alphabet.
+    bool ignore_whitespace = false;
+};
+
 /// The bytes of standard, padded base64; nullopt when `text` is not exactly that.
-std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view text);
+std::optional<std::vector<std::uint8_t>> decode_base64(std::string_view text, Base64Options options = {});
 /// The bytes of URL-safe, unpadded base64; nullopt when `text` is not exactly that.
 std::optional<std::vector<std::uint8_t>> decode_base64url(std::string_view text);
 

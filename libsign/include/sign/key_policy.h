@@ -3,6 +3,7 @@
 // digests the city's CA and signers accept. Every issuance and every request
 // goes through these checks before anything is signed.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ const EVP_MD* check_digest(std::string_view name);
 /// accepts (SHA-256/384/512, SHA3-256/384/512); nullopt for any other OID. For remote hashes
 /// (CSC hashAlgorithmOID, RSASSA-PSS parameters, time-stamp requests).
 std::optional<std::string> accepted_digest_for_oid(std::string_view oid);
+/// The length in bytes of the digest accepted_digest_for_oid() names, or 0 for any other OID.
+std::size_t accepted_digest_length(std::string_view oid);
 
 /// Checks the digest inside a signature AlgorithmIdentifier (PKCS#1 v1.5, RSA-PSS or ECDSA),
 /// e.g. of a CSR, with the same rules as check_digest.

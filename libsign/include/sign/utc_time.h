@@ -8,8 +8,15 @@
 
 namespace sign {
 
-/// "YYYY-MM-DDThh:mm:ssZ", seconds precision.
-std::string format_utc(std::chrono::system_clock::time_point time);
+/// The text forms of a UTC time.
+enum class UtcFormat {
+    iso8601,           ///< "2026-11-27T02:15:42Z"
+    generalized_time,  ///< "20261127021542Z", as X.509 and the CSC API write it
+    pdf_date,          ///< "D:20261127021542Z", a PDF date string (ISO 32000 7.9.4)
+};
+
+/// `time` in `format`, seconds precision.
+std::string format_utc(std::chrono::system_clock::time_point time, UtcFormat format = UtcFormat::iso8601);
 /// Parses what format_utc() writes; throws sign::Error(invalid_input) otherwise.
 std::chrono::system_clock::time_point parse_utc(std::string_view text);
 

@@ -12,6 +12,7 @@
 #include <qpdf/QPDFExc.hh>
 
 #include "sign/error.h"
+#include "sign/utc_time.h"
 
 namespace sign::pdf {
 
@@ -323,14 +324,7 @@ std::string number(double value) {
     return s;
 }
 
-std::string date_string(std::chrono::system_clock::time_point time) {
-    std::time_t t = std::chrono::system_clock::to_time_t(time);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "D:%Y%m%d%H%M%SZ", &tm);
-    return buffer;
-}
+std::string date_string(std::chrono::system_clock::time_point time) { return format_utc(time, UtcFormat::pdf_date); }
 
 std::filesystem::path temporary_beside(const std::filesystem::path& target) {
     std::random_device random;

@@ -94,6 +94,11 @@ std::optional<std::string> accepted_digest_for_oid(std::string_view oid) {
     return std::nullopt;
 }
 
+std::size_t accepted_digest_length(std::string_view oid) {
+    auto digest = accepted_digest_for_oid(oid);
+    return digest ? static_cast<std::size_t>(EVP_MD_get_size(check_digest(*digest))) : 0;
+}
+
 void check_signature_algorithm(const X509_ALGOR* algorithm) {
     const ASN1_OBJECT* object = nullptr;
     int parameter_type = 0;

@@ -37,14 +37,14 @@ std::string bio_contents(BIO* bio) {
 Asn1TimePtr to_asn1_time(std::chrono::system_clock::time_point when) {
     std::time_t seconds = std::chrono::system_clock::to_time_t(when);
     Asn1TimePtr time(ASN1_TIME_set(nullptr, seconds));
-    if (!time) throw_openssl("bad_time", "cannot encode a certificate time");
+    if (!time) throw_openssl("invalid_time", "cannot encode a certificate time");
     return time;
 }
 
 std::chrono::system_clock::time_point from_asn1_time(const ASN1_TIME* time) {
     std::tm parts{};
     if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1)
-        throw Error(ErrorKind::invalid_input, "bad_time", "the certificate carries an unreadable time");
+        throw Error(ErrorKind::invalid_input, "invalid_time", "the certificate carries an unreadable time");
     return std::chrono::system_clock::from_time_t(timegm(&parts));
 }
 

@@ -16,6 +16,7 @@
 #include <openssl/ec.h>
 #include <openssl/x509.h>
 
+#include "sign/base64.h"
 #include "sign/error.h"
 #include "sign/hex.h"
 #include "sign/key_policy.h"
@@ -76,26 +77,11 @@ std::string_view as_text(std::span<const uint8_t> bytes) {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-std::string base64(std::span<const uint8_t> bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(), static_cast<int>(bytes.size()));
-    out.resize(static_cast<size_t>(length));
-    return out;
-}
-
 std::vector<uint8_t> unbase64(std::string_view text) {
-    std::string compact;
-    for (char c : text)
-        if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
-    if (compact.size() % 4 != 0) throw Error(ErrorKind::invalid_input, "invalid_base64", "malformed base64 in the signature");
-    std::vector<uint8_t> out(compact.size() / 4 * 3);
-    int length = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(compact.data()), static_cast<int>(compact.size()));
-    if (length < 0) throw Error(ErrorKind::invalid_input, "invalid_base64", "malformed base64 in the signature");
-    size_t padding = static_cast<size_t>(std::count(compact.end() - std::min<size_t>(2, compact.size()), compact.end(), '='));
-    out.resize(static_cast<size_t>(length) - padding);
-    return out;
+    auto bytes = decode_base64(text, {.ignore_whitespace = true});
+    if (!bytes) throw Error(ErrorKind::invalid_input, "invalid_base64", "malformed base64 in the signature");
+    return std::move(*bytes);
 }
-
 
 // DER tag-length-value with definite length.
 std::vector<uint8_t> der(uint8_t tag, std::span<const uint8_t> content) {
@@ -319,8 +305,8 @@ PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> d
     xml::set_attribute(append(signature, ds, "SignatureValue"), "Id", id + "-value");
 
     xmlNode* x509_data = append(append(signature, ds, "KeyInfo"), ds, "X509Data");
-    append(x509_data, ds, "X509Certificate", base64(signer.certificate.to_der()));
-    for (const Certificate& certificate : signer.chain) append(x509_data, ds, "X509Certificate", base64(certificate.to_der()));
+    append(x509_data, ds, "X509Certificate", encode_base64(signer.certificate.to_der()));
+    for (const Certificate& certificate : signer.chain) append(x509_data, ds, "X509Certificate", encode_base64(certificate.to_der()));
 
     xmlNode* qualifying = append(append(signature, ds, "Object"), nullptr, "QualifyingProperties");
     xmlNs* xades = xmlNewNs(qualifying, to_xml(xades_ns), to_xml("xades"));
@@ -334,8 +320,8 @@ PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> d
     xmlNode* cert_digest = append(cert, xades, "CertDigest");
     append_with_algorithm(cert_digest, ds, "DigestMethod", algorithms.digest_uri);
     auto certificate_der = signer.certificate.to_der();
-    append(cert_digest, ds, "DigestValue", base64(hash(algorithms.digest, as_text(certificate_der))));
-    append(cert, xades, "IssuerSerialV2", base64(issuer_serial_v2(signer.certificate)));
+    append(cert_digest, ds, "DigestValue", encode_base64(hash(algorithms.digest, as_text(certificate_der))));
+    append(cert, xades, "IssuerSerialV2", encode_base64(issuer_serial_v2(signer.certificate)));
     xmlNode* data_format = append(append(signed_properties, xades, "SignedDataObjectProperties"), xades, "DataObjectFormat");
     xml::set_attribute(data_format, "ObjectReference", "#" + reference_id);
     std::string mime_type = !options.mime_type.empty() ? options.mime_type : enveloped ? "text/xml" : "application/octet-stream";
@@ -343,9 +329,9 @@ PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> d
 
     // The content reference first (enveloped: the whole document minus this signature), then the
     // signed properties, then SignedInfo over both.
-    set_text(content_digest, base64(hash(algorithms.digest, enveloped ? xml::exclusive_c14n(doc.get(), nullptr, signature)
+    set_text(content_digest, encode_base64(hash(algorithms.digest, enveloped ? xml::exclusive_c14n(doc.get(), nullptr, signature)
                                                                        : std::string(as_text(document)))));
-    set_text(properties_digest, base64(hash(algorithms.digest, xml::exclusive_c14n(doc.get(), signed_properties))));
+    set_text(properties_digest, encode_base64(hash(algorithms.digest, xml::exclusive_c14n(doc.get(), signed_properties))));
 
     PreparedSignature prepared;
     prepared.digest = hash(algorithms.digest, xml::exclusive_c14n(doc.get(), signed_info));
@@ -394,7 +380,7 @@ std::vector<uint8_t> finalize_xades(const PreparedSignature& prepared, std::span
     if (!signature_verifies(public_key.get(), state.scheme, algorithms.digest, signed_info_digest, signature_value))
         throw Error(ErrorKind::invalid_input, "signature_value_mismatch",
                     "the signature value does not verify over this signature's SignedInfo with the signer's certificate");
-    set_text(value, base64(state.scheme == SignatureScheme::ecdsa ? ecdsa_der_to_raw(signature_value, public_key.get())
+    set_text(value, encode_base64(state.scheme == SignatureScheme::ecdsa ? ecdsa_der_to_raw(signature_value, public_key.get())
                                                                    : std::vector<uint8_t>(signature_value.begin(), signature_value.end())));
 
     if (state.level == SignatureLevel::b_t) {
@@ -406,7 +392,7 @@ std::vector<uint8_t> finalize_xades(const PreparedSignature& prepared, std::span
                                      xades, "SignatureTimeStamp");
         xml::set_attribute(time_stamp, "Id", state.signature_id + "-ts");
         append_with_algorithm(time_stamp, ds, "CanonicalizationMethod", exc_c14n);
-        append(time_stamp, xades, "EncapsulatedTimeStamp", base64(token));
+        append(time_stamp, xades, "EncapsulatedTimeStamp", encode_base64(token));
     }
 
     std::string output = xml::serialize(doc.get());

@@ -11,7 +11,7 @@
 
 #include <toml++/toml.h>
 
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "sign/data_folder/default_profiles.h"
 #include "sign/data_folder/hidden_input.h"
 #include "sign/error.h"
@@ -171,12 +171,12 @@ hsm::Token& DataFolder::token() {
     return *token_;
 }
 
-store::CertificateStore& DataFolder::store() {
-    if (!store_) {
+store::Database& DataFolder::database() {
+    if (!database_) {
         settings();
-        store_ = std::make_unique<store::CertificateStore>(path("sign.db"));
+        database_ = std::make_unique<store::Database>(path("sign.db"));
     }
-    return *store_;
+    return *database_;
 }
 
 const ProfileCatalog& DataFolder::profiles() {
@@ -188,58 +188,15 @@ ca::CaService& DataFolder::ca() {
     if (!ca_) {
         ca::PublicationUrls urls;
         urls.base_url = settings().base_url;
-        ca_ = std::make_unique<ca::CaService>([this]() -> hsm::Token& { return token(); }, store(),
+        ca_ = std::make_unique<ca::CaService>([this]() -> hsm::Token& { return token(); }, database().certificates(),
                                               [this]() -> const ProfileCatalog& { return profiles(); }, urls,
                                               settings().digest);
     }
     return *ca_;
 }
 
-store::WriteQueue& DataFolder::write_queue() {
-    if (!write_queue_) {
-        settings();
-        write_queue_ = std::make_unique<store::WriteQueue>(path("sign.db"));
-    }
-    return *write_queue_;
-}
-
-store::ClientStore& DataFolder::clients() {
-    if (!clients_) clients_ = std::make_unique<store::ClientStore>(write_queue());
-    return *clients_;
-}
-
-store::SignerStore& DataFolder::signers() {
-    if (!signers_) signers_ = std::make_unique<store::SignerStore>(write_queue());
-    return *signers_;
-}
-
-store::AuthorizationStore& DataFolder::authorizations() {
-    if (!authorizations_) authorizations_ = std::make_unique<store::AuthorizationStore>(write_queue());
-    return *authorizations_;
-}
-
-store::DeviceStore& DataFolder::devices() {
-    if (!devices_) devices_ = std::make_unique<store::DeviceStore>(write_queue());
-    return *devices_;
-}
-
-store::SignatureRequestStore& DataFolder::signature_requests() {
-    if (!signature_requests_) signature_requests_ = std::make_unique<store::SignatureRequestStore>(write_queue());
-    return *signature_requests_;
-}
-
-store::CallbackQueue& DataFolder::callbacks() {
-    if (!callbacks_) callbacks_ = std::make_unique<store::CallbackQueue>(write_queue());
-    return *callbacks_;
-}
-
-store::CscResponseStore& DataFolder::csc_responses() {
-    if (!csc_responses_) csc_responses_ = std::make_unique<store::CscResponseStore>(write_queue());
-    return *csc_responses_;
-}
-
 audit::AuditLog& DataFolder::audit() {
-    if (!audit_) audit_ = std::make_unique<audit::AuditLog>(write_queue());
+    if (!audit_) audit_ = std::make_unique<audit::AuditLog>(database().write_queue());
     return *audit_;
 }
 

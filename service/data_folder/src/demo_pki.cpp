@@ -6,7 +6,7 @@
 
 #include "sign/audit/audit_log.h"
 #include "sign/crl_builder.h"
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 
 namespace sign::data_folder {
 

@@ -12,9 +12,9 @@ namespace {
 
 constexpr const char* tsa_key_uri = "pkcs11:object=tsa;type=private";
 
-Certificate local_tsa_certificate(DataFolder& data, std::chrono::system_clock::time_point now) {
+Certificate local_tsa_certificate(const store::CertificateStore& certificates, std::chrono::system_clock::time_point now) {
     std::optional<Certificate> found;
-    for (const auto& record : data.store().list(std::string("tsa"), false))
+    for (const auto& record : certificates.list(std::string("tsa"), false))
         if (record.key_uri.find("object=tsa;") != std::string::npos && record.not_before <= now && now <= record.not_after)
             found = Certificate::from_pem(record.pem);
     if (!found)
@@ -32,10 +32,12 @@ std::vector<Certificate> just(Certificate certificate) {
 
 }  // namespace
 
-LocalTimestamps::LocalTimestamps(DataFolder& data, const Clock& clock) : key_(data.token().private_key(tsa_key_uri)) {
-    Certificate issuing = Certificate::from_pem(data.ca().issuing_ca().pem);
-    authority_.emplace(local_tsa_certificate(data, clock.now()), key_, just(issuing.copy()), clock);
-    client_.emplace(TimestampClient::local(*authority_, Certificate::from_pem(data.ca().root().pem), just(std::move(issuing)), clock));
+LocalTimestamps::LocalTimestamps(hsm::Token& token, const store::CertificateStore& certificates, const ca::CaService& ca,
+                                 const Clock& clock)
+    : key_(token.private_key(tsa_key_uri)) {
+    Certificate issuing = Certificate::from_pem(ca.issuing_ca().pem);
+    authority_.emplace(local_tsa_certificate(certificates, clock.now()), key_, just(issuing.copy()), clock);
+    client_.emplace(TimestampClient::local(*authority_, Certificate::from_pem(ca.root().pem), just(std::move(issuing)), clock));
 }
 
 }  // namespace sign::data_folder

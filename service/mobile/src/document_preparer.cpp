@@ -9,7 +9,7 @@
 #include "encoding.h"
 #include "sign/base64.h"
 #include "sign/cades.h"
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "sign/error.h"
 #include "sign/key_policy.h"
 #include "sign/mobile/signature_image.h"
@@ -134,7 +134,7 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
         if (input.hash.size() != static_cast<std::size_t>(EVP_MD_get_size(check_digest(input.hash_algorithm))))
             invalid_document(index, "the hash is not as long as a " + input.hash_algorithm + " hash");
         signing.digest_name = input.hash_algorithm;
-        check_signer(identity.signer(signing), &data_.store(), clock_.now());
+        check_signer(identity.signer(signing), &certificates_, clock_.now());
         prepared = PreparedSignature{input.hash, signing.digest_name, signing.scheme, {}};
         document.sha256 = input.hash;
     } else {
@@ -146,11 +146,11 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
                 throw Error(ErrorKind::invalid_input, "not_a_pdf", "document " + std::to_string(index) + " is not a PDF");
             PadesOptions options;
             options.level = SignatureLevel::b_t;
-            options.registry = &data_.store();
+            options.registry = &certificates_;
             fs::path original = original_path(folder, index);
             write_bytes(original, input.content);
             if (!input.invisible) {
-                options.image = fs::path(data_.path("images/signers")) / (identity.signer_id + ".png");
+                options.image = signer_images_ / (identity.signer_id + ".png");
                 ImageSize size = signature_image_size(options.image);
                 if (input.field) {
                     options.placement = ExistingField{*input.field};
@@ -163,17 +163,17 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
                 }
             }
             prepared = prepare_pades(original, folder / (std::to_string(index) + ".prepared.pdf"),
-                                     identity.signer(signing), clock_, options, &timestamps_.client());
+                                     identity.signer(signing), clock_, options, &timestamps_);
         } else if (input.type == "xml") {
             // XML-DSig verifiers in use cannot check RSA-PSS: XML takes PKCS#1 v1.5 from RSA keys.
             if (signing.scheme == SignatureScheme::rsa_pss) signing.scheme = SignatureScheme::rsa_pkcs1v15;
             XadesOptions options;
             options.packaging = XadesPackaging::enveloped;
             options.level = SignatureLevel::b_t;
-            options.registry = &data_.store();
+            options.registry = &certificates_;
             prepared = prepare_xades(identity.signer(signing), input.content, options, clock_);
         } else if (input.type == "file") {
-            CadesOptions options{.detached = true, .level = SignatureLevel::b_t, .registry = &data_.store()};
+            CadesOptions options{.detached = true, .level = SignatureLevel::b_t, .registry = &certificates_};
             prepared = prepare_cades(identity.signer(signing), input.content, options, clock_.now());
         } else {
             invalid_document(index, "type is pdf, xml, file or hash");
@@ -193,13 +193,13 @@ void DocumentPreparer::finish(const SignerIdentity& identity, const store::Reque
     std::vector<std::uint8_t> bytes;
     if (document.type == "pdf") {
         // finalize_pades writes through a temporary file and renames it.
-        finalize_pades(prepared, signature_value, &timestamps_.client(), result);
+        finalize_pades(prepared, signature_value, &timestamps_, result);
         return;
     }
     if (document.type == "xml") {
-        bytes = finalize_xades(prepared, signature_value, &timestamps_.client());
+        bytes = finalize_xades(prepared, signature_value, &timestamps_);
     } else if (document.type == "file") {
-        bytes = finalize_cades(prepared, signature_value, &timestamps_.client());
+        bytes = finalize_cades(prepared, signature_value, &timestamps_);
     } else {
         nlohmann::json answer = {{"signature", encode_base64(signature_value)},
                                  {"signAlgo", sign_algorithm_oid(decoded.signing)},
@@ -207,7 +207,7 @@ void DocumentPreparer::finish(const SignerIdentity& identity, const store::Reque
         std::string text = answer.dump();
         bytes.assign(text.begin(), text.end());
     }
-    data_folder::write_file_atomically(result.string(), std::string(bytes.begin(), bytes.end()), 0600);
+    write_file_atomically(result.string(), std::string(bytes.begin(), bytes.end()), 0600);
 }
 
 }  // namespace sign::mobile

@@ -8,7 +8,7 @@
 #include "encoding.h"
 #include "sign/random_id.h"
 #include "sign/base64.h"
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "sign/error.h"
 #include "sign/hex.h"
 #include "sign/mobile/approval_challenge.h"
@@ -78,12 +78,13 @@ std::vector<std::uint8_t> read_all(const fs::path& path) {
 
 }  // namespace
 
-SignatureRequestService::SignatureRequestService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps,
-                                                 signing::KeyCache& keys, const Clock& clock, RequestEvents& events,
+SignatureRequestService::SignatureRequestService(RequestStores stores, audit::AuditLog& audit,
+                                                 const signing::SignerDirectory& signers, TimestampSource& timestamps,
+                                                 const RequestFolders& folders, const Clock& clock, RequestEvents& events,
                                                  RequestLimits limits)
-    : data_(data), timestamps_(timestamps), keys_(keys), clock_(clock), events_(events), limits_(limits),
-      preparer_(data, timestamps, clock),
-      files_(data.signature_requests(), data.path("signature-requests"), limits.result_retention) {}
+    : stores_(stores), audit_(audit), signers_(signers), clock_(clock), events_(events), limits_(limits),
+      preparer_(signers.certificates(), timestamps, folders.signer_images, clock),
+      files_(stores.requests, folders.requests, limits.result_retention) {}
 
 fs::path SignatureRequestService::folder_of(const std::string& id) const { return files_.folder_of(id); }
 
@@ -99,7 +100,7 @@ std::size_t SignatureRequestService::remove_files_due() { return files_.remove_d
 
 void SignatureRequestService::audit_refusal(const std::string& action, const Actor& actor, const std::string& subject,
                                             const std::string& code, const std::string& hashes) const {
-    data_.audit().append({.action = action,
+    audit_.append({.action = action,
                           .actor = actor.id,
                           .client_address = actor.address,
                           .subject = subject,
@@ -109,15 +110,14 @@ void SignatureRequestService::audit_refusal(const std::string& action, const Act
 }
 
 SignerIdentity SignatureRequestService::identity_of(const store::SignerRecord& signer) const {
-    auto record = data_.store().find(signer.certificate_serial);
-    if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "the signer's certificate is not in the CA database");
-    Certificate certificate = Certificate::from_pem(record->pem);
-    std::vector<Certificate> chain = data_.ca().chain_for(certificate);
-    return SignerIdentity{keys_.key(signer.key_uri), std::move(certificate), std::move(chain), signer.id, signer.scheme};
+    auto parsed = signers_.certificate(signer.certificate_serial);
+    std::vector<Certificate> chain;
+    for (const auto& ca : parsed->chain) chain.push_back(ca.copy());
+    return SignerIdentity{signers_.key(signer.key_uri), parsed->certificate.copy(), std::move(chain), signer.id, signer.scheme};
 }
 
 SignatureRequest SignatureRequestService::load(const std::string& id) const {
-    auto request = data_.signature_requests().find(id);
+    auto request = stores_.requests.find(id);
     if (!request) throw Error(ErrorKind::not_found, "unknown_request", "there is no signature request " + id);
     return *request;
 }
@@ -125,7 +125,7 @@ SignatureRequest SignatureRequestService::load(const std::string& id) const {
 void SignatureRequestService::record_completion(const store::SqliteDatabase& db, const SignatureRequest& final_request,
                                                 const audit::AuditEvent& event,
                                                 std::chrono::system_clock::time_point now) const {
-    data_.audit().append(db, event, now);
+    audit_.append(db, event, now);
     if (!final_request.callback_url) return;
     std::string event_id = random_id();
     nlohmann::json body = {{"event", "signature-request.completed"},
@@ -146,7 +146,7 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
     try {
         if (!client.scopes.may_ask(input.signer) || client.scopes.verify_only)
             throw Error(ErrorKind::policy, "signer_not_allowed", "this client may not ask '" + input.signer + "' to sign");
-        auto signer = data_.signers().find(input.signer);
+        auto signer = stores_.signers.find(input.signer);
         if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "there is no signer '" + input.signer + "'");
         if (input.display_text.empty() || utf8_length(input.display_text) > 500)
             throw Error(ErrorKind::invalid_input, "invalid_display_text", "displayText is 1 to 500 characters");
@@ -172,7 +172,7 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
                         "expiresInSeconds is " + std::to_string(min_expiry.count()) + " to " +
                             std::to_string(limits_.max_expiry.count()));
         if (signer->locked()) throw Error(ErrorKind::conflict, "signer_locked", "the signer is locked after wrong PINs");
-        if (!data_.devices().has_active_device(signer->id))
+        if (!stores_.devices.has_active_device(signer->id))
             throw Error(ErrorKind::conflict, "signer_has_no_device", "the signer has no enrolled device to approve on");
 
         // Each document's preparation checks the signer's certificate (validity, revocation,
@@ -197,8 +197,8 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
                 request.documents.push_back(preparer_.prepare(identity, input.documents[i], static_cast<int>(i), folder));
             hashes = hashes_of(request);
             audit::AuditEvent event = request_event(action, actor, request, "ok");
-            data_.signature_requests().create(request, [&](const store::SqliteDatabase& db) {
-                data_.audit().append(db, event, now);
+            stores_.requests.create(request, [&](const store::SqliteDatabase& db) {
+                audit_.append(db, event, now);
             });
         } catch (...) {
             std::error_code ignored;
@@ -215,7 +215,7 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
 
 SignatureRequest SignatureRequestService::for_client(const std::string& id, const store::ClientRecord& client,
                                                      const std::string& address) const {
-    auto request = data_.signature_requests().find(id);
+    auto request = stores_.requests.find(id);
     if (!request || request->client_id != client.id) {
         audit_refusal("signature_request.read", {client.id, address}, id, "unknown_request");
         throw Error(ErrorKind::not_found, "unknown_request", "there is no signature request " + id + " of this client");
@@ -231,7 +231,7 @@ SignatureRequest SignatureRequestService::cancel(const std::string& id, const st
     SignatureRequest final_request = ended(request, RequestState::cancelled, now);
     audit::AuditEvent event = request_event(action, {client.id, address}, request, "ok");
     try {
-        data_.signature_requests().decide(id, RequestState::cancelled, now, {},
+        stores_.requests.decide(id, RequestState::cancelled, now, {},
                                           [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
     } catch (const Error& error) {
         audit_refusal(action, {client.id, address}, id, error.code());
@@ -260,13 +260,36 @@ SignedResult SignatureRequestService::result(const std::string& id, const store:
     return {DocumentPreparer::result_media_type(document.type), read_all(path)};
 }
 
+EnrolledDevice SignatureRequestService::enrol(const DeviceEnrolment& enrolment, const std::string& address) {
+    audit::AuditEvent event{.action = "device.enrol",
+                            .actor = "anonymous",
+                            .client_address = address,
+                            .subject = "",
+                            .document_hash = "",
+                            .result = "ok"};
+    store::DeviceRecord device;
+    try {
+        device = stores_.devices.enrol(enrolment.activation_code, enrolment.public_key, enrolment.pin, enrolment.name,
+                                       clock_.now());
+    } catch (const Error& error) {
+        event.result = error.code();
+        audit_.append(event, clock_.now());
+        throw;
+    }
+    event.actor = "device:" + device.id;
+    event.subject = device.signer_id;
+    audit_.append(event, clock_.now());
+    auto signer = stores_.signers.find(device.signer_id);
+    return EnrolledDevice{device, signer ? signer->display_name : device.signer_id};
+}
+
 std::vector<SignatureRequest> SignatureRequestService::pending_for(const store::DeviceRecord& device) const {
-    return data_.signature_requests().pending_for_signer(device.signer_id, clock_.now());
+    return stores_.requests.pending_for_signer(device.signer_id, clock_.now());
 }
 
 SignatureRequest SignatureRequestService::for_device(const std::string& id, const store::DeviceRecord& device,
                                                      const std::string& address) const {
-    auto request = data_.signature_requests().find(id);
+    auto request = stores_.requests.find(id);
     if (!request) {
         audit_refusal("signature_request.read", {device_actor(device), address}, id, "unknown_request");
         throw Error(ErrorKind::not_found, "unknown_request", "there is no signature request " + id);
@@ -279,12 +302,12 @@ SignatureRequest SignatureRequestService::for_device(const std::string& id, cons
 }
 
 std::string SignatureRequestService::client_name(const SignatureRequest& request) const {
-    auto client = data_.clients().find(request.client_id);
+    auto client = stores_.clients.find(request.client_id);
     return client ? client->name : request.client_id;
 }
 
 std::string SignatureRequestService::signer_name(const SignatureRequest& request) const {
-    auto signer = data_.signers().find(request.signer_id);
+    auto signer = stores_.signers.find(request.signer_id);
     return signer && !signer->display_name.empty() ? signer->display_name : request.signer_id;
 }
 
@@ -300,7 +323,7 @@ std::vector<std::uint8_t> SignatureRequestService::preview(const std::string& id
     fs::path cached = folder_of(id) / (std::to_string(index) + ".preview.png");
     if (fs::exists(cached)) return read_all(cached);
     auto png = render_first_page(original);
-    data_folder::write_file_atomically(cached.string(), std::string(png.begin(), png.end()), 0600);
+    write_file_atomically(cached.string(), std::string(png.begin(), png.end()), 0600);
     return png;
 }
 
@@ -333,12 +356,12 @@ SignatureRequest SignatureRequestService::approve(const std::string& id, const s
         approval_hash = sha256(check_decision(request, device, Decision::approve, signature));
         // 5. not locked, then the PIN: the store refuses a locked signer before looking at the PIN,
         // and counts a wrong one durably before it throws.
-        data_.devices().verify_pin(device.id, pin, clock_.now());
+        stores_.devices.verify_pin(device.id, pin, clock_.now());
         // 6. pending → activated with its audit record, in one durable write
         auto now = clock_.now();
         audit::AuditEvent activated = request_event("signature_request.activate", actor, request, "ok");
-        data_.signature_requests().activate(id, device.id, approval_hash, now, [&](const store::SqliteDatabase& db) {
-            data_.audit().append(db, activated, now);
+        stores_.requests.activate(id, device.id, approval_hash, now, [&](const store::SqliteDatabase& db) {
+            audit_.append(db, activated, now);
         });
     } catch (const Error& error) {
         audit_refusal(action, actor, id, error.code(), hashes_of(request));
@@ -356,7 +379,7 @@ SignatureRequest SignatureRequestService::authorize_activated(SignatureRequest r
     auto now = clock_.now();
     SignatureRequest final_request = ended(request, RequestState::approved, now);
     audit::AuditEvent event = request_event("signature_request.approve", actor, request, "ok");
-    data_.signature_requests().finish(request.id, RequestState::approved, now, {}, {},
+    stores_.requests.finish(request.id, RequestState::approved, now, {}, {},
                                       [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
     events_.notify();
     return load(request.id);
@@ -365,11 +388,11 @@ SignatureRequest SignatureRequestService::authorize_activated(SignatureRequest r
 SignatureRequest SignatureRequestService::sign_activated(SignatureRequest request, const Actor& actor) {
     std::optional<Error> failure;
     try {
-        auto signer = data_.signers().find(request.signer_id);
+        auto signer = stores_.signers.find(request.signer_id);
         if (!signer) throw Error(ErrorKind::not_found, "unknown_signer", "the request's signer no longer exists");
         SignerIdentity identity = identity_of(*signer);
         // The certificate may have been revoked or have expired since the request was made.
-        check_signer(identity.signer(signer_signing(identity)), &data_.store(), clock_.now());
+        check_signer(identity.signer(signer_signing(identity)), &signers_.certificates(), clock_.now());
         // Exactly the stored digests, once each.
         std::vector<std::vector<std::uint8_t>> values;
         for (const auto& document : request.documents) {
@@ -396,7 +419,7 @@ SignatureRequest SignatureRequestService::sign_activated(SignatureRequest reques
         final_request.error_detail = failure->what();
     }
     audit::AuditEvent event = request_event("signature_request.approve", actor, request, failure ? failure->code() : "ok");
-    data_.signature_requests().finish(request.id, final_request.state, now, final_request.error_code,
+    stores_.requests.finish(request.id, final_request.state, now, final_request.error_code,
                                       final_request.error_detail,
                                       [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
     if (failure) discard_files(request.id);
@@ -416,7 +439,7 @@ SignatureRequest SignatureRequestService::reject(const std::string& id, const st
         SignatureRequest final_request = ended(request, RequestState::rejected, now);
         final_request.device_id = device.id;
         audit::AuditEvent event = request_event(action, actor, request, "ok");
-        data_.signature_requests().decide(id, RequestState::rejected, now, device.id,
+        stores_.requests.decide(id, RequestState::rejected, now, device.id,
                                           [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
     } catch (const Error& error) {
         audit_refusal(action, actor, id, error.code(), hashes_of(request));
@@ -430,13 +453,13 @@ SignatureRequest SignatureRequestService::reject(const std::string& id, const st
 std::size_t SignatureRequestService::expire_due() {
     std::size_t count = 0;
     auto now = clock_.now();
-    for (const auto& id : data_.signature_requests().due_for_expiry(now)) {
-        auto request = data_.signature_requests().find(id);
+    for (const auto& id : stores_.requests.due_for_expiry(now)) {
+        auto request = stores_.requests.find(id);
         if (!request) continue;
         SignatureRequest final_request = ended(*request, RequestState::expired, now);
         audit::AuditEvent event = request_event("signature_request.expire", signd_actor, *request, "ok");
         try {
-            data_.signature_requests().decide(id, RequestState::expired, now, {}, [&](const store::SqliteDatabase& db) {
+            stores_.requests.decide(id, RequestState::expired, now, {}, [&](const store::SqliteDatabase& db) {
                 record_completion(db, final_request, event, now);
             });
             discard_files(id);
@@ -451,15 +474,15 @@ std::size_t SignatureRequestService::expire_due() {
 
 std::size_t SignatureRequestService::recover_interrupted() {
     std::size_t count = 0;
-    for (const auto& id : data_.signature_requests().activated()) {
-        auto request = data_.signature_requests().find(id);
+    for (const auto& id : stores_.requests.activated()) {
+        auto request = stores_.requests.find(id);
         if (!request) continue;
         auto now = clock_.now();
         SignatureRequest final_request = ended(*request, RequestState::failed, now);
         final_request.error_code = "interrupted";
         final_request.error_detail = "signd stopped while the request was being signed; it was not signed";
         audit::AuditEvent event = request_event("signature_request.approve", signd_actor, *request, "interrupted");
-        data_.signature_requests().finish(id, RequestState::failed, now, final_request.error_code,
+        stores_.requests.finish(id, RequestState::failed, now, final_request.error_code,
                                           final_request.error_detail,
                                           [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
         discard_files(id);

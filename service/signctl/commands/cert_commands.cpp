@@ -1,7 +1,7 @@
 #include <chrono>
 #include <iostream>
 
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "../audit_trail.h"
 #include "../commands.h"
 #include "../output.h"
@@ -25,7 +25,7 @@ struct IssueArguments {
 };
 
 store::CertificateRecord find_certificate(DataFolder& data, const std::string& serial) {
-    auto record = data.store().find(serial);
+    auto record = data.database().certificates().find(serial);
     if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "no certificate with serial " + serial);
     return *record;
 }
@@ -86,7 +86,7 @@ void add_cert_commands(CLI::App& app, Cli& cli) {
         std::optional<bool> revoked;
         if (*only_revoked) revoked = true;
         if (*only_valid) revoked = false;
-        print_certificates(std::cout, cli.data().store().list(*profile, revoked), cli.json);
+        print_certificates(std::cout, cli.data().database().certificates().list(*profile, revoked), cli.json);
     });
 
     auto* show = cert->add_subcommand("show", "Show one certificate");

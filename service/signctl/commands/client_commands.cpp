@@ -60,7 +60,7 @@ void print_client(const store::ClientRecord& client) {
 
 // An mTLS certificate must be one of ours and usable now.
 void check_client_certificate(DataFolder& data, const std::string& serial) {
-    auto record = data.store().find(serial);
+    auto record = data.database().certificates().find(serial);
     if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "no certificate with serial " + serial);
     if (record->revoked())
         throw Error(ErrorKind::policy, "certificate_revoked", "certificate " + record->serial_hex + " is revoked");
@@ -71,7 +71,7 @@ void check_client_certificate(DataFolder& data, const std::string& serial) {
 // A seal is the token label of an agency certificate's key that is still valid.
 void check_seal(DataFolder& data, const std::string& label) {
     if (label == "*") return;
-    for (const auto& record : data.store().list(std::string("agency"), false))
+    for (const auto& record : data.database().certificates().list(std::string("agency"), false))
         if (!record.key_uri.empty() && hsm::Uri::parse(record.key_uri).object == label &&
             record.not_after > std::chrono::system_clock::now())
             return;
@@ -81,7 +81,7 @@ void check_seal(DataFolder& data, const std::string& label) {
 
 void check_signer(DataFolder& data, const std::string& id) {
     if (id == "*") return;
-    if (!data.signers().find(id))
+    if (!data.database().signers().find(id))
         throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + id + "' (see `signctl signer list`)");
 }
 
@@ -105,7 +105,7 @@ void add_client_add(CLI::App& client, Cli& cli) {
             for (const auto& signer : args->signers) check_signer(data, signer);
             if (args->certificate) check_client_certificate(data, *args->certificate);
             store::ClientScopes scopes{args->seals, args->signers, args->verify_only, args->callback_urls};
-            added = data.clients().add(args->id, args->name, scopes, args->certificate, std::chrono::system_clock::now());
+            added = data.database().clients().add(args->id, args->name, scopes, args->certificate, std::chrono::system_clock::now());
             return std::string();
         });
         if (cli.json) {
@@ -127,7 +127,7 @@ void add_client_commands(CLI::App& app, Cli& cli) {
     add_client_add(*client, cli);
 
     client->add_subcommand("list", "List the clients")->callback([&cli] {
-        auto clients = cli.data().clients().list();
+        auto clients = cli.data().database().clients().list();
         if (cli.json) {
             auto list = nlohmann::json::array();
             for (const auto& record : clients) list.push_back(to_json(record));
@@ -148,7 +148,7 @@ void add_client_commands(CLI::App& app, Cli& cli) {
     revoke->callback([&cli, id] {
         store::ClientRecord revoked;
         audited(cli, "client.revoke", *id, [&] {
-            revoked = cli.data().clients().revoke(*id, std::chrono::system_clock::now());
+            revoked = cli.data().database().clients().revoke(*id, std::chrono::system_clock::now());
             return std::string();
         });
         if (cli.json)

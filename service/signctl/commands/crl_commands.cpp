@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "../commands.h"
 #include "sign/crl_builder.h"
 #include "sign/utc_time.h"

@@ -1,7 +1,7 @@
 #include <chrono>
 #include <iostream>
 
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "../commands.h"
 
 namespace sign::signctl {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "../commands.h"
 #include "../document_formats.h"
 #include "../signing_setup.h"

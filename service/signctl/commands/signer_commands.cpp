@@ -106,7 +106,7 @@ std::optional<std::string> signer_pin(const SignerArguments& args) {
 
 // The signer's certificate: ours, a person's, valid now, its key on the token. Returns its key URI.
 std::string signer_key(DataFolder& data, const std::string& serial) {
-    auto record = data.store().find(serial);
+    auto record = data.database().certificates().find(serial);
     if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "no certificate with serial " + serial);
     if (std::find(signer_profiles.begin(), signer_profiles.end(), record->profile) == signer_profiles.end())
         throw Error(ErrorKind::policy, "not_a_signer_certificate",
@@ -184,7 +184,7 @@ store::ActivationCode issue_activation(Cli& cli, const std::string& signer_id, c
     store::ActivationCode code;
     audited(cli, "signer.activation", signer_id, [&] {
         auto validity = activation_validity(valid);
-        code = cli.data().devices().issue_activation(signer_id, validity, std::chrono::system_clock::now());
+        code = cli.data().database().devices().issue_activation(signer_id, validity, std::chrono::system_clock::now());
         if (qr) document_formats().write_qr_png(activation_qr_payload(code.code), *qr);
         return std::string();
     });
@@ -221,7 +221,7 @@ void add_signer_add(CLI::App& signer, Cli& cli) {
             std::optional<std::string> image = args->image ? std::optional(read_signature_image(*args->image)) : std::nullopt;
             if (args->activation_qr) activation_validity(args->activation_valid);
             std::optional<std::string> pin = signer_pin(*args);
-            added = data.signers().add(args->id, args->name, args->certificate, key_uri, pin, std::chrono::system_clock::now(),
+            added = data.database().signers().add(args->id, args->name, args->certificate, key_uri, pin, std::chrono::system_clock::now(),
                                        args->scheme);
             if (image) store_signature_image(data, args->id, *image);
             return std::string();
@@ -279,8 +279,8 @@ void add_signer_devices(CLI::App& signer, Cli& cli) {
     devices->add_option("id", *id, "Signer id")->required();
     devices->callback([&cli, id] {
         DataFolder& data = cli.data();
-        if (!data.signers().find(*id)) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + *id + "'");
-        auto list = data.devices().list(*id);
+        if (!data.database().signers().find(*id)) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + *id + "'");
+        auto list = data.database().devices().list(*id);
         if (cli.json) {
             auto array = nlohmann::json::array();
             for (const auto& device : list) array.push_back(to_json(device));
@@ -301,10 +301,10 @@ void add_signer_revoke_device(CLI::App& signer, Cli& cli) {
     revoke->add_option("device-id", ids->second, "Device id, as `signer devices` lists it")->required();
     revoke->callback([&cli, ids] {
         audited(cli, "signer.revoke-device", ids->first + "/" + ids->second, [&] {
-            cli.data().devices().revoke(ids->first, ids->second, std::chrono::system_clock::now());
+            cli.data().database().devices().revoke(ids->first, ids->second, std::chrono::system_clock::now());
             return std::string();
         });
-        auto device = cli.data().devices().find(ids->second);
+        auto device = cli.data().database().devices().find(ids->second);
         if (cli.json) {
             std::cout << to_json(*device).dump(2) << "\n";
             return;
@@ -324,7 +324,7 @@ void add_signer_commands(CLI::App& app, Cli& cli) {
     add_signer_revoke_device(*signer, cli);
 
     signer->add_subcommand("list", "List the signers, with their wrong-PIN count and lock")->callback([&cli] {
-        auto signers = cli.data().signers().list();
+        auto signers = cli.data().database().signers().list();
         if (cli.json) {
             auto list = nlohmann::json::array();
             for (const auto& record : signers) list.push_back(to_json(record));
@@ -345,13 +345,13 @@ void add_signer_commands(CLI::App& app, Cli& cli) {
     set_scheme->callback([&cli, scheme_args] {
         const auto& [signer_id, scheme] = *scheme_args;
         audited(cli, "signer.scheme", signer_id, [&] {
-            auto record = cli.data().signers().find(signer_id);
+            auto record = cli.data().database().signers().find(signer_id);
             if (!record) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + signer_id + "'");
             check_signer_scheme(cli.data(), record->key_uri, scheme);
-            cli.data().signers().set_scheme(signer_id, scheme);
+            cli.data().database().signers().set_scheme(signer_id, scheme);
             return std::string();
         });
-        print_signer(*cli.data().signers().find(signer_id), cli.json);
+        print_signer(*cli.data().database().signers().find(signer_id), cli.json);
     });
 
     auto* unlock = signer->add_subcommand("unlock", "Clear a signer's lock and wrong-PIN count");
@@ -359,10 +359,10 @@ void add_signer_commands(CLI::App& app, Cli& cli) {
     unlock->add_option("id", *id, "Signer id")->required();
     unlock->callback([&cli, id] {
         audited(cli, "signer.unlock", *id, [&] {
-            cli.data().signers().unlock(*id);
+            cli.data().database().signers().unlock(*id);
             return std::string();
         });
-        print_signer(*cli.data().signers().find(*id), cli.json);
+        print_signer(*cli.data().database().signers().find(*id), cli.json);
     });
 }
 

@@ -6,7 +6,7 @@
 #include <openssl/evp.h>
 
 #include "sign/base64.h"
-#include "app/client_auth.h"
+#include "http/error_catalogue.h"
 #include "app/cms_verification.h"
 #include "app/multipart_form.h"
 #include "app/document_body.h"
@@ -25,36 +25,20 @@ std::string sha256_hex(std::span<const std::uint8_t> bytes) {
     return to_hex({digest, length});
 }
 
-// The HTTP status of an error at this API's edge: the common mapping, plus the statuses that
-// only the document upload has.
-int api_status(const Error& error) {
-    if (dynamic_cast<const Forbidden*>(&error)) return 403;
-    if (error.code() == "base64_document_too_large") return 413;
-    if (error.code() == "unsupported_media_type") return 415;
-    return status_for(error);
-}
-
-HttpResponse problem_for(const Error& error) {
-    int status = api_status(error);
-    auto response = HttpResponse::problem(status, error.code(), error.what());
-    if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"signd\"");
-    return response;
-}
-
 // Runs a handler and turns what it throws into a problem document. Errors of the token count in
 // the metrics; anything that is not a sign::Error is a bug and says no more than that.
 // `caller` is filled by the work once it knows who called, for the request log.
 template <typename Work>
-HttpResponse answer(ServiceContext& context, Work&& work) {
+HttpResponse answer(Metrics& metrics, Work&& work) {
     std::string caller;
     HttpResponse response;
     try {
         response = work(caller);
     } catch (const Error& error) {
-        if (error.kind() == ErrorKind::token) context.metrics.count_token_error();
-        response = problem_for(error);
+        if (error.kind() == ErrorKind::token) metrics.count_token_error();
+        response = problem_response(error);
     } catch (const std::exception&) {
-        response = HttpResponse::problem(500, "internal_error", "the service failed unexpectedly; the request was not completed");
+        response = unexpected_failure_response();
     }
     response.client_id = caller;
     return response;
@@ -129,15 +113,15 @@ FormatTraits traits_of(SealFormat format) {
 
 class ApiV1 {
 public:
-    explicit ApiV1(ServiceContext& context) : context_(context), auth_(context) {}
+    explicit ApiV1(const ApiV1Services& services) : services_(services) {}
 
     HttpResponse list_seals(const HttpRequest& request) {
-        return answer(context_, [&](std::string& caller_id) {
-            Caller caller = auth_.authenticate(request);
+        return answer(services_.metrics, [&](std::string& caller_id) {
+            Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
             nlohmann::json seals = nlohmann::json::array();
             if (!caller.client.scopes.verify_only) {
-                for (const auto& seal : context_.seals.seals()) {
+                for (const auto& seal : services_.seals.seals()) {
                     if (!caller.client.scopes.may_seal(seal.id)) continue;
                     seals.push_back({{"id", seal.id},
                                      {"subject", seal.subject},
@@ -150,9 +134,9 @@ public:
     }
 
     HttpResponse seal(const HttpRequest& request, SealFormat format) {
-        return answer(context_, [&](std::string& caller_id) {
+        return answer(services_.metrics, [&](std::string& caller_id) {
             const FormatTraits traits = traits_of(format);
-            Caller caller = auth_.authenticate(request);
+            Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
             const std::string seal_id = request.params.at("seal");
             audit::AuditEvent event{.action = traits.action,
@@ -163,39 +147,39 @@ public:
                                     .result = "ok"};
             // Scope refusals audit themselves; every other refusal is audited here, with the
             // document's hash once it is known.
-            auth_.require_signing(caller, request, traits.action, seal_id);
+            services_.auth.require_signing(caller, request, traits.action, seal_id);
             try {
                 require_seal_id(seal_id);
-                auth_.require_seal(caller, request, traits.action, seal_id);
-                auto document = read_document(request, context_.max_base64_document);
+                services_.auth.require_seal(caller, request, traits.action, seal_id);
+                auto document = read_document(request, services_.max_base64_document);
                 event.document_hash = sha256_hex(document);
                 auto placement = format == SealFormat::pdf ? placement_of(request) : signing::PdfSealPlacement{};
-                auto seal = context_.seals.seal(seal_id);
+                auto seal = services_.seals.seal(seal_id);
                 std::vector<std::uint8_t> signed_bytes;
                 switch (format) {
-                    case SealFormat::pdf: signed_bytes = context_.seals.seal_pdf(seal_id, document, placement); break;
-                    case SealFormat::xml: signed_bytes = context_.seals.seal_xml(seal_id, document); break;
-                    case SealFormat::cms: signed_bytes = context_.seals.seal_file(seal_id, document); break;
+                    case SealFormat::pdf: signed_bytes = services_.seals.seal_pdf(seal_id, document, placement); break;
+                    case SealFormat::xml: signed_bytes = services_.seals.seal_xml(seal_id, document); break;
+                    case SealFormat::cms: signed_bytes = services_.seals.seal_file(seal_id, document); break;
                 }
-                context_.audit.append(event, context_.clock.now());
-                context_.metrics.count_signature(traits.metric, seal.key_type);
+                services_.audit.append(event, services_.clock.now());
+                services_.metrics.count_signature(traits.metric, seal.key_type);
                 return HttpResponse::bytes(200, traits.content_type, std::string(signed_bytes.begin(), signed_bytes.end()));
             } catch (const Forbidden&) {
                 throw;
             } catch (const Error& error) {
                 event.result = error.code();
-                context_.audit.append(event, context_.clock.now());
+                services_.audit.append(event, services_.clock.now());
                 throw;
             }
         });
     }
 
     HttpResponse verify_cms_signature(const HttpRequest& request) {
-        return answer(context_, [&](std::string& caller_id) {
-            Caller caller = auth_.authenticate(request);
+        return answer(services_.metrics, [&](std::string& caller_id) {
+            Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
             auto [signature, document] = verification_inputs(request);
-            auto report = signd::verify_cms(context_.data, signature, document, context_.clock.now());
+            auto report = signd::verify_cms(services_.ca, services_.certificates, signature, document, services_.clock.now());
             return HttpResponse::json(200, report.to_json());
         });
     }
@@ -222,13 +206,13 @@ private:
                 throw Error(ErrorKind::invalid_input, "missing_document", "the form needs the parts 'signature' and 'document'");
         } else if (type == "application/json") {
             auto json = nlohmann::json::parse(request.body, nullptr, false);
-            if (json.is_discarded()) throw Error(ErrorKind::invalid_input, "malformed_json", "the request body is not valid JSON");
+            if (json.is_discarded()) throw Error(ErrorKind::invalid_input, "invalid_json", "the request body is not valid JSON");
             for (const char* name : {"signature", "document"}) {
                 if (!json.is_object() || !json.contains(name) || !json[name].is_string())
                     throw Error(ErrorKind::invalid_input, "missing_document",
                                 std::string("the JSON body needs string members 'signature' and 'document' (base64)"));
                 const auto& text = json[name].get_ref<const std::string&>();
-                if (text.size() > base64_length_of(context_.max_base64_document))
+                if (text.size() > base64_length_of(services_.max_base64_document))
                     throw Error(ErrorKind::invalid_input, "base64_document_too_large",
                                 std::string("'") + name + "' is over the base64 limit; send multipart/form-data instead");
                 auto decoded = decode_base64(text);
@@ -244,14 +228,13 @@ private:
         return {std::move(signature), std::move(document)};
     }
 
-    ServiceContext& context_;
-    ClientAuthenticator auth_;
+    ApiV1Services services_;
 };
 
 }  // namespace
 
-void add_api_v1_routes(Router& router, ServiceContext& context) {
-    auto api = std::make_shared<ApiV1>(context);
+void add_api_v1_routes(Router& router, const ApiV1Services& services) {
+    auto api = std::make_shared<ApiV1>(services);
     router.add("GET", "/api/v1/openapi.json", "api.openapi", Transport::tls_only,
                [](const HttpRequest&) { return HttpResponse::bytes(200, "application/json", openapi_json()); });
     router.add("GET", "/api/v1/seals", "api.seals.list", Transport::tls_only,

@@ -4,16 +4,35 @@
 // or any file (detached CAdES B-T). JSON in and out; every error is
 // application/problem+json with a stable `code`.
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
-#include "app/service_context.h"
+#include "app/client_auth.h"
+#include "http/metrics.h"
 #include "http/router.h"
+#include "sign/audit/audit_log.h"
+#include "sign/ca/ca_service.h"
+#include "sign/clock.h"
+#include "sign/signing/seal_service.h"
+#include "sign/store/certificate_store.h"
 
 namespace sign::signd {
 
 /// Adds every /api/v1 route, all reachable over TLS only. `context` must outlive the router.
-void add_api_v1_routes(Router& router, ServiceContext& context);
+/// What the document-system API uses; all borrowed, and they must outlive the router.
+struct ApiV1Services {
+    const ClientAuthenticator& auth;
+    signing::SealService& seals;
+    const ca::CaService& ca;                      ///< the root that verifications trust
+    const store::CertificateStore& certificates;  ///< revocation, for verifications
+    audit::AuditLog& audit;
+    const Clock& clock;
+    Metrics& metrics;
+    std::size_t max_base64_document;  ///< largest document accepted as base64 inside JSON
+};
+
+void add_api_v1_routes(Router& router, const ApiV1Services& services);
 
 /// The OpenAPI document of this API as JSON, converted from docs/openapi.yaml at build time.
 const std::string& openapi_json();

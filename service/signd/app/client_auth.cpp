@@ -45,31 +45,31 @@ std::optional<std::string> api_key_client(const std::string& api_key) {
 
 void ClientAuthenticator::refuse_authentication(const HttpRequest& request, const std::string& actor,
                                                 const std::string& code, const std::string& message) const {
-    context_.audit.append({.action = "authentication",
+    audit_.append({.action = "authentication",
                            .actor = actor.empty() ? "anonymous" : actor,
                            .client_address = request.client_address,
                            .subject = request.method + " " + request.path,
                            .document_hash = "",
                            .result = code},
-                          context_.clock.now());
+                          clock_.now());
     throw Error(ErrorKind::authentication, code, message);
 }
 
 void ClientAuthenticator::refuse_scope(const Caller& caller, const HttpRequest& request, const std::string& action,
                                        const std::string& subject, const std::string& code,
                                        const std::string& message) const {
-    context_.audit.append({.action = action,
+    audit_.append({.action = action,
                            .actor = caller.client.id,
                            .client_address = request.client_address,
                            .subject = subject,
                            .document_hash = "",
                            .result = code},
-                          context_.clock.now());
+                          clock_.now());
     throw Forbidden(code, message);
 }
 
 Caller ClientAuthenticator::from_api_key(const HttpRequest& request, const std::string& api_key) const {
-    if (auto client = context_.clients.authenticate(api_key)) return {*client, CredentialKind::api_key};
+    if (auto client = clients_.authenticate(api_key)) return {*client, CredentialKind::api_key};
     refuse_authentication(request, api_key_client(api_key).value_or(""), "invalid_credential",
                           "the API key is not valid, or its client was revoked");
 }
@@ -81,12 +81,12 @@ Caller ClientAuthenticator::authenticate(const HttpRequest& request) const {
         std::string claimed = AccessTokens::claimed_client(*bearer).value_or("");
         AccessTokenClaims claims;
         try {
-            claims = tokens_.verify(*bearer, context_.clock.now());
+            claims = tokens_.verify(*bearer, clock_.now());
         } catch (const Error& error) {
             if (error.kind() != ErrorKind::authentication) throw;
             refuse_authentication(request, is_client_id(claimed) ? claimed : "", error.code(), error.what());
         }
-        auto client = context_.clients.find(claims.client_id);
+        auto client = clients_.find(claims.client_id);
         if (!client) refuse_authentication(request, claims.client_id, "invalid_credential", "the access token's client no longer exists");
         if (client->revoked())
             refuse_authentication(request, claims.client_id, "client_revoked", "the access token's client was revoked");
@@ -96,10 +96,10 @@ Caller ClientAuthenticator::authenticate(const HttpRequest& request) const {
         refuse_authentication(request, "", "invalid_credential", "the Authorization header must be 'Bearer <API key or access token>'");
     if (request.client_certificate_serial) {
         // The handshake checked the chain; revocation lives in our CA database.
-        if (context_.data.store().status(*request.client_certificate_serial).state == CertificateStatus::State::revoked)
+        if (certificates_.status(*request.client_certificate_serial).state == CertificateStatus::State::revoked)
             refuse_authentication(request, "", "certificate_revoked",
                                   "the client certificate " + *request.client_certificate_serial + " is revoked");
-        if (auto client = context_.clients.find_by_certificate(*request.client_certificate_serial))
+        if (auto client = clients_.find_by_certificate(*request.client_certificate_serial))
             return {*client, CredentialKind::client_certificate};
         refuse_authentication(request, "", "invalid_credential",
                               "the client certificate " + *request.client_certificate_serial +

@@ -7,11 +7,14 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/access_token.h"
-#include "app/service_context.h"
 #include "http/http_request.h"
+#include "sign/audit/audit_log.h"
+#include "sign/clock.h"
 #include "sign/error.h"
+#include "sign/store/certificate_store.h"
 #include "sign/store/client_store.h"
 
 namespace sign::signd {
@@ -33,8 +36,12 @@ public:
 
 class ClientAuthenticator {
 public:
-    /// `context` is borrowed and must outlive this.
-    explicit ClientAuthenticator(ServiceContext& context) : context_(context), tokens_(context.token_secret) {}
+    /// The stores, `audit` and `clock` are borrowed and must outlive this. `token_secret` signs CSC
+    /// access tokens.
+    ClientAuthenticator(const store::ClientStore& clients, const store::CertificateStore& certificates,
+                        audit::AuditLog& audit, const Clock& clock, std::vector<unsigned char> token_secret)
+        : clients_(clients), certificates_(certificates), audit_(audit), clock_(clock), token_secret_(std::move(token_secret)),
+          tokens_(token_secret_) {}
 
     /// The caller of `request`. A bearer credential is used when present, else the mTLS client
     /// certificate. Throws authentication `missing_credential`, `invalid_credential`,
@@ -62,7 +69,11 @@ private:
                                    const std::string& subject, const std::string& code, const std::string& message) const;
     Caller from_api_key(const HttpRequest& request, const std::string& api_key) const;
 
-    ServiceContext& context_;
+    const store::ClientStore& clients_;
+    const store::CertificateStore& certificates_;
+    audit::AuditLog& audit_;
+    const Clock& clock_;
+    std::vector<unsigned char> token_secret_;  // before tokens_, which borrows it
     AccessTokens tokens_;
 };
 

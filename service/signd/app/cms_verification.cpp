@@ -74,9 +74,9 @@ CmsPtr parse(std::span<const std::uint8_t> signature) {
 }
 
 // The trust store: the city root only; our issuing CAs join the untrusted pool.
-X509StorePtr trust_store(data_folder::DataFolder& data) {
+X509StorePtr trust_store(const ca::CaService& ca) {
     X509StorePtr store(X509_STORE_new());
-    auto root = Certificate::from_pem(data.ca().root().pem);
+    auto root = Certificate::from_pem(ca.root().pem);
     if (!store || X509_STORE_add_cert(store.get(), root.native()) != 1)
         throw Error(ErrorKind::internal, "openssl_failure", "cannot build the trust store: " + drain_openssl_errors());
     return store;
@@ -142,14 +142,15 @@ nlohmann::json CmsVerification::to_json() const {
     return {{"valid", valid}, {"summary", summary}, {"signatures", list}};
 }
 
-CmsVerification verify_cms(data_folder::DataFolder& data, std::span<const std::uint8_t> signature,
+CmsVerification verify_cms(const ca::CaService& ca, const store::CertificateStore& certificates,
+                           std::span<const std::uint8_t> signature,
                            std::span<const std::uint8_t> document, std::chrono::system_clock::time_point now) {
     CmsPtr cms = parse(signature);
-    X509StorePtr store = trust_store(data);
+    X509StorePtr store = trust_store(ca);
     // Untrusted pool: the certificates the signature carries, and our issuing CA.
     OwnedX509Stack untrusted(CMS_get1_certs(cms.get()));
     if (!untrusted) untrusted.reset(sk_X509_new_null());
-    auto issuing = Certificate::from_pem(data.ca().issuing_ca().pem);
+    auto issuing = Certificate::from_pem(ca.issuing_ca().pem);
     X509_up_ref(issuing.native());
     sk_X509_push(untrusted.get(), issuing.native());
 
@@ -230,7 +231,7 @@ CmsVerification verify_cms(data_folder::DataFolder& data, std::span<const std::u
                                       ? "Chứng thư số của người ký do cơ quan chứng thực của thành phố cấp và còn hiệu lực tại thời điểm kiểm tra."
                                       : "Chứng thư số của người ký không được tin cậy: không do cơ quan chứng thực của thành phố cấp, hoặc đã hết hạn.");
 
-        auto record = data.store().find(result.certificate_serial);
+        auto record = certificates.find(result.certificate_serial);
         if (!record || !result.certificate_trusted) {
             result.revocation = "unknown";
             result.messages.push_back("Không kiểm tra được tình trạng thu hồi của chứng thư số.");

@@ -13,7 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sign/data_folder/data_folder.h"
+#include "sign/ca/ca_service.h"
+#include "sign/store/certificate_store.h"
 
 namespace sign::signd {
 
@@ -42,11 +43,12 @@ struct CmsVerification {
 };
 
 /// Verifies `signature` (DER or PEM CMS SignedData, detached) over `document`, trusting only the
-/// data folder's root. Revocation comes from the CA database, as of the time-stamp's genTime when
+/// CA's root. Revocation comes from the CA database, as of the time-stamp's genTime when
 /// one verifies, else as of `now`. Throws invalid_input `not_a_cms_signature` when the signature
 /// does not parse or is not detached SignedData; a signature that parses but fails is a report,
 /// not an error.
-CmsVerification verify_cms(data_folder::DataFolder& data, std::span<const std::uint8_t> signature,
+CmsVerification verify_cms(const ca::CaService& ca, const store::CertificateStore& certificates,
+                           std::span<const std::uint8_t> signature,
                            std::span<const std::uint8_t> document, std::chrono::system_clock::time_point now);
 
 }  // namespace sign::signd

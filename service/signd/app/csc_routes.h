@@ -1,22 +1,32 @@
 #pragma once
 // The Cloud Signature Consortium API v2 under /csc/v2, for third-party
 // signing tools: info, auth/login, credentials/list|info|authorize|authorizeCheck,
-// signatures/signHash|signPolling and signatures/timestamp. Phone approval
-// and background signing use the specification's asynchronous mode. Every method is a POST with a
-// JSON body; errors come as {"error", "error_description"} with the
-// specification's error names. docs/csc.md lists what we implement.
+// signatures/signHash|signPolling and signatures/timestamp. The rules live in
+// csc::CscService; these routes parse the JSON, call it and answer in the CSC
+// error format ({"error", "error_description"}, names from the error
+// catalogue). docs/csc.md lists what we implement.
 
-#include <cstddef>
-
-#include "app/service_context.h"
+#include "app/client_auth.h"
+#include "http/metrics.h"
 #include "http/router.h"
+#include "sign/audit/audit_log.h"
+#include "sign/clock.h"
+#include "sign/csc/csc_service.h"
+#include "sign/timestamp_authority.h"
 
 namespace sign::signd {
 
-/// Hashes one SAD may authorise (credentials/info "multisign").
-inline constexpr std::size_t max_hashes_per_authorization = 100;
+/// What the CSC routes use; all borrowed, and they must outlive the router.
+struct CscRouteServices {
+    const ClientAuthenticator& auth;
+    csc::CscService& csc;
+    const TimestampAuthority& timestamps;
+    audit::AuditLog& audit;
+    const Clock& clock;
+    Metrics& metrics;
+};
 
-/// Adds every /csc/v2 route, all reachable over TLS only. `context` must outlive the router.
-void add_csc_routes(Router& router, ServiceContext& context);
+/// Adds every /csc/v2 route, all reachable over TLS only.
+void add_csc_routes(Router& router, const CscRouteServices& services);
 
 }  // namespace sign::signd

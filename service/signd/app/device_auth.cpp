@@ -20,13 +20,13 @@ bool is_base64url_word(const std::string& text) {
 
 void DeviceAuthenticator::refuse(const HttpRequest& request, const std::string& actor, const std::string& code,
                                  const std::string& message) const {
-    context_.audit.append({.action = "device.authentication",
+    audit_.append({.action = "device.authentication",
                            .actor = actor.empty() ? "anonymous" : "device:" + actor,
                            .client_address = request.client_address,
                            .subject = request.method + " " + request.path,
                            .document_hash = "",
                            .result = code},
-                          context_.clock.now());
+                          clock_.now());
     throw Error(ErrorKind::authentication, code, message);
 }
 
@@ -50,12 +50,12 @@ store::DeviceRecord DeviceAuthenticator::authenticate(const HttpRequest& request
     auto [end, parse_error] = std::from_chars(millis_text.data(), millis_text.data() + millis_text.size(), millis);
     if (parse_error != std::errc() || end != millis_text.data() + millis_text.size() || millis_text.size() > 16)
         refuse(request, device_id, invalid, "the time is not unix milliseconds");
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(context_.clock.now().time_since_epoch()).count();
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
     long long skew = now > millis ? now - millis : millis - now;
     if (skew > std::chrono::duration_cast<std::chrono::milliseconds>(max_clock_skew).count())
         refuse(request, device_id, invalid, "the time is more than 120 s from the server's");
 
-    auto device = context_.devices.find(device_id);
+    auto device = devices_.find(device_id);
     if (!device) refuse(request, device_id, invalid, "unknown device");
     auto signature = decode_base64url(signature_text);
     std::string text = mobile::device_auth_text(device_id, millis_text, request.method, request.target);

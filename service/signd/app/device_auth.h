@@ -7,8 +7,9 @@
 
 #include <chrono>
 
-#include "app/service_context.h"
 #include "http/http_request.h"
+#include "sign/audit/audit_log.h"
+#include "sign/clock.h"
 #include "sign/store/device_store.h"
 
 namespace sign::signd {
@@ -18,8 +19,9 @@ public:
     /// How far the device's clock may be from ours.
     static constexpr std::chrono::seconds max_clock_skew{120};
 
-    /// `context` is borrowed and must outlive this.
-    explicit DeviceAuthenticator(ServiceContext& context) : context_(context) {}
+    /// All borrowed; they must outlive this.
+    DeviceAuthenticator(const store::DeviceStore& devices, audit::AuditLog& audit, const Clock& clock)
+        : devices_(devices), audit_(audit), clock_(clock) {}
 
     /// The device that signed `request`. Throws authentication `device_auth_invalid` (malformed,
     /// unknown device, bad signature, stale time) or `device_revoked`, after auditing the attempt.
@@ -29,7 +31,9 @@ private:
     [[noreturn]] void refuse(const HttpRequest& request, const std::string& actor, const std::string& code,
                              const std::string& message) const;
 
-    ServiceContext& context_;
+    const store::DeviceStore& devices_;
+    audit::AuditLog& audit_;
+    const Clock& clock_;
 };
 
 }  // namespace sign::signd

@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "sign/base64.h"
-#include "app/device_auth.h"
 #include "app/mobile_answers.h"
 #include "sign/error.h"
 #include "sign/mobile/approval_challenge.h"
@@ -33,57 +32,51 @@ int document_index(const HttpRequest& request) {
 
 class DeviceRoutes {
 public:
-    explicit DeviceRoutes(ServiceContext& context) : context_(context), auth_(context) {}
+    explicit DeviceRoutes(const DeviceRouteServices& services) : services_(services) {}
 
     HttpResponse enrol(const HttpRequest& request) {
-        return mobile_answer(context_, MobileCaller::device, false, [&](std::string& caller_id) {
-            audit::AuditEvent event{.action = "device.enrol",
-                                    .actor = "anonymous",
-                                    .client_address = request.client_address,
-                                    .subject = "",
-                                    .document_hash = "",
-                                    .result = "ok"};
+        return mobile_answer(services_.edge, MobileCaller::device, false, [&](std::string& caller_id) {
+            mobile::DeviceEnrolment enrolment;
             try {
                 json body = json_object_body(request);
-                std::string code = string_member(body, "activationCode", "activation_code_invalid");
+                enrolment.activation_code = string_member(body, "activationCode", "activation_code_invalid");
                 std::string key_text = string_member(body, "publicKey", "invalid_public_key");
-                std::string pin = string_member(body, "pin", "pin_too_short");
-                std::string name = string_member(body, "name", "invalid_device_name");
+                enrolment.pin = string_member(body, "pin", "pin_too_short");
+                enrolment.name = string_member(body, "name", "invalid_device_name");
                 auto key = decode_base64(key_text);
                 if (!key) throw Error(ErrorKind::invalid_input, "invalid_public_key", "'publicKey' is base64 of a P-256 SPKI");
-                auto device = context_.devices.enrol(code, *key, pin, name, context_.clock.now());
-                caller_id = "device:" + device.id;
-                event.actor = caller_id;
-                event.subject = device.signer_id;
-                context_.audit.append(event, context_.clock.now());
-                auto signer = context_.signers.find(device.signer_id);
-                return HttpResponse::json(201, {{"deviceId", device.id},
-                                                {"signer", {{"id", device.signer_id},
-                                                            {"name", signer ? signer->display_name : device.signer_id}}}});
+                enrolment.public_key = std::move(*key);
             } catch (const Error& error) {
-                if (event.result == "ok") {
-                    event.result = error.code();
-                    context_.audit.append(event, context_.clock.now());
-                }
+                services_.audit.append({.action = "device.enrol",
+                                        .actor = "anonymous",
+                                        .client_address = request.client_address,
+                                        .subject = "",
+                                        .document_hash = "",
+                                        .result = error.code()},
+                                       services_.edge.clock.now());
                 throw;
             }
+            auto enrolled = services_.requests.enrol(enrolment, request.client_address);
+            caller_id = "device:" + enrolled.device.id;
+            return HttpResponse::json(201, {{"deviceId", enrolled.device.id},
+                                            {"signer", {{"id", enrolled.device.signer_id}, {"name", enrolled.signer_name}}}});
         });
     }
 
     HttpResponse list(const HttpRequest& request) {
-        return mobile_answer(context_, MobileCaller::device, false, [&](std::string& caller_id) {
-            auto device = auth_.authenticate(request);
+        return mobile_answer(services_.edge, MobileCaller::device, false, [&](std::string& caller_id) {
+            auto device = services_.auth.authenticate(request);
             caller_id = "device:" + device.id;
             auto wait = wait_seconds(request);
-            auto pending = context_.signature_requests.pending_for(device);
+            auto pending = services_.requests.pending_for(device);
             bool waited = true;
             if (wait && pending.empty())
-                waited = long_poll(context_, *wait, std::nullopt, [&] {
-                    pending = context_.signature_requests.pending_for(device);
+                waited = long_poll(services_.edge, *wait, std::nullopt, [&] {
+                    pending = services_.requests.pending_for(device);
                     return pending.empty();
                 });
             json requests = json::array();
-            auto now = context_.clock.now();
+            auto now = services_.edge.clock.now();
             for (const auto& pending_request : pending) requests.push_back(mobile::request_json(pending_request, now));
             auto response = HttpResponse::json(200, {{"requests", requests}});
             if (!waited) retry_after(response);
@@ -92,13 +85,13 @@ public:
     }
 
     HttpResponse details(const HttpRequest& request) {
-        return mobile_answer(context_, MobileCaller::device, false, [&](std::string& caller_id) {
-            auto device = auth_.authenticate(request);
+        return mobile_answer(services_.edge, MobileCaller::device, false, [&](std::string& caller_id) {
+            auto device = services_.auth.authenticate(request);
             caller_id = "device:" + device.id;
-            auto found = context_.signature_requests.for_device(request.params.at("id"), device, request.client_address);
-            json answer = mobile::request_json(found, context_.clock.now());
-            answer["clientName"] = context_.signature_requests.client_name(found);
-            answer["signerName"] = context_.signature_requests.signer_name(found);
+            auto found = services_.requests.for_device(request.params.at("id"), device, request.client_address);
+            json answer = mobile::request_json(found, services_.edge.clock.now());
+            answer["clientName"] = services_.requests.client_name(found);
+            answer["signerName"] = services_.requests.signer_name(found);
             answer["nonce"] = encode_base64url(found.nonce);
             answer["approvalChallenge"] = mobile::approval_challenge(found, mobile::Decision::approve);
             return HttpResponse::json(200, answer);
@@ -106,10 +99,10 @@ public:
     }
 
     HttpResponse preview(const HttpRequest& request) {
-        return mobile_answer(context_, MobileCaller::device, false, [&](std::string& caller_id) {
-            auto device = auth_.authenticate(request);
+        return mobile_answer(services_.edge, MobileCaller::device, false, [&](std::string& caller_id) {
+            auto device = services_.auth.authenticate(request);
             caller_id = "device:" + device.id;
-            auto png = context_.signature_requests.preview(request.params.at("id"), device, request.client_address,
+            auto png = services_.requests.preview(request.params.at("id"), device, request.client_address,
                                                            document_index(request));
             return HttpResponse::bytes(200, "image/png", std::string(png.begin(), png.end()));
         });
@@ -117,8 +110,8 @@ public:
 
     HttpResponse decide(const HttpRequest& request, mobile::Decision decision) {
         bool approving = decision == mobile::Decision::approve;
-        return mobile_answer(context_, MobileCaller::device, approving, [&](std::string& caller_id) {
-            auto device = auth_.authenticate(request);
+        return mobile_answer(services_.edge, MobileCaller::device, approving, [&](std::string& caller_id) {
+            auto device = services_.auth.authenticate(request);
             caller_id = "device:" + device.id;
             const std::string& id = request.params.at("id");
             std::string signature, pin;
@@ -127,31 +120,30 @@ public:
                 signature = string_member(body, "signature", "approval_signature_invalid");
                 if (approving) pin = string_member(body, "pin", "wrong_pin");
             } catch (const Error& error) {
-                context_.audit.append({.action = approving ? "signature_request.approve" : "signature_request.reject",
+                services_.audit.append({.action = approving ? "signature_request.approve" : "signature_request.reject",
                                        .actor = caller_id,
                                        .client_address = request.client_address,
                                        .subject = id,
                                        .document_hash = "",
                                        .result = error.code()},
-                                      context_.clock.now());
+                                      services_.edge.clock.now());
                 throw;
             }
             auto decided = approving
-                               ? context_.signature_requests.approve(id, device, request.client_address, signature, pin)
-                               : context_.signature_requests.reject(id, device, request.client_address, signature);
-            return HttpResponse::json(200, mobile::request_json(decided, context_.clock.now()));
+                               ? services_.requests.approve(id, device, request.client_address, signature, pin)
+                               : services_.requests.reject(id, device, request.client_address, signature);
+            return HttpResponse::json(200, mobile::request_json(decided, services_.edge.clock.now()));
         });
     }
 
 private:
-    ServiceContext& context_;
-    DeviceAuthenticator auth_;
+    DeviceRouteServices services_;
 };
 
 }  // namespace
 
-void add_device_routes(Router& router, ServiceContext& context) {
-    auto routes = std::make_shared<DeviceRoutes>(context);
+void add_device_routes(Router& router, const DeviceRouteServices& services) {
+    auto routes = std::make_shared<DeviceRoutes>(services);
     router.add("POST", "/api/v1/devices", "api.devices.enrol", Transport::tls_only,
                [routes](const HttpRequest& request) { return routes->enrol(request); });
     router.add("GET", "/api/v1/device/signature-requests", "api.device.signature_requests.list", Transport::tls_only,

@@ -32,7 +32,7 @@ std::vector<std::uint8_t> read_document(const HttpRequest& request, std::size_t 
         document.assign(part->body.begin(), part->body.end());
     } else if (type == "application/json") {
         auto json = nlohmann::json::parse(request.body, nullptr, false);
-        if (json.is_discarded()) throw Error(ErrorKind::invalid_input, "malformed_json", "the request body is not valid JSON");
+        if (json.is_discarded()) throw Error(ErrorKind::invalid_input, "invalid_json", "the request body is not valid JSON");
         if (!json.is_object() || !json.contains("document") || !json["document"].is_string())
             throw Error(ErrorKind::invalid_input, "missing_document", "the JSON body needs a string member 'document' (base64)");
         const auto& text = json["document"].get_ref<const std::string&>();

@@ -11,7 +11,7 @@
 
 namespace sign::signd {
 
-/// The document's bytes. Throws invalid_input `unsupported_media_type`, `malformed_json`,
+/// The document's bytes. Throws invalid_input `unsupported_media_type`, `invalid_json`,
 /// `missing_document`, `invalid_base64`, `invalid_multipart`, `empty_document`, or
 /// `base64_document_too_large` when base64 would decode to more than `max_base64_document` bytes
 /// (checked before decoding).

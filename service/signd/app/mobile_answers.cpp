@@ -2,41 +2,26 @@
 
 #include <charconv>
 
-#include "app/client_auth.h"
+#include "http/error_catalogue.h"
 #include "sign/store/wrong_pin.h"
 
 namespace sign::signd {
 
-int mobile_status(const Error& error, bool approving) {
-    const std::string& code = error.code();
-    if (dynamic_cast<const Forbidden*>(&error) || code == "signer_not_allowed" || code == "callback_url_not_allowed" ||
-        code == "device_not_for_signer")
-        return 403;
-    if (code == "signer_locked") return approving ? 423 : 409;
-    if (code == "field_not_found" || code == "signature_image_missing" || code == "image_unreadable") return 400;
-    if (code == "base64_document_too_large") return 413;
-    if (code == "result_removed") return 410;
-    return status_for(error);
-}
-
-HttpResponse mobile_answer(ServiceContext& context, MobileCaller kind, bool approving,
+HttpResponse mobile_answer(MobileEdge& edge, MobileCaller kind, bool approving,
                            const std::function<HttpResponse(std::string& caller)>& work) {
     std::string caller;
     HttpResponse response;
     try {
         response = work(caller);
     } catch (const Error& error) {
-        if (error.kind() == ErrorKind::token) context.metrics.count_token_error();
-        int status = mobile_status(error, approving);
+        if (error.kind() == ErrorKind::token) edge.metrics.count_token_error();
         nlohmann::json extensions = nlohmann::json::object();
         if (auto* wrong_pin = dynamic_cast<const store::WrongPin*>(&error))
             extensions["attemptsLeft"] = wrong_pin->attempts_left();
-        response = HttpResponse::problem(status, error.code(), error.what(), extensions);
-        if (status == 401)
-            response.headers.emplace_back("WWW-Authenticate",
-                                          kind == MobileCaller::device ? "Device realm=\"signd\"" : "Bearer realm=\"signd\"");
+        response = problem_response(error, approving ? ErrorSurface::approval : ErrorSurface::mobile,
+                                    kind == MobileCaller::device ? "Device" : "Bearer", extensions);
     } catch (const std::exception&) {
-        response = HttpResponse::problem(500, "internal_error", "the service failed unexpectedly; the request was not completed");
+        response = unexpected_failure_response();
     }
     response.client_id = caller;
     return response;
@@ -60,21 +45,21 @@ std::optional<int> wait_seconds(const HttpRequest& request) {
     return seconds;
 }
 
-bool long_poll(ServiceContext& context, int seconds, std::optional<std::chrono::system_clock::time_point> until,
+bool long_poll(MobileEdge& edge, int seconds, std::optional<std::chrono::system_clock::time_point> until,
                const std::function<bool()>& keep_waiting) {
     if (!keep_waiting()) return true;
-    auto slot = context.request_events.try_slot();
+    auto slot = edge.events.try_slot();
     if (!slot) return false;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     if (until) {
-        auto left = *until - context.clock.now();
+        auto left = *until - edge.clock.now();
         if (left <= std::chrono::system_clock::duration::zero()) return true;
         deadline = std::min(deadline, std::chrono::steady_clock::now() +
                                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(left));
     }
     while (true) {
         // The version is read before the state, so a change between the two still wakes the wait.
-        auto seen = context.request_events.version();
+        auto seen = edge.events.version();
         if (!keep_waiting()) return true;
         if (!slot.wait(seen, deadline)) return true;
     }

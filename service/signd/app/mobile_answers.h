@@ -10,9 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/service_context.h"
 #include "http/http_request.h"
 #include "http/http_response.h"
+#include "http/metrics.h"
+#include "sign/clock.h"
+#include "sign/mobile/request_events.h"
 #include "sign/error.h"
 
 namespace sign::signd {
@@ -20,14 +22,17 @@ namespace sign::signd {
 /// Who the caller of a mobile route proves to be.
 enum class MobileCaller { client, device };
 
-/// The status of an error on a mobile route: the common mapping, with the contract's exceptions
-/// (403 for scope refusals, 400 for a missing field or image, 423 for a locked signer when
-/// approving, 409 when creating, 410 for a result deleted after its retention period).
-int mobile_status(const Error& error, bool approving);
+/// What every mobile route's edge uses: metrics, the wake-ups of long polls and the clock.
+struct MobileEdge {
+    Metrics& metrics;
+    mobile::RequestEvents& events;
+    const Clock& clock;
+};
 
-/// Runs `work`, turning what it throws into an RFC 9457 problem; `caller` is filled by the work
-/// for the request log.
-HttpResponse mobile_answer(ServiceContext& context, MobileCaller kind, bool approving,
+/// Runs `work`, turning what it throws into an RFC 9457 problem (statuses from the error
+/// catalogue; a signer locked while approving is 423); `caller` is filled by the work for the
+/// request log.
+HttpResponse mobile_answer(MobileEdge& edge, MobileCaller kind, bool approving,
                            const std::function<HttpResponse(std::string& caller)>& work);
 
 /// The request body as a JSON object; invalid_input `invalid_json` otherwise.
@@ -40,7 +45,7 @@ std::optional<int> wait_seconds(const HttpRequest& request);
 /// each request change. Each wait holds a handler thread, so only a quarter of them may wait at
 /// once: beyond that it returns false at once, and the caller adds `Retry-After` (retry_after())
 /// so that clients pause instead of polling in a tight loop.
-bool long_poll(ServiceContext& context, int seconds, std::optional<std::chrono::system_clock::time_point> until,
+bool long_poll(MobileEdge& edge, int seconds, std::optional<std::chrono::system_clock::time_point> until,
                const std::function<bool()>& keep_waiting);
 
 /// Adds `Retry-After: 2` to a long-poll answer that could not wait.

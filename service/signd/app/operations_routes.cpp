@@ -7,9 +7,8 @@ namespace sign::signd {
 namespace {
 
 // True when the module still sees our token, initialised and not locked.
-bool token_answers(data_folder::DataFolder& data) {
+bool token_answers(hsm::Token& token) {
     try {
-        auto& token = data.token();
         auto slot = token.module().find_token(token.label());
         return slot.token_present && slot.token_initialized && !slot.user_pin_locked;
     } catch (const std::exception&) {
@@ -17,10 +16,10 @@ bool token_answers(data_folder::DataFolder& data) {
     }
 }
 
-bool database_answers(data_folder::DataFolder& data, std::mutex& ca_mutex) {
+bool database_answers(const store::CertificateStore& certificates, std::mutex& ca_mutex) {
     try {
         std::lock_guard lock(ca_mutex);
-        data.store().setting("issuing_ca");
+        certificates.setting("issuing_ca");
         return true;
     } catch (const std::exception&) {
         return false;
@@ -29,17 +28,17 @@ bool database_answers(data_folder::DataFolder& data, std::mutex& ca_mutex) {
 
 }  // namespace
 
-void add_operations_routes(Router& router, data_folder::DataFolder& data, Metrics& metrics, std::mutex& ca_mutex) {
-    router.add("GET", "/healthz", "healthz", Transport::plain_or_tls, [&data, &metrics, &ca_mutex](const HttpRequest&) {
-        bool token = token_answers(data);
-        bool database = database_answers(data, ca_mutex);
-        if (!token) metrics.count_token_error();
+void add_operations_routes(Router& router, const OperationsServices& services) {
+    router.add("GET", "/healthz", "healthz", Transport::plain_or_tls, [services](const HttpRequest&) {
+        bool token = token_answers(services.token);
+        bool database = database_answers(services.certificates, services.ca_mutex);
+        if (!token) services.metrics.count_token_error();
         bool healthy = token && database;
         return HttpResponse::json(healthy ? 200 : 503, {{"status", healthy ? "ok" : "degraded"},
                                                         {"token", token ? "ok" : "error"},
                                                         {"database", database ? "ok" : "error"}});
     });
-    router.add("GET", "/metrics", "metrics", Transport::plain_or_tls, [&metrics](const HttpRequest&) {
+    router.add("GET", "/metrics", "metrics", Transport::plain_or_tls, [&metrics = services.metrics](const HttpRequest&) {
         return HttpResponse::bytes(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render());
     });
 }

@@ -12,12 +12,20 @@
 
 #include "http/metrics.h"
 #include "http/router.h"
-#include "sign/data_folder/data_folder.h"
+#include "sign/hsm/token.h"
+#include "sign/store/certificate_store.h"
 
 namespace sign::signd {
 
-/// Registers /healthz and /metrics. `data` must have its token and database open; it, `metrics`
-/// and `ca_mutex` (serialising database use, see trust_routes.h) are borrowed.
-void add_operations_routes(Router& router, data_folder::DataFolder& data, Metrics& metrics, std::mutex& ca_mutex);
+/// What /healthz and /metrics read; all borrowed for the life of the router.
+struct OperationsServices {
+    hsm::Token& token;
+    const store::CertificateStore& certificates;
+    Metrics& metrics;
+    std::mutex& ca_mutex;  ///< serialises database use, see trust_routes.h
+};
+
+/// Registers /healthz and /metrics.
+void add_operations_routes(Router& router, const OperationsServices& services);
 
 }  // namespace sign::signd

@@ -203,77 +203,76 @@ int document_index(const HttpRequest& request) {
 
 class SignatureRequestRoutes {
 public:
-    explicit SignatureRequestRoutes(ServiceContext& context) : context_(context), auth_(context) {}
+    explicit SignatureRequestRoutes(const SignatureRequestRouteServices& services) : services_(services) {}
 
     HttpResponse create(const HttpRequest& request) {
-        return mobile_answer(context_, MobileCaller::client, false, [&](std::string& caller_id) {
-            Caller caller = auth_.authenticate(request);
+        return mobile_answer(services_.edge, MobileCaller::client, false, [&](std::string& caller_id) {
+            Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
             mobile::NewSignatureRequest input;
             try {
-                input = read_new_request(request, context_.max_base64_document);
+                input = read_new_request(request, services_.max_base64_document);
             } catch (const Error& error) {
-                context_.audit.append({.action = "signature_request.create",
+                services_.audit.append({.action = "signature_request.create",
                                        .actor = caller.client.id,
                                        .client_address = request.client_address,
                                        .subject = "",
                                        .document_hash = "",
                                        .result = error.code()},
-                                      context_.clock.now());
+                                      services_.edge.clock.now());
                 throw;
             }
-            auto created = context_.signature_requests.create(caller.client, request.client_address, input);
-            return HttpResponse::json(201, mobile::request_json(created, context_.clock.now()));
+            auto created = services_.requests.create(caller.client, request.client_address, input);
+            return HttpResponse::json(201, mobile::request_json(created, services_.edge.clock.now()));
         });
     }
 
     HttpResponse read(const HttpRequest& request) {
-        return mobile_answer(context_, MobileCaller::client, false, [&](std::string& caller_id) {
-            Caller caller = auth_.authenticate(request);
+        return mobile_answer(services_.edge, MobileCaller::client, false, [&](std::string& caller_id) {
+            Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
             auto wait = wait_seconds(request);
             const std::string& id = request.params.at("id");
-            auto found = context_.signature_requests.for_client(id, caller.client, request.client_address);
+            auto found = services_.requests.for_client(id, caller.client, request.client_address);
             bool waited = true;
             if (wait)
-                waited = long_poll(context_, *wait, found.expires_at, [&] {
-                    found = context_.signature_requests.for_client(id, caller.client, request.client_address);
-                    return mobile::public_state(found, context_.clock.now()) == "pending";
+                waited = long_poll(services_.edge, *wait, found.expires_at, [&] {
+                    found = services_.requests.for_client(id, caller.client, request.client_address);
+                    return mobile::public_state(found, services_.edge.clock.now()) == "pending";
                 });
-            auto response = HttpResponse::json(200, mobile::request_json(found, context_.clock.now()));
+            auto response = HttpResponse::json(200, mobile::request_json(found, services_.edge.clock.now()));
             if (!waited) retry_after(response);
             return response;
         });
     }
 
     HttpResponse document(const HttpRequest& request) {
-        return mobile_answer(context_, MobileCaller::client, false, [&](std::string& caller_id) {
-            Caller caller = auth_.authenticate(request);
+        return mobile_answer(services_.edge, MobileCaller::client, false, [&](std::string& caller_id) {
+            Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
-            auto result = context_.signature_requests.result(request.params.at("id"), caller.client, request.client_address,
+            auto result = services_.requests.result(request.params.at("id"), caller.client, request.client_address,
                                                              document_index(request));
             return HttpResponse::bytes(200, result.media_type, std::string(result.bytes.begin(), result.bytes.end()));
         });
     }
 
     HttpResponse cancel(const HttpRequest& request) {
-        return mobile_answer(context_, MobileCaller::client, false, [&](std::string& caller_id) {
-            Caller caller = auth_.authenticate(request);
+        return mobile_answer(services_.edge, MobileCaller::client, false, [&](std::string& caller_id) {
+            Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
-            auto cancelled = context_.signature_requests.cancel(request.params.at("id"), caller.client, request.client_address);
-            return HttpResponse::json(200, mobile::request_json(cancelled, context_.clock.now()));
+            auto cancelled = services_.requests.cancel(request.params.at("id"), caller.client, request.client_address);
+            return HttpResponse::json(200, mobile::request_json(cancelled, services_.edge.clock.now()));
         });
     }
 
 private:
-    ServiceContext& context_;
-    ClientAuthenticator auth_;
+    SignatureRequestRouteServices services_;
 };
 
 }  // namespace
 
-void add_signature_request_routes(Router& router, ServiceContext& context) {
-    auto routes = std::make_shared<SignatureRequestRoutes>(context);
+void add_signature_request_routes(Router& router, const SignatureRequestRouteServices& services) {
+    auto routes = std::make_shared<SignatureRequestRoutes>(services);
     router.add("POST", "/api/v1/signature-requests", "api.signature_requests.create", Transport::tls_only,
                [routes](const HttpRequest& request) { return routes->create(request); });
     router.add("GET", "/api/v1/signature-requests/{id}", "api.signature_requests.get", Transport::tls_only,
@@ -284,8 +283,8 @@ void add_signature_request_routes(Router& router, ServiceContext& context) {
                [routes](const HttpRequest& request) { return routes->cancel(request); });
     // The certificate that signs callbacks is public: receivers fetch it to check them.
     router.add("GET", "/api/v1/callback-certificate", "api.callback_certificate", Transport::tls_only,
-               [&context](const HttpRequest&) {
-                   return HttpResponse::bytes(200, "application/x-pem-file", context.callback_certificate_pem);
+               [pem = services.callback_certificate_pem](const HttpRequest&) {
+                   return HttpResponse::bytes(200, "application/x-pem-file", pem);
                });
 }
 

@@ -18,15 +18,10 @@ namespace {
 
 }  // namespace
 
-std::size_t digest_length_of(const std::string& hash_algorithm_oid) {
-    auto digest = accepted_digest_for_oid(hash_algorithm_oid);
-    return digest ? static_cast<std::size_t>(EVP_MD_get_size(check_digest(*digest))) : 0;
-}
-
 std::vector<std::uint8_t> timestamp_token(const TimestampAuthority& authority, const std::vector<std::uint8_t>& hash,
                                           const std::string& hash_algorithm_oid,
                                           const std::optional<std::vector<std::uint8_t>>& nonce) {
-    std::size_t length = digest_length_of(hash_algorithm_oid);
+    std::size_t length = accepted_digest_length(hash_algorithm_oid);
     if (length == 0)
         throw Error(ErrorKind::invalid_input, "unsupported_hash_algorithm",
                     "hashAlgorithmOID must name SHA-256/384/512 or SHA3-256/384/512, not '" + hash_algorithm_oid + "'");

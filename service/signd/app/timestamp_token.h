@@ -21,8 +21,5 @@ std::vector<std::uint8_t> timestamp_token(const TimestampAuthority& authority, c
                                           const std::string& hash_algorithm_oid,
                                           const std::optional<std::vector<std::uint8_t>>& nonce);
 
-/// The length of a digest named by its OID (SHA-256/384/512, SHA3-256/384/512), or 0 when it is
-/// not one we accept.
-std::size_t digest_length_of(const std::string& hash_algorithm_oid);
 
 }  // namespace sign::signd

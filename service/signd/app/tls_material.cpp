@@ -6,7 +6,7 @@
 namespace sign::signd {
 
 TlsMaterial find_tls_material(data_folder::DataFolder& data, std::chrono::system_clock::time_point now) {
-    auto candidates = data.store().list(std::string("tls-server"), false);
+    auto candidates = data.database().certificates().list(std::string("tls-server"), false);
     // Issue order: walk from the newest back to the first that is valid and has its key.
     for (auto record = candidates.rbegin(); record != candidates.rend(); ++record) {
         if (record->key_uri.empty() || now < record->not_before || record->not_after < now) continue;

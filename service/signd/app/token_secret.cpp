@@ -5,7 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 #include "sign/error.h"
 
 namespace sign::signd {
@@ -23,10 +23,10 @@ std::vector<unsigned char> load_or_create_token_secret(data_folder::DataFolder& 
         if (RAND_bytes(reinterpret_cast<unsigned char*>(fresh.data()), static_cast<int>(fresh.size())) != 1)
             throw Error(ErrorKind::internal, "openssl_failure", "cannot draw the token secret");
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-        data_folder::write_file_atomically(path, fresh, 0600);
+        write_file_atomically(path, fresh, 0600);
         OPENSSL_cleanse(fresh.data(), fresh.size());
     }
-    auto bytes = data_folder::read_file(path);
+    auto bytes = read_file(path);
     if (bytes.size() != secret_length)
         throw Error(ErrorKind::internal, "invalid_token_secret",
                     path + " must hold exactly 32 bytes; remove it to have a new one made (access tokens issued so far "

@@ -9,7 +9,8 @@
 #include <span>
 
 #include "sign/crl_builder.h"
-#include "sign/data_folder/atomic_file.h"
+#include "sign/base64.h"
+#include "sign/atomic_file.h"
 #include "sign/error.h"
 
 namespace sign::signd {
@@ -59,78 +60,62 @@ bool crl_needs_renewal(const std::string& der, system_clock::time_point now) {
     return now >= half_way;
 }
 
-std::string current_crl(data_folder::DataFolder& data, const std::string& ca, const Clock& clock, std::mutex& ca_mutex) {
-    std::string path = data.path("crl/" + ca + ".crl");
-    std::lock_guard lock(ca_mutex);
+std::string current_crl(const TrustRouteServices& services, const std::string& ca) {
+    std::string path = services.crl_folder + "/" + ca + ".crl";
+    std::lock_guard lock(services.ca_mutex);
     std::string der;
-    if (std::filesystem::exists(path)) der = as_text(data_folder::read_file(path));
-    auto now = clock.now();
+    if (std::filesystem::exists(path)) der = as_text(read_file(path));
+    auto now = services.clock.now();
     if (!der.empty() && !crl_needs_renewal(der, now)) return der;
-    auto crl = data.ca().generate_crl(ca, now);
-    std::filesystem::create_directories(data.path("crl"));
+    auto crl = services.ca.generate_crl(ca, now);
+    std::filesystem::create_directories(services.crl_folder);
     der = as_text(crl_to_der(crl.get()));
-    data_folder::write_file_atomically(path, der);
-    data_folder::write_file_atomically(data.path("crl/" + ca + ".pem"), crl_to_pem(crl.get()));
+    write_file_atomically(path, der);
+    write_file_atomically(services.crl_folder + "/" + ca + ".pem", crl_to_pem(crl.get()));
     return der;
 }
 
-std::vector<uint8_t> base64_decode(const std::string& text) {
-    std::vector<uint8_t> out(text.size() / 4 * 3 + 3);
-    std::unique_ptr<EVP_ENCODE_CTX, decltype(&EVP_ENCODE_CTX_free)> context(EVP_ENCODE_CTX_new(), EVP_ENCODE_CTX_free);
-    EVP_DecodeInit(context.get());
-    int written = 0, final_written = 0;
-    auto bad = [] {
-        return Error(ErrorKind::invalid_input, "invalid_base64", "the OCSP request in the URL is not valid base64");
-    };
-    if (text.empty() || EVP_DecodeUpdate(context.get(), out.data(), &written,
-                                         reinterpret_cast<const unsigned char*>(text.data()),
-                                         static_cast<int>(text.size())) < 0)
-        throw bad();
-    if (EVP_DecodeFinal(context.get(), out.data() + written, &final_written) != 1) throw bad();
-    out.resize(static_cast<size_t>(written + final_written));
-    return out;
-}
-
-HttpResponse ocsp_answer(data_folder::DataFolder& data, const std::vector<uint8_t>& request, const Clock& clock,
-                         std::mutex& ca_mutex) {
-    std::lock_guard lock(ca_mutex);
-    auto response = data.ca().respond_ocsp(request, clock.now());
+HttpResponse ocsp_answer(const TrustRouteServices& services, const std::vector<uint8_t>& request) {
+    std::lock_guard lock(services.ca_mutex);
+    auto response = services.ca.respond_ocsp(request, services.clock.now());
     return HttpResponse::bytes(200, "application/ocsp-response", as_text(response));
 }
 
 }  // namespace
 
-void add_trust_routes(Router& router, data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps,
-                      const Clock& clock, std::mutex& ca_mutex) {
+void add_trust_routes(Router& router, const TrustRouteServices& services) {
     for (std::string ca : ca_names) {
         router.add("GET", "/crl/" + ca + ".crl", "crl", Transport::plain_or_tls,
-                   [&data, &clock, &ca_mutex, ca](const HttpRequest&) {
-                       auto response = HttpResponse::bytes(200, "application/pkix-crl", current_crl(data, ca, clock, ca_mutex));
+                   [services, ca](const HttpRequest&) {
+                       auto response = HttpResponse::bytes(200, "application/pkix-crl", current_crl(services, ca));
                        response.headers.emplace_back("Cache-Control", "max-age=300");
                        return response;
                    });
         router.add("GET", "/ca/" + ca + ".crt", "ca_certificate", Transport::plain_or_tls,
-                   [&data, &ca_mutex, ca](const HttpRequest&) {
+                   [services, ca](const HttpRequest&) {
                        std::string pem;
                        {
-                           std::lock_guard lock(ca_mutex);
-                           pem = ca == "root-ca" ? data.ca().root().pem : data.ca().issuing_ca().pem;
+                           std::lock_guard lock(services.ca_mutex);
+                           pem = ca == "root-ca" ? services.ca.root().pem : services.ca.issuing_ca().pem;
                        }
                        return HttpResponse::bytes(200, "application/pkix-cert", as_text(Certificate::from_pem(pem).to_der()));
                    });
     }
-    router.add("POST", "/ocsp", "ocsp", Transport::plain_or_tls, [&data, &clock, &ca_mutex](const HttpRequest& request) {
+    router.add("POST", "/ocsp", "ocsp", Transport::plain_or_tls, [services](const HttpRequest& request) {
         if (auto refused = wrong_media_type(request, "application/ocsp-request")) return *refused;
-        return ocsp_answer(data, as_bytes(request.body), clock, ca_mutex);
+        return ocsp_answer(services, as_bytes(request.body));
     });
     router.add("GET", "/ocsp/{request*}", "ocsp", Transport::plain_or_tls,
-               [&data, &clock, &ca_mutex](const HttpRequest& request) {
-                   return ocsp_answer(data, base64_decode(request.params.at("request")), clock, ca_mutex);
+               [services](const HttpRequest& request) {
+                   auto der = decode_base64(request.params.at("request"));
+                   if (!der || der->empty())
+                       throw Error(ErrorKind::invalid_input, "invalid_base64", "the OCSP request in the URL is not valid base64");
+                   return ocsp_answer(services, *der);
                });
-    router.add("POST", "/tsa", "tsa", Transport::plain_or_tls, [&timestamps](const HttpRequest& request) {
+    router.add("POST", "/tsa", "tsa", Transport::plain_or_tls, [&timestamps = services.timestamps](const HttpRequest& request) {
         if (auto refused = wrong_media_type(request, "application/timestamp-query")) return *refused;
         auto body = as_bytes(request.body);
-        auto reply = timestamps.authority().respond(std::span<const uint8_t>(body));
+        auto reply = timestamps.respond(std::span<const uint8_t>(body));
         return HttpResponse::bytes(200, "application/timestamp-reply", as_text(reply));
     });
 }

@@ -14,15 +14,24 @@
 
 #include "http/router.h"
 #include "sign/clock.h"
-#include "sign/data_folder/data_folder.h"
-#include "sign/data_folder/local_timestamps.h"
+#include <string>
+
+#include "sign/ca/ca_service.h"
+#include "sign/timestamp_authority.h"
 
 namespace sign::signd {
 
-/// Registers the endpoints above. `data` must have its token and database open already; `data`,
-/// `timestamps`, `clock` and `ca_mutex` are borrowed for the life of the router. `ca_mutex`
-/// serialises every use of data.ca() and data.store() among all handlers that share them.
-void add_trust_routes(Router& router, data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps,
-                      const Clock& clock, std::mutex& ca_mutex);
+/// What the trust-service endpoints use; the references are borrowed for the life of the router.
+struct TrustRouteServices {
+    ca::CaService& ca;
+    std::string crl_folder;  ///< where the current CRLs are kept, DER and PEM
+    const TimestampAuthority& timestamps;
+    const Clock& clock;
+    /// Serialises every use of the CA and its database among the handlers that share them.
+    std::mutex& ca_mutex;
+};
+
+/// Registers the endpoints above.
+void add_trust_routes(Router& router, const TrustRouteServices& services);
 
 }  // namespace sign::signd

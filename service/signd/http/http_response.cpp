@@ -32,9 +32,12 @@ std::string reason_phrase(int status) {
         case 404: return "Not Found";
         case 405: return "Method Not Allowed";
         case 409: return "Conflict";
+        case 410: return "Gone";
         case 413: return "Content Too Large";
         case 415: return "Unsupported Media Type";
         case 422: return "Unprocessable Content";
+        case 423: return "Locked";
+        case 429: return "Too Many Requests";
         case 431: return "Request Header Fields Too Large";
         case 500: return "Internal Server Error";
         case 503: return "Service Unavailable";
@@ -53,19 +56,6 @@ HttpResponse HttpResponse::problem(int status, const std::string& code, const st
                  {"detail", detail},
                  {"code", code}});
     return bytes(status, "application/problem+json", to_json_text(body));
-}
-
-int status_for(const Error& error) {
-    switch (error.kind()) {
-        case ErrorKind::invalid_input: return 400;
-        case ErrorKind::authentication: return 401;
-        case ErrorKind::not_found: return 404;
-        case ErrorKind::conflict: return 409;
-        case ErrorKind::policy: return 422;
-        case ErrorKind::token: return 503;
-        case ErrorKind::internal: return 500;
-    }
-    return 500;
 }
 
 }  // namespace sign::signd

@@ -8,10 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sign {
-class Error;
-}
-
 namespace sign::signd {
 
 struct HttpResponse {
@@ -36,9 +32,5 @@ struct HttpResponse {
 /// `value` as compact JSON text; strings that are not UTF-8 come out with U+FFFD in place of
 /// their bad bytes instead of throwing.
 std::string to_json_text(const nlohmann::json& value);
-
-/// The HTTP status for a sign::Error: invalid_input 400, authentication 401, not_found 404,
-/// conflict 409, policy 422, token 503, internal 500.
-int status_for(const Error& error);
 
 }  // namespace sign::signd

@@ -28,6 +28,7 @@
 #include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
+#include "http/error_catalogue.h"
 #include "http/request_log.h"
 #include "http/request_target.h"
 #include "sign/error.h"
@@ -342,7 +343,7 @@ private:
         } catch (const Error& error) {
             if (error.kind() == ErrorKind::token) state_.metrics.count_token_error();
             if (error.kind() == ErrorKind::internal) internal_error_ = error.code() + ": " + error.what();
-            return HttpResponse::problem(status_for(error), error.code(), error.what());
+            return problem_response(error);
         } catch (const std::exception& error) {
             internal_error_ = error.what();
         } catch (...) {

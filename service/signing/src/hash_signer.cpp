@@ -83,24 +83,9 @@ std::string digest_of_pss_params(const std::vector<uint8_t>& der) {
 
 }  // namespace
 
-std::shared_ptr<const HashSigner::ParsedCertificate> HashSigner::parsed(const std::string& serial_hex) const {
-    {
-        std::lock_guard lock(parsed_mutex_);
-        if (auto found = parsed_.find(serial_hex); found != parsed_.end()) return found->second;
-    }
-    auto record = data_.store().find(serial_hex);
-    if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "the signer's certificate is not in the CA database");
-    Certificate certificate = Certificate::from_pem(record->pem);
-    std::vector<Certificate> chain = data_.ca().chain_for(certificate);
-    auto entry = std::make_shared<const ParsedCertificate>(ParsedCertificate{std::move(certificate), std::move(chain)});
-    std::lock_guard lock(parsed_mutex_);
-    return parsed_.emplace(serial_hex, std::move(entry)).first->second;
-}
-
 CredentialKey HashSigner::describe(const store::SignerRecord& signer) const {
-    auto record = data_.store().find(signer.certificate_serial);
-    if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "the signer's certificate is not in the CA database");
-    Certificate certificate = Certificate::from_pem(record->pem);
+    auto parsed = signers_.certificate(signer.certificate_serial);
+    const Certificate& certificate = parsed->certificate;
     EvpPkeyPtr key(X509_get_pubkey(certificate.native()));
     CredentialKey described;
     described.bits = EVP_PKEY_get_bits(key.get());
@@ -118,9 +103,9 @@ CredentialKey HashSigner::describe(const store::SignerRecord& signer) const {
         }
         described.sign_algorithms = {ec_public_key, "1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4"};
     }
-    described.chain_pem.push_back(record->pem);
-    for (const auto& ca : data_.ca().chain_for(certificate)) described.chain_pem.push_back(ca.to_pem());
-    described.chain_pem.push_back(data_.ca().root().pem);
+    described.chain_pem.push_back(certificate.to_pem());
+    for (const auto& ca : parsed->chain) described.chain_pem.push_back(ca.to_pem());
+    described.chain_pem.push_back(signers_.root_pem());
     return described;
 }
 
@@ -151,13 +136,10 @@ HashSigning HashSigner::prepare(const store::SignerRecord& signer, const std::ve
                     "signAlgo " + sign_algo + " is not supported: use RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA");
     }
 
-    auto certificate = parsed(signer.certificate_serial);
-    const hsm::PrivateKey& key = keys_.key(signer.key_uri);
-    std::vector<Certificate> chain;
-    for (const auto& ca : certificate->chain) chain.push_back(ca.copy());
-    Signer checked{key, certificate->certificate.copy(), std::move(chain), scheme, digest};
+    Signer checked = signers_.signer(signer.key_uri, signer.certificate_serial, scheme);
+    checked.digest = digest;
     try {
-        check_signer(checked, &data_.store(), now);
+        check_signer(checked, &signers_.certificates(), now);
     } catch (const Error& error) {
         if (error.code() == "scheme_key_mismatch")
             throw Error(ErrorKind::invalid_input, "sign_algo_key_mismatch", "signAlgo " + sign_algo + " does not fit this credential's key");
@@ -169,7 +151,8 @@ HashSigning HashSigner::prepare(const store::SignerRecord& signer, const std::ve
         if (hash.size() != expected)
             throw Error(ErrorKind::invalid_input, "invalid_hash_length",
                         "a hash is " + std::to_string(hash.size()) + " bytes; " + digest + " hashes are " + std::to_string(expected));
-    return HashSigning{std::move(checked), key.key_type()};
+    std::string key_type = signers_.key(signer.key_uri).key_type();
+    return HashSigning{std::move(checked), std::move(key_type)};
 }
 
 std::vector<std::vector<uint8_t>> HashSigner::sign(const HashSigning& signing, const std::vector<std::vector<uint8_t>>& hashes) const {

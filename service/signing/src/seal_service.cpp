@@ -41,9 +41,9 @@ bool starts_with(std::span<const uint8_t> bytes, std::string_view prefix) {
 
 }  // namespace
 
-SealService::SealService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps, KeyCache& keys,
+SealService::SealService(const SignerDirectory& signers, TimestampSource& timestamps, std::filesystem::path images,
                          const Clock& clock, std::map<std::string, SignatureScheme> schemes)
-    : data_(data), timestamps_(timestamps), keys_(keys), clock_(clock), schemes_(std::move(schemes)) {
+    : signers_(signers), timestamps_(timestamps), images_(std::move(images)), clock_(clock), schemes_(std::move(schemes)) {
     // A configured scheme that cannot be used stops the start, not a clerk's request later.
     auto found = schemes_.empty() ? std::vector<SealInfo>{} : seals();
     for (const auto& [id, scheme] : schemes_) {
@@ -51,9 +51,9 @@ SealService::SealService(data_folder::DataFolder& data, data_folder::LocalTimest
         if (seal == found.end())
             throw Error(ErrorKind::invalid_input, "invalid_config",
                         "a scheme is configured for the seal '" + id + "', which this data folder does not have");
-        auto record = data_.store().find(seal->certificate_serial);
+        auto record = signers_.certificates().find(seal->certificate_serial);
         try {
-            check_scheme_fits_key(keys_.key(record->key_uri).public_key().get(), scheme);
+            check_scheme_fits_key(signers_.key(record->key_uri).public_key().get(), scheme);
         } catch (const Error& e) {
             throw Error(ErrorKind::invalid_input, "invalid_config", "seal '" + id + "': " + e.what());
         }
@@ -63,11 +63,11 @@ SealService::SealService(data_folder::DataFolder& data, data_folder::LocalTimest
 std::vector<SealInfo> SealService::seals() const {
     auto now = clock_.now();
     std::vector<SealInfo> found;
-    for (const auto& record : data_.store().list(std::string("agency"), false)) {
+    for (const auto& record : signers_.certificates().list(std::string("agency"), false)) {
         if (record.key_uri.empty() || now < record.not_before || record.not_after < now) continue;
         auto label = hsm::Uri::parse(record.key_uri).object;
         if (!label) continue;
-        SealInfo info{*label, record.subject, record.serial_hex, keys_.key(record.key_uri).key_type()};
+        SealInfo info{*label, record.subject, record.serial_hex, signers_.key(record.key_uri).key_type()};
         // Issue order: a renewed certificate for the same key label replaces the older one.
         auto same = std::find_if(found.begin(), found.end(), [&](const SealInfo& seal) { return seal.id == info.id; });
         if (same != found.end()) *same = std::move(info);
@@ -84,15 +84,13 @@ SealInfo SealService::seal(const std::string& id) const {
 
 SealService::Prepared SealService::signer_for(const std::string& seal_id, bool xml) const {
     SealInfo info = seal(seal_id);
-    auto record = data_.store().find(info.certificate_serial);
-    const hsm::PrivateKey& key = keys_.key(record->key_uri);
-    Certificate certificate = Certificate::from_pem(record->pem);
+    auto record = signers_.certificates().find(info.certificate_serial);
     auto configured = schemes_.find(seal_id);
-    SignatureScheme scheme = configured != schemes_.end() ? configured->second : default_scheme_for(key.public_key().get());
+    SignatureScheme scheme = configured != schemes_.end() ? configured->second
+                                                          : default_scheme_for(signers_.key(record->key_uri).public_key().get());
     // XML-DSig verifiers (xmlsec1 among them) have no RSA-PSS yet.
     if (xml && scheme == SignatureScheme::rsa_pss) scheme = SignatureScheme::rsa_pkcs1v15;
-    std::vector<Certificate> chain = data_.ca().chain_for(certificate);
-    return Prepared{info, Signer{key, std::move(certificate), std::move(chain), scheme, data_.settings().digest}};
+    return Prepared{info, signers_.signer(record->key_uri, info.certificate_serial, scheme)};
 }
 
 std::vector<uint8_t> SealService::seal_pdf(const std::string& seal_id, std::span<const uint8_t> pdf,
@@ -105,9 +103,9 @@ std::vector<uint8_t> SealService::seal_pdf(const std::string& seal_id, std::span
 
     PadesOptions options;
     options.level = SignatureLevel::b_t;
-    options.registry = &data_.store();
+    options.registry = &signers_.certificates();
     if (!placement.invisible) {
-        fs::path images = data_.path("images");
+        const fs::path& images = images_;
         std::string image_file = seal_id + ".png";
         options.image = images / image_file;
         if (!fs::exists(options.image))
@@ -129,7 +127,7 @@ std::vector<uint8_t> SealService::seal_pdf(const std::string& seal_id, std::span
                         "or ask for an invisible seal");
         }
     }
-    sign_pades(input.path(), output.path(), prepared.signer, clock_, options, &timestamps_.client());
+    sign_pades(input.path(), output.path(), prepared.signer, clock_, options, &timestamps_);
     return output.read();
 }
 
@@ -138,14 +136,14 @@ std::vector<uint8_t> SealService::seal_xml(const std::string& seal_id, std::span
     XadesOptions options;
     options.packaging = XadesPackaging::enveloped;
     options.level = SignatureLevel::b_t;
-    options.registry = &data_.store();
-    return sign_xades(prepared.signer, xml, options, clock_, &timestamps_.client());
+    options.registry = &signers_.certificates();
+    return sign_xades(prepared.signer, xml, options, clock_, &timestamps_);
 }
 
 std::vector<uint8_t> SealService::seal_file(const std::string& seal_id, std::span<const uint8_t> content) {
     auto prepared = signer_for(seal_id, false);
-    CadesOptions options{.detached = true, .level = SignatureLevel::b_t, .registry = &data_.store()};
-    return sign_cades(prepared.signer, content, options, clock_, &timestamps_.client());
+    CadesOptions options{.detached = true, .level = SignatureLevel::b_t, .registry = &signers_.certificates()};
+    return sign_cades(prepared.signer, content, options, clock_, &timestamps_);
 }
 
 }  // namespace sign::signing

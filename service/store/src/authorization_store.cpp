@@ -26,9 +26,9 @@ std::vector<std::vector<uint8_t>> split_hex(const std::string& joined) {
     while (start < joined.size()) {
         size_t end = joined.find(',', start);
         if (end == std::string::npos) end = joined.size();
-        std::vector<uint8_t> hash;
-        for (size_t i = start; i + 1 < end; i += 2) hash.push_back(static_cast<uint8_t>(std::stoi(joined.substr(i, 2), nullptr, 16)));
-        hashes.push_back(std::move(hash));
+        auto hash = from_hex(std::string_view(joined).substr(start, end - start));
+        if (!hash) throw Error(ErrorKind::internal, "corrupt_authorization", "a stored SAD's hash list is not hexadecimal");
+        hashes.push_back(std::move(*hash));
         start = end + 1;
     }
     return hashes;

@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "sign/base64.h"
 #include "sign/error.h"
 
 namespace sign::store {
@@ -17,17 +18,8 @@ std::string random_base64url(size_t bytes) {
         throw Error(ErrorKind::internal, "invalid_token_size", "a random token has 1 to 64 bytes");
     if (RAND_bytes(random, static_cast<int>(bytes)) != 1)
         throw Error(ErrorKind::internal, "random_failed", "the system random generator failed");
-    unsigned char encoded[96];
-    int length = EVP_EncodeBlock(encoded, random, static_cast<int>(bytes));
+    std::string token = encode_base64url({random, bytes});
     OPENSSL_cleanse(random, sizeof random);
-    std::string token(reinterpret_cast<const char*>(encoded), static_cast<size_t>(length));
-    OPENSSL_cleanse(encoded, sizeof encoded);
-    // base64 to base64url (RFC 4648 section 5), padding dropped.
-    for (char& c : token) {
-        if (c == '+') c = '-';
-        if (c == '/') c = '_';
-    }
-    while (!token.empty() && token.back() == '=') token.pop_back();
     return token;
 }
 

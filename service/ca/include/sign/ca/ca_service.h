@@ -94,6 +94,9 @@ public:
     /// issued it, else none (the root is the verifier's trust anchor and is never sent).
     std::vector<Certificate> chain_for(const Certificate& certificate) const;
 
+    /// The digest this folder signs with (signctl.toml `digest`), for certificates and signatures alike.
+    const std::string& digest() const { return digest_; }
+
 private:
     store::CertificateRecord record_by_setting(const std::string& setting) const;
     store::CertificateRecord record_for(const Certificate& certificate, const std::string& issuer_serial,

@@ -13,15 +13,7 @@
 #include "sign/ca/ca_service.h"
 #include "sign/certificate_profile.h"
 #include "sign/hsm/token.h"
-#include "sign/store/authorization_store.h"
-#include "sign/store/callback_queue.h"
-#include "sign/store/certificate_store.h"
-#include "sign/store/client_store.h"
-#include "sign/store/csc_response_store.h"
-#include "sign/store/device_store.h"
-#include "sign/store/signature_request_store.h"
-#include "sign/store/signer_store.h"
-#include "sign/store/write_queue.h"
+#include "sign/store/database.h"
 
 namespace sign::data_folder {
 
@@ -64,29 +56,13 @@ public:
     hsm::Token& token();
     /// The configured PKCS#11 module, loaded without logging in: what only reads slots needs no PIN.
     hsm::Module module();
-    /// The certificate database (opened on first use).
-    store::CertificateStore& store();
+    /// The database: certificates and every durable store (opened on first use).
+    store::Database& database();
     /// The certificate profiles in force.
     const ProfileCatalog& profiles();
     /// The CA workflows over the three above.
     ca::CaService& ca();
 
-    /// The durable writer of sign.db that the stores below share (started on first use).
-    store::WriteQueue& write_queue();
-    /// The API clients of signd.
-    store::ClientStore& clients();
-    /// The remote signers and their PIN verifiers.
-    store::SignerStore& signers();
-    /// Signature activation data.
-    store::AuthorizationStore& authorizations();
-    /// The phones of remote signers and their activation codes.
-    store::DeviceStore& devices();
-    /// Signature requests approved on a phone.
-    store::SignatureRequestStore& signature_requests();
-    /// Callbacks owed to document systems.
-    store::CallbackQueue& callbacks();
-    /// Results of asynchronous CSC signHash calls.
-    store::CscResponseStore& csc_responses();
     /// The hash-chained audit log.
     audit::AuditLog& audit();
 
@@ -105,18 +81,9 @@ private:
     std::optional<std::string> pin_file_override_;
     std::optional<Settings> settings_;
     std::unique_ptr<hsm::Token> token_;
-    std::unique_ptr<store::CertificateStore> store_;
+    std::unique_ptr<store::Database> database_;
     std::unique_ptr<ProfileCatalog> profiles_;
     std::unique_ptr<ca::CaService> ca_;
-    // Declared before the stores that borrow it, so it is destroyed after them.
-    std::unique_ptr<store::WriteQueue> write_queue_;
-    std::unique_ptr<store::ClientStore> clients_;
-    std::unique_ptr<store::SignerStore> signers_;
-    std::unique_ptr<store::AuthorizationStore> authorizations_;
-    std::unique_ptr<store::DeviceStore> devices_;
-    std::unique_ptr<store::SignatureRequestStore> signature_requests_;
-    std::unique_ptr<store::CallbackQueue> callbacks_;
-    std::unique_ptr<store::CscResponseStore> csc_responses_;
     std::unique_ptr<audit::AuditLog> audit_;
 };
 

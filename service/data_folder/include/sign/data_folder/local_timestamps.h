@@ -17,8 +17,9 @@ namespace sign::data_folder {
 class LocalTimestamps {
 public:
     /// Finds the TSA certificate and key; throws not_found `no_local_tsa` when there is none.
-    /// `data` and `clock` are borrowed and must outlive this object.
-    LocalTimestamps(DataFolder& data, const Clock& clock);
+    /// `clock` is borrowed and must outlive this object; the others are read here only.
+    LocalTimestamps(hsm::Token& token, const store::CertificateStore& certificates, const ca::CaService& ca,
+                    const Clock& clock);
     LocalTimestamps(const LocalTimestamps&) = delete;
     LocalTimestamps& operator=(const LocalTimestamps&) = delete;
 

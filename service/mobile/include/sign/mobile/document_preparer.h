@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "sign/clock.h"
-#include "sign/data_folder/data_folder.h"
-#include "sign/data_folder/local_timestamps.h"
+#include "sign/store/certificate_store.h"
+#include "sign/timestamp_source.h"
 #include "sign/signer.h"
 #include "sign/store/signature_request_store.h"
 
@@ -58,8 +58,9 @@ struct SignerIdentity {
 class DocumentPreparer {
 public:
     /// All borrowed; they must outlive this.
-    DocumentPreparer(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps, const Clock& clock)
-        : data_(data), timestamps_(timestamps), clock_(clock) {}
+    DocumentPreparer(const store::CertificateStore& certificates, TimestampSource& timestamps,
+                     std::filesystem::path signer_images, const Clock& clock)
+        : certificates_(certificates), timestamps_(timestamps), signer_images_(std::move(signer_images)), clock_(clock) {}
 
     /// Validates `input` and runs the first half. Throws invalid_input `invalid_document`,
     /// `not_a_pdf`, `not_xml`, `field_not_found`, `signature_position_required`,
@@ -83,8 +84,9 @@ public:
     static std::string result_media_type(const std::string& type);
 
 private:
-    data_folder::DataFolder& data_;
-    data_folder::LocalTimestamps& timestamps_;
+    const store::CertificateStore& certificates_;
+    TimestampSource& timestamps_;
+    std::filesystem::path signer_images_;
     const Clock& clock_;
 };
 

@@ -15,13 +15,12 @@
 
 #include "sign/audit/audit_log.h"
 #include "sign/clock.h"
-#include "sign/data_folder/data_folder.h"
-#include "sign/data_folder/local_timestamps.h"
 #include "sign/mobile/approval_challenge.h"
 #include "sign/mobile/document_preparer.h"
 #include "sign/mobile/request_events.h"
 #include "sign/mobile/request_files.h"
-#include "sign/signing/key_cache.h"
+#include "sign/signing/signer_directory.h"
+#include "sign/timestamp_source.h"
 #include "sign/store/client_store.h"
 #include "sign/store/device_store.h"
 #include "sign/store/signature_request_store.h"
@@ -61,14 +60,42 @@ struct SignedResult {
     std::vector<std::uint8_t> bytes;
 };
 
+/// The stores a signature request touches.
+struct RequestStores {
+    store::SignatureRequestStore& requests;
+    store::SignerStore& signers;
+    store::DeviceStore& devices;
+    store::ClientStore& clients;
+};
+
+/// A phone asking to become a signer's device (docs/mobile-signing.md, "Enrolment").
+struct DeviceEnrolment {
+    std::string activation_code;
+    std::vector<std::uint8_t> public_key;  ///< DER SubjectPublicKeyInfo, P-256
+    std::string pin;
+    std::string name;
+};
+
+struct EnrolledDevice {
+    store::DeviceRecord device;
+    std::string signer_name;
+};
+
+/// Where a request's files live.
+struct RequestFolders {
+    std::filesystem::path requests;       ///< one folder per request: documents, previews, results
+    std::filesystem::path signer_images;  ///< <signer id>.png, the image of a visible signature
+};
+
 class SignatureRequestService {
 public:
     /// The shortest expiry a client may ask for.
     static constexpr std::chrono::seconds min_expiry{30};
 
     /// All borrowed; they must outlive the service.
-    SignatureRequestService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps,
-                            signing::KeyCache& keys, const Clock& clock, RequestEvents& events, RequestLimits limits);
+    SignatureRequestService(RequestStores stores, audit::AuditLog& audit, const signing::SignerDirectory& signers,
+                            TimestampSource& timestamps, const RequestFolders& folders, const Clock& clock,
+                            RequestEvents& events, RequestLimits limits);
 
     /// Validates and prepares a new request for `client`. Throws invalid_input (`invalid_document`,
     /// `too_many_documents`, `no_documents`, `not_a_pdf`, `not_xml`, `field_not_found`,
@@ -87,6 +114,10 @@ public:
     /// The signed document `index` of an approved request. Throws conflict `request_not_approved`,
     /// not_found `unknown_document`, not_found `result_removed` once the retention period has passed.
     SignedResult result(const std::string& id, const store::ClientRecord& client, const std::string& address, int index) const;
+
+    /// Enrols a phone with a one-time activation code (store::DeviceStore::enrol's errors), audited
+    /// either way.
+    EnrolledDevice enrol(const DeviceEnrolment& enrolment, const std::string& address);
 
     /// The device's signer's pending requests, newest first.
     std::vector<store::SignatureRequest> pending_for(const store::DeviceRecord& device) const;
@@ -146,9 +177,9 @@ private:
     /// Right after a request's end without a result was recorded: its files go.
     void discard_files(const std::string& id);
 
-    data_folder::DataFolder& data_;
-    data_folder::LocalTimestamps& timestamps_;
-    signing::KeyCache& keys_;
+    RequestStores stores_;
+    audit::AuditLog& audit_;
+    const signing::SignerDirectory& signers_;
     const Clock& clock_;
     RequestEvents& events_;
     RequestLimits limits_;

@@ -5,16 +5,12 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "sign/data_folder/data_folder.h"
 #include "sign/signer.h"
-#include "sign/signing/key_cache.h"
+#include "sign/signing/signer_directory.h"
 #include "sign/store/signer_store.h"
 
 namespace sign::signing {
@@ -36,8 +32,8 @@ struct HashSigning {
 
 class HashSigner {
 public:
-    /// Both borrowed; they must outlive this.
-    HashSigner(data_folder::DataFolder& data, KeyCache& keys) : data_(data), keys_(keys) {}
+    /// `signers` is borrowed and must outlive this.
+    explicit HashSigner(const SignerDirectory& signers) : signers_(signers) {}
 
     /// The key and chain of a signer.
     CredentialKey describe(const store::SignerRecord& signer) const;
@@ -60,18 +56,7 @@ public:
     std::vector<std::vector<uint8_t>> sign(const HashSigning& signing, const std::vector<std::vector<uint8_t>>& hashes) const;
 
 private:
-    /// A signer's certificate and the chain sent with it, parsed once: certificates never change,
-    /// and parsing them was most of a signHash request's cost. Revocation is still read each time.
-    struct ParsedCertificate {
-        Certificate certificate;
-        std::vector<Certificate> chain;
-    };
-    std::shared_ptr<const ParsedCertificate> parsed(const std::string& serial_hex) const;
-
-    data_folder::DataFolder& data_;
-    KeyCache& keys_;
-    mutable std::mutex parsed_mutex_;
-    mutable std::map<std::string, std::shared_ptr<const ParsedCertificate>> parsed_;
+    const SignerDirectory& signers_;
 };
 
 }  // namespace sign::signing

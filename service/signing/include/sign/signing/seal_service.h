@@ -6,6 +6,7 @@
 // certificate is checked before the token is asked, as for every signature.
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <span>
@@ -13,11 +14,10 @@
 #include <vector>
 
 #include "sign/clock.h"
-#include "sign/data_folder/data_folder.h"
-#include "sign/data_folder/local_timestamps.h"
 #include "sign/signature_scheme.h"
 #include "sign/signer.h"
-#include "sign/signing/key_cache.h"
+#include "sign/signing/signer_directory.h"
+#include "sign/timestamp_source.h"
 
 namespace sign::signing {
 
@@ -42,12 +42,13 @@ struct PdfSealPlacement {
 
 class SealService {
 public:
-    /// All borrowed; they must outlive the service. The seal image is <data>/images/seal.png.
+    /// `signers`, `timestamps` and `clock` are borrowed; they must outlive the service. The seal
+    /// image of seal `id` is <images>/<id>.png.
     /// `schemes` chooses, per seal id, the scheme of its PDF and CMS signatures; a seal not named
     /// there signs with its key's default: RSASSA-PSS for RSA (what Circular 15 expects), ECDSA for
     /// EC. XML signatures from RSA keys are always PKCS#1 v1.5 (XML-DSig verifiers lack RSA-PSS).
     /// Throws invalid_input `invalid_config` for a seal that is not here or a scheme its key cannot use.
-    SealService(data_folder::DataFolder& data, data_folder::LocalTimestamps& timestamps, KeyCache& keys,
+    SealService(const SignerDirectory& signers, TimestampSource& timestamps, std::filesystem::path images,
                 const Clock& clock, std::map<std::string, SignatureScheme> schemes = {});
 
     /// The seals this folder can apply, newest certificate per key label.
@@ -71,9 +72,9 @@ private:
     /// The seal's signer: its key, certificate and chain; the scheme XML verifiers accept when `xml`.
     Prepared signer_for(const std::string& seal_id, bool xml) const;
 
-    data_folder::DataFolder& data_;
-    data_folder::LocalTimestamps& timestamps_;
-    KeyCache& keys_;
+    const SignerDirectory& signers_;
+    TimestampSource& timestamps_;
+    std::filesystem::path images_;
     const Clock& clock_;
     std::map<std::string, SignatureScheme> schemes_;
 };

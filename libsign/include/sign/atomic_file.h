@@ -8,7 +8,7 @@
 
 #include <sys/types.h>
 
-namespace sign::data_folder {
+namespace sign {
 
 /// Writes `content` to a temporary file beside `path`, syncs it, and renames it over `path`.
 void write_file_atomically(const std::string& path, const std::string& content, mode_t mode = 0644);
@@ -16,4 +16,4 @@ void write_file_atomically(const std::string& path, const std::string& content, 
 /// The whole content of a file; throws sign::Error(not_found) when it cannot be read.
 std::vector<uint8_t> read_file(const std::string& path);
 
-}  // namespace sign::data_folder
+}  // namespace sign

@@ -1,4 +1,4 @@
-#include "sign/data_folder/atomic_file.h"
+#include "sign/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 
 #include "sign/error.h"
 
-namespace sign::data_folder {
+namespace sign {
 
 namespace {
 
@@ -62,4 +62,4 @@ std::vector<uint8_t> read_file(const std::string& path) {
     return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-}  // namespace sign::data_folder
+}  // namespace sign

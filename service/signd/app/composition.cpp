@@ -1,0 +1,83 @@
+#include "app/composition.h"
+
+#include "app/api_v1_routes.h"
+#include "app/csc_routes.h"
+#include "app/device_routes.h"
+#include "app/signature_request_routes.h"
+#include "http/error_catalogue.h"
+
+namespace sign::signd {
+
+namespace {
+
+mobile::RequestStores request_stores(store::Database& database) {
+    return {database.signature_requests(), database.signers(), database.devices(), database.clients()};
+}
+
+csc::CscStores csc_stores(store::Database& database) {
+    return {database.signers(), database.authorizations(), database.devices(), database.signature_requests(),
+            database.csc_responses(), database.certificates()};
+}
+
+}  // namespace
+
+Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders, ServiceLimits limits,
+                         std::vector<unsigned char> token_secret, std::string callback_certificate_pem)
+    : parts_(parts),
+      limits_(std::move(limits)),
+      callback_certificate_pem_(std::move(callback_certificate_pem)),
+      keys_(parts.token),
+      signers_(parts.database.certificates(), parts.ca, keys_, parts.ca.digest()),
+      seals_(signers_, parts.timestamps, folders.seal_images, parts.clock, limits_.seal_schemes),
+      hash_signer_(signers_),
+      request_events_(limits_.long_poll_waiters),
+      signature_requests_(request_stores(parts.database), parts.audit, signers_, parts.timestamps,
+                          {.requests = folders.signature_requests, .signer_images = folders.signer_images}, parts.clock,
+                          request_events_, limits_.signature_requests),
+      client_auth_(parts.database.clients(), parts.database.certificates(), parts.audit, parts.clock, std::move(token_secret)),
+      device_auth_(parts.database.devices(), parts.audit, parts.clock),
+      mobile_edge_{parts.metrics, request_events_, parts.clock},
+      csc_(csc_stores(parts.database), parts.audit, hash_signer_, signature_requests_, parts.clock,
+           {.signed_hashes = [&metrics = parts.metrics](const std::string& key_type,
+                                                         unsigned count) { metrics.count_signature("hash", key_type, count); },
+            .stored_error =
+                [&metrics = parts.metrics](const Error& error) {
+                    if (error.kind() == ErrorKind::token) metrics.count_token_error();
+                    auto answer = answer_for(error);
+                    if (error.kind() == ErrorKind::internal)
+                        return store::CscStoredError{answer.csc_status, answer.csc_error, error.code(),
+                                                     "the service failed; nothing was signed"};
+                    return store::CscStoredError{answer.csc_status, answer.csc_error,
+                                                 std::string(canonical_code(error.code())), error.what()};
+                },
+            .post = [this](std::function<void()> job) { background_.post(std::move(job)); }},
+           {.sad_lifetime = limits_.sad_lifetime}) {
+    // Responses a stop interrupted are failed now, so that their clients stop polling.
+    parts.database.csc_responses().recover(parts.clock.now());
+}
+
+void Composition::add_routes(Router& router) {
+    add_api_v1_routes(router, {.auth = client_auth_,
+                               .seals = seals_,
+                               .ca = parts_.ca,
+                               .certificates = parts_.database.certificates(),
+                               .audit = parts_.audit,
+                               .clock = parts_.clock,
+                               .metrics = parts_.metrics,
+                               .max_base64_document = limits_.max_base64_document});
+    add_signature_request_routes(router, {.auth = client_auth_,
+                                          .requests = signature_requests_,
+                                          .edge = mobile_edge_,
+                                          .audit = parts_.audit,
+                                          .max_base64_document = limits_.max_base64_document,
+                                          .callback_certificate_pem = callback_certificate_pem_});
+    add_device_routes(router, {.auth = device_auth_, .requests = signature_requests_, .edge = mobile_edge_, .audit = parts_.audit});
+    add_csc_routes(router, {.auth = client_auth_,
+                            .csc = csc_,
+                            .timestamps = parts_.tsa,
+                            .audit = parts_.audit,
+                            .clock = parts_.clock,
+                            .metrics = parts_.metrics});
+}
+
+}  // namespace sign::signd

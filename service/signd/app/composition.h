@@ -1,0 +1,100 @@
+#pragma once
+// signd's composition root: the one place that builds the use-case services
+// from the parts the program opened (token, database, audit log, CA, TSA) and
+// hands each route family exactly the services it uses. Nothing else in signd
+// sees the data folder or the database whole.
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <string>
+
+#include "app/background_work.h"
+#include "app/client_auth.h"
+#include "app/device_auth.h"
+#include "app/mobile_answers.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "sign/audit/audit_log.h"
+#include "sign/ca/ca_service.h"
+#include "sign/clock.h"
+#include "sign/csc/csc_service.h"
+#include "sign/mobile/request_events.h"
+#include "sign/mobile/signature_request_service.h"
+#include "sign/signature_scheme.h"
+#include "sign/signing/hash_signer.h"
+#include "sign/signing/key_cache.h"
+#include "sign/signing/seal_service.h"
+#include "sign/signing/signer_directory.h"
+#include "sign/store/database.h"
+#include "sign/timestamp_authority.h"
+#include "sign/timestamp_source.h"
+
+namespace sign::signd {
+
+/// What the configuration may change in the APIs' behaviour.
+struct ServiceLimits {
+    /// Largest document accepted as base64 inside JSON (bytes after decoding).
+    std::size_t max_base64_document = 1 << 20;
+    /// How long a SAD from CSC credentials/authorize stays usable.
+    std::chrono::seconds sad_lifetime{300};
+    mobile::RequestLimits signature_requests{};
+    /// Handler threads that may block in a long poll at once.
+    unsigned long_poll_waiters = 4;
+    /// Seal id -> the scheme its signatures use (see SealService).
+    std::map<std::string, SignatureScheme> seal_schemes{};
+};
+
+/// The parts a program opened and lends the services; all borrowed, and they must outlive them.
+struct OpenedParts {
+    hsm::Token& token;
+    store::Database& database;  ///< every store used below is opened by the constructor, on its thread
+    audit::AuditLog& audit;
+    const ca::CaService& ca;
+    const TimestampAuthority& tsa;  ///< answers CSC signatures/timestamp
+    TimestampSource& timestamps;    ///< time-stamps B-T signatures
+    const Clock& clock;
+    Metrics& metrics;
+};
+
+/// Where the services keep files.
+struct ServiceFolders {
+    std::string seal_images;        ///< <seal id>.png
+    std::string signer_images;      ///< <signer id>.png
+    std::string signature_requests; ///< one folder per request
+};
+
+class Composition {
+public:
+    /// Builds every service. `token_secret` signs CSC access tokens; `callback_certificate_pem` is
+    /// published for receivers of callbacks.
+    Composition(const OpenedParts& parts, const ServiceFolders& folders, ServiceLimits limits,
+                std::vector<unsigned char> token_secret, std::string callback_certificate_pem);
+    Composition(const Composition&) = delete;
+    Composition& operator=(const Composition&) = delete;
+
+    /// Adds the document-system API (/api/v1), signature requests, the devices' API and CSC (/csc/v2).
+    void add_routes(Router& router);
+
+    mobile::SignatureRequestService& signature_requests() { return signature_requests_; }
+    mobile::RequestEvents& request_events() { return request_events_; }
+
+private:
+    OpenedParts parts_;
+    ServiceLimits limits_;
+    std::string callback_certificate_pem_;
+    signing::KeyCache keys_;
+    signing::SignerDirectory signers_;
+    signing::SealService seals_;
+    signing::HashSigner hash_signer_;
+    mobile::RequestEvents request_events_;
+    mobile::SignatureRequestService signature_requests_;
+    ClientAuthenticator client_auth_;
+    DeviceAuthenticator device_auth_;
+    MobileEdge mobile_edge_;
+    csc::CscService csc_;
+    // Last, so it is stopped first: its queued jobs use everything above.
+    BackgroundWork background_;
+};
+
+}  // namespace sign::signd
