@@ -342,6 +342,7 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
                       std::chrono::system_clock::time_point now,
                       const PadesOptions& options, std::size_t contents_size) {
     Document document(input);
+    refuse_if_certified_without_changes(document);
     IncrementalUpdate update(document);
 
     std::optional<Image> image;

@@ -12,6 +12,7 @@
 #include <qpdf/QPDFExc.hh>
 
 #include "sign/error.h"
+#include "../validate/pdf_permissions.h"
 
 namespace sign::pdf {
 
@@ -98,6 +99,13 @@ Document::Document(const std::filesystem::path& path) : path_(path), qpdf_(std::
     } catch (const std::exception& e) {
         throw unreadable(path, e.what());
     }
+}
+
+void refuse_if_certified_without_changes(Document& document) {
+    if (validate::detail::certification_permission(document.qpdf()) == validate::DocMdpPermission::no_changes)
+        throw Error(ErrorKind::policy, "document_certified_no_changes",
+                    "the PDF " + document.path().string() +
+                        " is certified with no changes allowed (DocMDP P 1); any update would invalidate its certification");
 }
 
 int Document::page_of_annotation(QPDFObjectHandle annotation) {

@@ -50,6 +50,10 @@ private:
     bool ends_with_newline_ = false;
 };
 
+/// Throws policy `document_certified_no_changes` when a certification signature (DocMDP P 1)
+/// forbids every change: any update, a signature or a filled field, would break it.
+void refuse_if_certified_without_changes(Document& document);
+
 /// The objects of one incremental update and the bytes that append them.
 class IncrementalUpdate {
 public:
