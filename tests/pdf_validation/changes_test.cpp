@@ -6,6 +6,7 @@
 
 #include <qpdf/QPDF.hh>
 
+#include "command.h"
 #include "pdf_fixtures.h"
 #include "pdf_updates.h"
 #include "sign/error.h"
@@ -272,6 +273,76 @@ BOOST_AUTO_TEST_CASE(field_locked_by_fieldmdp_must_not_change) {
     BOOST_REQUIRE_MESSAGE(change, describe(number));
     BOOST_TEST(change->object == field_object(dir / "number.pdf", "so_van_ban"));
     BOOST_TEST(change->reason.find("so_van_ban") != std::string::npos);
+}
+
+
+// Validation data and metadata may follow any signature, a "no changes" certification included
+// (ISO 32000-2 12.8.2.2.2 does not count a document security store as a change).
+BOOST_AUTO_TEST_CASE(dss_and_metadata_updates_are_allowed_even_after_no_changes_certification) {
+    TempDir dir("pdf-validation");
+    write_file(dir / "in.pdf", minimal_pdf({.signature_field = true}));
+    sign_with_openssl(dir / "in.pdf", dir / "certified.pdf", "chu_ky_lanh_dao",
+                      "<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 1 /V /1.2 >> >>",
+                      true);
+    auto der = run_command({"openssl", "x509", "-in", throwaway_key().certificate.string(), "-outform", "DER", "-out",
+                            (dir / "cert.der").string()});
+    BOOST_REQUIRE(der.exit_code == 0);
+    std::string certificate = read_file(dir / "cert.der");
+    QPDF q;
+    q.processFile((dir / "certified.pdf").c_str());
+    int catalog = q.getRoot().getObjectID();
+    int dss = next_object_number(dir / "certified.pdf"), cert = dss + 1, info = dss + 2;
+    append_update(dir / "certified.pdf", dir / "ltv.pdf",
+                  {{catalog, with_entries(object_body(dir / "certified.pdf", catalog), "/DSS " + std::to_string(dss) + " 0 R")},
+                   {dss, "<< /Certs [" + std::to_string(cert) + " 0 R] >>"},
+                   {cert, "<< /Length " + std::to_string(certificate.size()) + " >>\nstream\n" + certificate + "\nendstream"},
+                   {info, "<< /Producer (city-sign) >>"}},
+                  "/Info " + std::to_string(info) + " 0 R");
+    BOOST_TEST(qpdf_check(dir / "ltv.pdf").exit_code == 0);
+    auto analysis = inspect_pdf_signatures(dir / "ltv.pdf").signatures.front().changes;
+    BOOST_TEST(analysis.verdict == ChangeVerdict::allowed_changes_only, describe(analysis));
+    auto added = find_change(analysis, "dss");
+    BOOST_REQUIRE_MESSAGE(added, describe(analysis));
+    BOOST_TEST(find_change(analysis, "metadata") != nullptr, describe(analysis));
+}
+
+// A comment (a /Text annotation) on the page: allowed on a document that is not certified, or
+// certified with P 3; not with P 2.
+BOOST_AUTO_TEST_CASE(annotations_follow_the_certification_level) {
+    TempDir dir("pdf-validation");
+    write_file(dir / "in.pdf", minimal_pdf({.signature_field = true}));
+    struct Case {
+        std::string name;
+        std::string reference;  // empty: an approval signature, no certification
+        bool allowed;
+    };
+    for (const Case& c : {Case{"not certified", "", true},
+                          Case{"P 2", "<< /TransformMethod /DocMDP /TransformParams << /P 2 >> >>", false},
+                          Case{"P 3", "<< /TransformMethod /DocMDP /TransformParams << /P 3 >> >>", true}}) {
+        BOOST_TEST_CONTEXT(c.name) {
+            sign_with_openssl(dir / "in.pdf", dir / "signed.pdf", "chu_ky_lanh_dao", c.reference, !c.reference.empty());
+            QPDF q;
+            q.processFile((dir / "signed.pdf").c_str());
+            QPDFObjectHandle page = q.getAllPages().front();
+            int note = next_object_number(dir / "signed.pdf");
+            std::string page_body = page.unparseResolved();
+            auto annots = page_body.find("/Annots [");
+            BOOST_REQUIRE(annots != std::string::npos);
+            page_body.insert(annots + 9, std::to_string(note) + " 0 R ");
+            append_update(dir / "signed.pdf", dir / "noted.pdf",
+                          {{page.getObjectID(), page_body},
+                           {note, "<< /Type /Annot /Subtype /Text /Rect [100 100 120 120] /Contents (Xem lai) >>"}});
+            BOOST_TEST(qpdf_check(dir / "noted.pdf").exit_code == 0);
+            auto analysis = inspect_pdf_signatures(dir / "noted.pdf").signatures.front().changes;
+            BOOST_TEST((analysis.verdict == (c.allowed ? ChangeVerdict::allowed_changes_only
+                                                      : ChangeVerdict::disallowed_changes)),
+                       describe(analysis));
+            auto added = find_change(analysis, "annotation_added");
+            BOOST_REQUIRE_MESSAGE(added, describe(analysis));
+            BOOST_TEST(added->object == note);
+            BOOST_TEST(added->path == "/Root/Pages/Kids[0]/Annots[0]");
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

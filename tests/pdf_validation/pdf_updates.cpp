@@ -50,7 +50,7 @@ std::string with_entries(std::string dictionary, const std::string& entries) {
 }
 
 void append_update(const std::filesystem::path& input, const std::filesystem::path& output,
-                   const std::map<int, std::string>& bodies) {
+                   const std::map<int, std::string>& bodies, const std::string& trailer_entries) {
     auto q = open(input);
     auto trailer = q->getTrailer();
     int size = trailer.getKey("/Size").getIntValueAsInt();
@@ -71,7 +71,7 @@ void append_update(const std::filesystem::path& input, const std::filesystem::pa
         bytes += entry;
     }
     bytes += "trailer\n<< /Size " + std::to_string(size) + " /Root " + trailer.getKey("/Root").unparse() + " /Prev " +
-             std::to_string(previous) + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+             std::to_string(previous) + " " + trailer_entries + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
     write_file(output, bytes);
 }
 

@@ -14,9 +14,10 @@
 namespace sign::test {
 
 /// Appends a classic xref update to `input` that sets each object number to its body (the text
-/// between "obj" and "endobj"), and writes the result to `output`.
+/// between "obj" and "endobj"), and writes the result to `output`. `trailer_entries` go into the
+/// new trailer besides /Size, /Root and /Prev (e.g. "/Info 20 0 R").
 void append_update(const std::filesystem::path& input, const std::filesystem::path& output,
-                   const std::map<int, std::string>& bodies);
+                   const std::map<int, std::string>& bodies, const std::string& trailer_entries = {});
 
 /// The first object number the file does not use (its trailer's /Size).
 int next_object_number(const std::filesystem::path& pdf);
