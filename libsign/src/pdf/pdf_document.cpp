@@ -251,7 +251,9 @@ QPDFObjectHandle new_object_ref(int id) {
     return QPDFObjectHandle::newName("/SignPdfNewObject" + std::to_string(id));
 }
 
-void put_modified(IncrementalUpdate& update, QPDFObjectHandle object) {
+void put_modified(IncrementalUpdate& update, QPDFObjectHandle object) { put_as(update, object.getObjGen(), object); }
+
+void put_as(IncrementalUpdate& update, QPDFObjGen id, QPDFObjectHandle object) {
     std::string text = object.unparseResolved();
     const std::string marker = "/SignPdfNewObject";
     for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at)) {
@@ -261,7 +263,7 @@ void put_modified(IncrementalUpdate& update, QPDFObjectHandle object) {
         text.replace(at, end - at, ref);
         at += ref.size();
     }
-    update.put(object.getObjGen(), std::move(text));
+    update.put(id, std::move(text));
 }
 
 void write_appended(const std::filesystem::path& input, const std::string& update, const std::filesystem::path& target) {

@@ -97,6 +97,8 @@ FieldMatch require_field(Document& document, const std::string& name);
 QPDFObjectHandle new_object_ref(int id);
 /// Writes an existing object, as modified in memory, into the update.
 void put_modified(IncrementalUpdate& update, QPDFObjectHandle object);
+/// Writes `object` (which may be direct, built in memory) as object `id` of the update.
+void put_as(IncrementalUpdate& update, QPDFObjGen id, QPDFObjectHandle object);
 
 /// Removes a file when it goes out of scope unless released: no output after an error.
 class FileGuard {
