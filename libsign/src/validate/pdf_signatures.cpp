@@ -373,10 +373,14 @@ PdfSignatures inspect(const std::filesystem::path& path, const PdfLimits& limits
 
     for (auto& entry : signatures) {
         PdfSignature& s = entry.signature;
-        if (s.revision < 0 || !s.byte_range_valid) {
+        // Without a sound ByteRange the signed revision is unknown, so no change can be excluded.
+        auto unanalysable = [&s] {
             s.changes.verdict = ChangeVerdict::disallowed_changes;
             s.changes.changes.push_back({s.object, s.generation, "/ByteRange", "byte_range_invalid", false,
                                          "the signed revision cannot be identified, so no change can be excluded"});
+        };
+        if (s.revision < 0 || !s.byte_range_valid) {
+            unanalysable();
             continue;
         }
         auto index = static_cast<std::size_t>(s.revision);
@@ -387,12 +391,12 @@ PdfSignatures inspect(const std::filesystem::path& path, const PdfLimits& limits
             if (e.code() != "pdf_unreadable") throw;
             problem(s, "revision_unreadable", "the revision this signature covers cannot be read: " + std::string(e.what()));
             s.byte_range_valid = false;
-            s.changes.verdict = ChangeVerdict::disallowed_changes;
+            unanalysable();
             continue;
         }
         check_gap_in_dictionary(entry, signed_view->qpdf(), file);
         if (!s.byte_range_valid) {
-            s.changes.verdict = ChangeVerdict::disallowed_changes;
+            unanalysable();
             continue;
         }
         detail::AnalysisRules rules;
