@@ -345,4 +345,36 @@ BOOST_AUTO_TEST_CASE(annotations_follow_the_certification_level) {
     }
 }
 
+// A later revision that drops the signed field from the form and the page: the signature is still
+// found in the revision it signed, and its removal is a disallowed change.
+BOOST_AUTO_TEST_CASE(a_signature_dropped_from_the_form_is_still_found_and_its_removal_named) {
+    TempDir dir("pdf-validation");
+    write_file(dir / "in.pdf", minimal_pdf());
+    sign_as("leader", dir / "in.pdf", dir / "signed.pdf", "lanh_dao");
+    QPDF q;
+    q.processFile((dir / "signed.pdf").c_str());
+    auto acroform = q.getRoot().getKey("/AcroForm");
+    BOOST_REQUIRE(acroform.isIndirect());
+    QPDFObjectHandle page = q.getAllPages().front();
+    int field = field_object(dir / "signed.pdf", "lanh_dao");
+    append_update(dir / "signed.pdf", dir / "dropped.pdf",
+                  {{acroform.getObjectID(), "<< /Fields [] >>"},
+                   {page.getObjectID(), "<< /Type /Page /Parent " + page.getKey("/Parent").unparse() +
+                                            " /MediaBox [0 0 595 842] /Contents " + page.getKey("/Contents").unparse() +
+                                            " /Resources " + page.getKey("/Resources").unparse() + " >>"}});
+    BOOST_TEST(qpdf_check(dir / "dropped.pdf").exit_code == 0);
+    auto result = inspect_pdf_signatures(dir / "dropped.pdf");
+    BOOST_REQUIRE_EQUAL(result.signatures.size(), 1u);
+    const auto& s = result.signatures.front();
+    BOOST_TEST(s.field_name == "lanh_dao");
+    BOOST_TEST(s.revision == 1);
+    BOOST_TEST(s.byte_range_valid);
+    BOOST_TEST(s.changes.verdict == ChangeVerdict::disallowed_changes, describe(s.changes));
+    auto removed = find_change(s.changes, "field_removed");
+    BOOST_REQUIRE_MESSAGE(removed, describe(s.changes));
+    BOOST_TEST(removed->object == field);
+    // pdfsig only sees the final form: no signature at all.
+    BOOST_TEST(pdfsig(dir / "dropped.pdf").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
