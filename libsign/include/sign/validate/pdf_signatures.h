@@ -87,7 +87,8 @@ struct PdfSignature {
     std::string sub_filter;  ///< without the slash: "ETSI.CAdES.detached", "adbe.pkcs7.detached", "ETSI.RFC3161"
     int object = 0, generation = 0;  ///< the signature dictionary
     std::array<std::uint64_t, 4> byte_range{};
-    /// The DER CMS of /Contents without its zero padding; empty when it is not one DER object.
+    /// The DER CMS of /Contents without its zero padding (for a document time-stamp, the RFC 3161
+    /// TimeStampToken); empty when it is not one DER object (see `problems`).
     std::vector<std::uint8_t> cms;
     std::string signing_time;  ///< /M as written (e.g. "D:20261207120000Z"); empty when absent
     std::string name, reason, location;  ///< /Name, /Reason, /Location as UTF-8; empty when absent
