@@ -141,6 +141,27 @@ PreparedSignature prepare_pades(const std::filesystem::path& input, const std::f
 void finalize_pades(const PreparedSignature& prepared, std::span<const std::uint8_t> signature_value,
                     TimestampSource* tsa, const std::filesystem::path& output);
 
+/// Validation data for a PDF's document security store (ETSI EN 319 142-1 5.4.2), each item DER.
+struct PdfValidationData {
+    std::vector<std::vector<std::uint8_t>> certificates;
+    std::vector<std::vector<std::uint8_t>> ocsp_responses;  ///< OCSPResponse, as a responder sends it
+    std::vector<std::vector<std::uint8_t>> crls;
+};
+
+/// Appends an incremental update that adds `data` to the /DSS dictionary (/Certs, /OCSPs, /CRLs
+/// arrays of streams; no /VRI), keeping what it holds and skipping items it already has, so every
+/// earlier signature stays valid (a DSS is an allowed change even under a DocMDP P 1 certification).
+/// Throws invalid_input `no_validation_data` when there is nothing to add.
+void add_pdf_dss(const std::filesystem::path& input, const std::filesystem::path& output, const PdfValidationData& data);
+
+/// Appends a document time-stamp (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161, ISO 32000-2
+/// 12.8.5) over the whole file, in a new invisible signature field (`field_name`, or
+/// "Timestamp<n>", the first one free). The placeholder is sized from a token `tsa` gives over a
+/// dummy digest; a token that still outgrows it is asked for again with room for it.
+void add_document_timestamp(const std::filesystem::path& input, const std::filesystem::path& output,
+                            TimestampSource& tsa, const std::string& digest_name = "sha256",
+                            const std::string& field_name = {});
+
 /// Sets the values of existing single-line text fields (by fully qualified name) in an incremental
 /// update: /V and an appearance in an embedded Liberation Serif subset (Vietnamese included), so
 /// earlier signatures stay valid. Values are UTF-8. Throws not_found `field_not_found`,

@@ -58,6 +58,7 @@ static void fill_form_fields_unguarded(const std::filesystem::path& input, const
         throw Error(ErrorKind::invalid_input, "output_is_input", "the output must not be the input PDF");
     if (values.empty()) throw Error(ErrorKind::invalid_input, "no_values", "no field values were given");
     Document document(input);
+    refuse_if_certified_without_changes(document);
     IncrementalUpdate update(document);
     TextFont font;
 

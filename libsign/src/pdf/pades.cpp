@@ -239,12 +239,12 @@ int put_text_appearance(IncrementalUpdate& update, const PdfRect& rect, const Pa
     return ap;
 }
 
-std::string new_field_name(Document& document) {
+std::string new_field_name(Document& document, const std::string& prefix = "Signature") {
     std::set<std::string> names;
     QPDFAcroFormDocumentHelper forms(document.qpdf());
     for (auto& field : forms.getFormFields()) names.insert(field.getFullyQualifiedName());
     for (int n = 1;; ++n)
-        if (!names.count("Signature" + std::to_string(n))) return "Signature" + std::to_string(n);
+        if (!names.count(prefix + std::to_string(n))) return prefix + std::to_string(n);
 }
 
 // Adds `field` (when given) to /AcroForm /Fields and sets /SigFlags 3, rewriting whichever
@@ -337,11 +337,40 @@ struct Layout {
     std::size_t contents_size = 0;  // bytes of CMS the hex string holds
 };
 
+// Fills in the ByteRange of signature dictionary `signature` in the built update `bytes`: all of
+// the file but the /Contents placeholder, which starts `contents_at` bytes into the dictionary.
+Layout place_byte_range(Document& document, IncrementalUpdate& update, std::string& bytes, int signature,
+                        std::size_t byte_range_at, std::size_t contents_at, std::size_t contents_size) {
+    Layout layout;
+    layout.file_size = document.file_size() + bytes.size();
+    layout.contents_size = contents_size;
+    std::uint64_t start = update.body_offset(signature) + contents_at;
+    std::uint64_t end = start + contents_size * 2 + 2;
+    layout.byte_range = {0, start, end, layout.file_size - end};
+    std::string range = "[0 " + std::to_string(start) + " " + std::to_string(end) + " " + std::to_string(layout.file_size - end);
+    range.resize(kByteRangeWidth - 1, ' ');
+    range += "]";
+    bytes.replace(update.body_offset(signature) + byte_range_at - document.file_size(), kByteRangeWidth, range);
+    return layout;
+}
+
+// Writes `content` as hex into the /Contents placeholder of `file`, zero-padded.
+void patch_contents(const std::filesystem::path& file, const Layout& layout, std::span<const std::uint8_t> content) {
+    std::string text = to_hex(content);
+    text.resize(layout.contents_size * 2, '0');
+    std::fstream out(file, std::ios::binary | std::ios::in | std::ios::out);
+    out.seekp(static_cast<std::streamoff>(layout.byte_range[1] + 1));
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) throw Error(ErrorKind::internal, "write_failed", "cannot write " + file.string());
+}
+
 // Writes input + update with a zero placeholder to `target`.
 Layout write_prepared(const std::filesystem::path& input, const std::filesystem::path& target,
                       std::chrono::system_clock::time_point now,
                       const PadesOptions& options, std::size_t contents_size) {
     Document document(input);
+    refuse_if_certified_without_changes(document);
     IncrementalUpdate update(document);
 
     std::optional<Image> image;
@@ -464,17 +493,7 @@ Layout write_prepared(const std::filesystem::path& input, const std::filesystem:
     }
 
     std::string bytes = update.build();
-    Layout layout;
-    layout.file_size = document.file_size() + bytes.size();
-    layout.contents_size = contents_size;
-    std::uint64_t start = update.body_offset(signature) + contents_at;
-    std::uint64_t end = start + contents_size * 2 + 2;
-    layout.byte_range = {0, start, end, layout.file_size - end};
-    std::string range = "[0 " + std::to_string(start) + " " + std::to_string(end) + " " + std::to_string(layout.file_size - end);
-    range.resize(kByteRangeWidth - 1, ' ');
-    range += "]";
-    bytes.replace(update.body_offset(signature) + byte_range_at - document.file_size(), kByteRangeWidth, range);
-
+    Layout layout = place_byte_range(document, update, bytes, signature, byte_range_at, contents_at, contents_size);
     write_appended(input, bytes, target);
     return layout;
 }
@@ -614,20 +633,11 @@ std::size_t finalize_into(const State& state, std::span<const std::uint8_t> sign
     std::vector<std::uint8_t> cms =
         cades_finalize(state.cades, signature_value, state.level == SignatureLevel::b_t ? tsa : nullptr);
     if (cms.size() > state.layout.contents_size) return cms.size();
-    std::string text = to_hex(cms);
-    text.resize(state.layout.contents_size * 2, '0');
-
     bool in_place = std::filesystem::equivalent(state.prepared, output, ec) && !ec;
     std::filesystem::path target = in_place ? std::filesystem::path(state.prepared) : temporary_beside(output);
     FileGuard guard(in_place ? std::filesystem::path() : target);
     if (!in_place) std::filesystem::copy_file(state.prepared, target, std::filesystem::copy_options::overwrite_existing);
-    {
-        std::fstream file(target, std::ios::binary | std::ios::in | std::ios::out);
-        file.seekp(static_cast<std::streamoff>(state.layout.byte_range[1] + 1));
-        file.write(text.data(), static_cast<std::streamsize>(text.size()));
-        file.close();
-        if (!file) throw Error(ErrorKind::internal, "write_failed", "cannot write " + target.string());
-    }
+    patch_contents(target, state.layout, cms);
     if (!in_place) {
         std::filesystem::rename(target, output);
         guard.release();
@@ -701,6 +711,153 @@ std::vector<std::string> signed_signature_fields(const std::filesystem::path& pd
             if (field.getFieldType() == "/Sig" && field.getObjectHandle().getKey("/V").isDictionary())
                 names.push_back(field.getFullyQualifiedName());
         return names;
+    });
+}
+
+namespace pdf {
+namespace {
+
+// The update holding a document time-stamp's placeholder and its invisible field on page 1.
+Layout write_timestamp_placeholder(const std::filesystem::path& input, const std::filesystem::path& target,
+                                   std::size_t contents_size, const std::string& field_name) {
+    Document document(input);
+    IncrementalUpdate update(document);
+    std::string name = field_name.empty() ? new_field_name(document, "Timestamp") : field_name;
+    if (find_field(document, name))
+        throw Error(ErrorKind::conflict, "field_exists", "the PDF already has a field named " + name);
+    int signature = update.allocate();
+    std::string dictionary = "<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 /ByteRange [";
+    std::size_t byte_range_at = dictionary.size() - 1;
+    dictionary += std::string(kByteRangeWidth - 2, ' ') + "] /Contents <";
+    std::size_t contents_at = dictionary.size() - 1;
+    dictionary += std::string(contents_size * 2, '0') + "> >>";
+    update.put(QPDFObjGen(signature, 0), dictionary);
+    QPDFObjectHandle page = document.pages().front();
+    int field = update.allocate();
+    update.put(QPDFObjGen(field, 0), "<< /Type /Annot /Subtype /Widget /FT /Sig /T " + text_string(name) + " /V " +
+                                         std::to_string(signature) + " 0 R /F 132 /Rect [0 0 0 0] /P " + page.unparse() +
+                                         " >>");
+    add_annotation(update, page, field);
+    update_acroform(document, update, field);
+    std::string bytes = update.build();
+    Layout layout = place_byte_range(document, update, bytes, signature, byte_range_at, contents_at, contents_size);
+    write_appended(input, bytes, target);
+    return layout;
+}
+
+}  // namespace
+}  // namespace pdf
+
+static void add_pdf_dss_unguarded(const std::filesystem::path& input, const std::filesystem::path& output,
+                                  const PdfValidationData& data) {
+    using namespace pdf;
+    std::error_code ec;
+    if (std::filesystem::equivalent(input, output, ec))
+        throw Error(ErrorKind::invalid_input, "output_is_input", "the output must not be the input PDF");
+    if (data.certificates.empty() && data.ocsp_responses.empty() && data.crls.empty())
+        throw Error(ErrorKind::invalid_input, "no_validation_data", "no certificates, OCSP responses or CRLs were given");
+    Document document(input);
+    IncrementalUpdate update(document);
+    auto root = document.qpdf().getRoot();
+    auto dss = root.getKey("/DSS");
+    bool existing = dss.isDictionary();
+    if (!existing) dss = QPDFObjectHandle::newDictionary();
+    bool added = false;
+    auto add_items = [&](const char* key, const std::vector<std::vector<std::uint8_t>>& items) {
+        if (items.empty()) return;
+        auto held_array = dss.getKey(key);
+        // A fresh array: an indirect one may be shared, and the new one must list the old items too.
+        auto array = QPDFObjectHandle::newArray();
+        std::set<std::string> held;
+        if (held_array.isArray())
+            for (int i = 0; i < held_array.getArrayNItems(); ++i) {
+                auto item = held_array.getArrayItem(i);
+                array.appendItem(item);
+                if (!item.isStream()) continue;
+                try {
+                    auto buffer = item.getStreamData(qpdf_dl_generalized);
+                    held.emplace(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+                } catch (const std::exception&) {
+                    // Data qpdf cannot decode is kept and not compared.
+                }
+            }
+        for (const auto& item : items) {
+            std::string bytes(item.begin(), item.end());
+            if (item.empty() || !held.insert(bytes).second) continue;
+            int id = update.allocate();
+            update.put_stream(id, "", bytes);
+            array.appendItem(new_object_ref(id));
+            added = true;
+        }
+        dss.replaceKey(key, array);
+    };
+    add_items("/Certs", data.certificates);
+    add_items("/OCSPs", data.ocsp_responses);
+    add_items("/CRLs", data.crls);
+    if (!added) {
+        // Everything is there already: the output is the input, unchanged.
+        auto temporary = temporary_beside(output);
+        FileGuard guard(temporary);
+        std::filesystem::copy_file(input, temporary, std::filesystem::copy_options::overwrite_existing);
+        std::filesystem::rename(temporary, output);
+        guard.release();
+        return;
+    }
+    if (existing && dss.isIndirect()) {
+        put_modified(update, dss);
+    } else if (existing) {
+        put_modified(update, root);
+    } else {
+        int id = update.allocate();
+        put_as(update, QPDFObjGen(id, 0), dss);
+        root.replaceKey("/DSS", new_object_ref(id));
+        put_modified(update, root);
+    }
+    std::string bytes = update.build();
+    auto temporary = temporary_beside(output);
+    FileGuard guard(temporary);
+    write_appended(input, bytes, temporary);
+    std::filesystem::rename(temporary, output);
+    guard.release();
+}
+
+void add_pdf_dss(const std::filesystem::path& input, const std::filesystem::path& output, const PdfValidationData& data) {
+    return pdf::with_clear_errors(input, [&] { return add_pdf_dss_unguarded(input, output, data); });
+}
+
+static void add_document_timestamp_unguarded(const std::filesystem::path& input, const std::filesystem::path& output,
+                                             TimestampSource& tsa, const std::string& digest_name,
+                                             const std::string& field_name) {
+    using namespace pdf;
+    std::error_code ec;
+    if (std::filesystem::equivalent(input, output, ec))
+        throw Error(ErrorKind::invalid_input, "output_is_input", "the output must not be the input PDF");
+    const EVP_MD* md = EVP_get_digestbyname(digest_name.c_str());
+    if (!md) throw Error(ErrorKind::invalid_input, "unknown_digest", "unknown digest " + digest_name);
+    // A token over a dummy digest of the same size measures the placeholder: the real token
+    // differs only in its time, serial and nonce.
+    std::vector<std::uint8_t> dummy(static_cast<std::size_t>(EVP_MD_get_size(md)), 0);
+    std::size_t contents_size = tsa.timestamp(digest_name, dummy).size() + kContentsMargin;
+    auto working = temporary_beside(output);
+    FileGuard guard(working);
+    for (int round = 0;; ++round) {
+        Layout layout = write_timestamp_placeholder(input, working, contents_size, field_name);
+        auto token = tsa.timestamp(digest_name, digest_byte_range(working, layout.byte_range, digest_name));
+        if (token.size() <= contents_size) {
+            patch_contents(working, layout, token);
+            break;
+        }
+        if (round >= 2) throw Error(ErrorKind::internal, "placeholder_too_small", "the time-stamp token kept outgrowing its placeholder");
+        contents_size = token.size() + kContentsMargin;
+    }
+    std::filesystem::rename(working, output);
+    guard.release();
+}
+
+void add_document_timestamp(const std::filesystem::path& input, const std::filesystem::path& output,
+                            TimestampSource& tsa, const std::string& digest_name, const std::string& field_name) {
+    return pdf::with_clear_errors(input, [&] {
+        return add_document_timestamp_unguarded(input, output, tsa, digest_name, field_name);
     });
 }
 

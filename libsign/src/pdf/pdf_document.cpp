@@ -13,6 +13,7 @@
 
 #include "sign/error.h"
 #include "sign/utc_time.h"
+#include "../validate/pdf_permissions.h"
 
 namespace sign::pdf {
 
@@ -99,6 +100,13 @@ Document::Document(const std::filesystem::path& path) : path_(path), qpdf_(std::
     } catch (const std::exception& e) {
         throw unreadable(path, e.what());
     }
+}
+
+void refuse_if_certified_without_changes(Document& document) {
+    if (validate::detail::certification_permission(document.qpdf()) == validate::DocMdpPermission::no_changes)
+        throw Error(ErrorKind::policy, "document_certified_no_changes",
+                    "the PDF " + document.path().string() +
+                        " is certified with no changes allowed (DocMDP P 1); any update would invalidate its certification");
 }
 
 int Document::page_of_annotation(QPDFObjectHandle annotation) {
@@ -244,7 +252,9 @@ QPDFObjectHandle new_object_ref(int id) {
     return QPDFObjectHandle::newName("/SignPdfNewObject" + std::to_string(id));
 }
 
-void put_modified(IncrementalUpdate& update, QPDFObjectHandle object) {
+void put_modified(IncrementalUpdate& update, QPDFObjectHandle object) { put_as(update, object.getObjGen(), object); }
+
+void put_as(IncrementalUpdate& update, QPDFObjGen id, QPDFObjectHandle object) {
     std::string text = object.unparseResolved();
     const std::string marker = "/SignPdfNewObject";
     for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at)) {
@@ -254,7 +264,7 @@ void put_modified(IncrementalUpdate& update, QPDFObjectHandle object) {
         text.replace(at, end - at, ref);
         at += ref.size();
     }
-    update.put(object.getObjGen(), std::move(text));
+    update.put(id, std::move(text));
 }
 
 void write_appended(const std::filesystem::path& input, const std::string& update, const std::filesystem::path& target) {

@@ -50,6 +50,10 @@ private:
     bool ends_with_newline_ = false;
 };
 
+/// Throws policy `document_certified_no_changes` when a certification signature (DocMDP P 1)
+/// forbids every change: any update, a signature or a filled field, would break it.
+void refuse_if_certified_without_changes(Document& document);
+
 /// The objects of one incremental update and the bytes that append them.
 class IncrementalUpdate {
 public:
@@ -93,6 +97,8 @@ FieldMatch require_field(Document& document, const std::string& name);
 QPDFObjectHandle new_object_ref(int id);
 /// Writes an existing object, as modified in memory, into the update.
 void put_modified(IncrementalUpdate& update, QPDFObjectHandle object);
+/// Writes `object` (which may be direct, built in memory) as object `id` of the update.
+void put_as(IncrementalUpdate& update, QPDFObjGen id, QPDFObjectHandle object);
 
 /// Removes a file when it goes out of scope unless released: no output after an error.
 class FileGuard {
