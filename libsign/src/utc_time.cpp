@@ -7,12 +7,14 @@
 
 namespace sign {
 
-std::string format_utc(std::chrono::system_clock::time_point time) {
-    std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+std::string format_utc(std::chrono::system_clock::time_point time, TimeDisplay display) {
+    // Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact.
+    bool vietnam = display == TimeDisplay::vietnam;
+    std::time_t seconds = std::chrono::system_clock::to_time_t(time) + (vietnam ? 7 * 3600 : 0);
     std::tm parts{};
     gmtime_r(&seconds, &parts);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    char buffer[40];
+    std::strftime(buffer, sizeof buffer, vietnam ? "%Y-%m-%dT%H:%M:%S+07:00" : "%Y-%m-%dT%H:%M:%SZ", &parts);
     return buffer;
 }
 
