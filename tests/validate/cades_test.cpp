@@ -7,6 +7,7 @@
 
 #include <openssl/pem.h>
 
+#include "sign/error.h"
 #include "sign/ocsp_responder.h"
 
 #include "validate_fixture.h"
@@ -141,6 +142,23 @@ BOOST_AUTO_TEST_CASE(libsign_detached_attached_and_hash_only_pass_and_openssl_ag
     // A digest made with another algorithm than the signer's cannot be compared.
     ValidationReport wrong = validate::validate_cms(detached, SignedContent::digest("sha384", std::vector<std::uint8_t>(48)), options);
     CHECK_VERDICT(wrong, "INDETERMINATE/SIGNED_DATA_NOT_FOUND");
+    // A digester over the content in two pieces, as a PDF ByteRange is read.
+    auto pieces = SignedContent::digester([&](const std::string& digest_name) {
+        EvpMdCtxPtr context(EVP_MD_CTX_new());
+        EVP_DigestInit_ex(context.get(), EVP_get_digestbyname(digest_name.c_str()), nullptr);
+        EVP_DigestUpdate(context.get(), document.data(), 10);
+        EVP_DigestUpdate(context.get(), document.data() + 10, document.size() - 10);
+        std::vector<std::uint8_t> out(static_cast<std::size_t>(EVP_MD_CTX_get_size(context.get())));
+        EVP_DigestFinal_ex(context.get(), out.data(), nullptr);
+        return out;
+    });
+    CHECK_VERDICT(validate::validate_cms(detached, pieces, options), "TOTAL-PASSED");
+    auto unreadable = SignedContent::digester([](const std::string&) -> std::vector<std::uint8_t> {
+        throw Error(ErrorKind::invalid_input, "byte_range_outside_file", "the ByteRange points past the end of the file");
+    });
+    ValidationReport unread = validate::validate_cms(detached, unreadable, options);
+    CHECK_VERDICT(unread, "INDETERMINATE/SIGNED_DATA_NOT_FOUND");
+    BOOST_TEST(finding_text(only(unread), "signed_data_unreadable").find("ByteRange") != std::string::npos);
     // A detached signature validated as if attached has no content to check.
     CHECK_VERDICT(validate::validate_cms(detached, SignedContent::attached(), options), "INDETERMINATE/SIGNED_DATA_NOT_FOUND");
 }
@@ -300,6 +318,12 @@ BOOST_AUTO_TEST_CASE(unknown_revocation_is_indeterminate_never_passed) {
     ValidationReport lenient = validate::validate_cms(signature, SignedContent::detached(document), options);
     CHECK_VERDICT(lenient, "TOTAL-PASSED");
     BOOST_TEST(has_finding(only(lenient), "revocation_unknown"));
+    // IGNORE does not look at all.
+    options.policy = validate::ValidationPolicy::parse("name = \"none\"\n[constraints]\nrevocation_status = \"IGNORE\"\n");
+    ValidationReport ignored = validate::validate_cms(signature, SignedContent::detached(document), options);
+    CHECK_VERDICT(ignored, "TOTAL-PASSED");
+    BOOST_TEST(!has_finding(only(ignored), "revocation_unknown"));
+    BOOST_TEST(only(ignored).chain[0].revocation_status == "not-checked");
 }
 
 BOOST_AUTO_TEST_CASE(supplied_ocsp_response_gives_the_status) {
@@ -387,6 +411,22 @@ BOOST_AUTO_TEST_CASE(sha1_and_rsa_1024_fail_by_policy_with_the_reason) {
     CHECK_VERDICT(weak_report, "TOTAL-FAILED/CRYPTO_CONSTRAINTS_FAILURE");
     BOOST_TEST(finding_text(only(weak_report), "algorithm_refused").find("RSA 1024 bit") != std::string::npos);
     BOOST_TEST(openssl_cms_verify(folder.path(), weak, &document) == 0);
+
+    // A certificate the CA signed with SHA-1: the chain is refused even when the signature uses SHA-256.
+    BOOST_REQUIRE_EQUAL(run_command({"openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", (folder / "key.pem").string(),
+                                     "-subj", "/CN=Old Chain/C=VN", "-out", (folder / "old.csr").string()})
+                            .exit_code,
+                        0);
+    CommandResult sha1_issued = run_command({"openssl", "x509", "-req", "-sha1", "-in", (folder / "old.csr").string(), "-CA",
+                                             (folder / "chain.pem").string(), "-CAkey", (folder / "ca-key.pem").string(), "-set_serial",
+                                             "0x7e58", "-days", "30", "-extfile", (folder / "ext.cnf").string(), "-out",
+                                             (folder / "cert.pem").string()});
+    BOOST_REQUIRE_MESSAGE(sha1_issued.exit_code == 0, sha1_issued.output);
+    auto old_chain = sign_with_openssl(folder.path(), document, true);
+    ValidationReport old_report = validate::validate_cms(old_chain, SignedContent::detached(document), options);
+    CHECK_VERDICT(old_report, "TOTAL-FAILED/CRYPTO_CONSTRAINTS_FAILURE");
+    BOOST_TEST(finding_text(only(old_report), "chain_algorithm_refused").find("SHA-1 không được chấp nhận") != std::string::npos);
+    BOOST_TEST(!has_finding(only(old_report), "algorithm_refused"));
 
     // A policy that only warns about algorithms lets SHA-1 through with the warning.
     options.policy = validate::ValidationPolicy::parse("name = \"legacy\"\n[constraints]\ncryptographic = \"WARN\"\n");

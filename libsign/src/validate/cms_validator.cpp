@@ -619,7 +619,7 @@ ChainCertificate describe(const Run& run, const X509* certificate) {
 }
 
 std::string scheme_of(const X509_ALGOR* signature_algorithm, const EVP_PKEY* key) {
-    int nid = OBJ_obj2nid(signature_algorithm->algorithm);
+    int nid = signature_algorithm ? OBJ_obj2nid(signature_algorithm->algorithm) : NID_undef;
     if (nid == NID_rsassaPss) return "rsa-pss";
     int base = EVP_PKEY_get_base_id(key);
     if (base == EVP_PKEY_EC) return "ecdsa";
@@ -935,6 +935,24 @@ SignatureReport validate_signer(Run& run, CMS_ContentInfo* cms, CMS_SignerInfo* 
         return finish();
     }
 
+    // -- the algorithms that certify the chain, under the same policy at the same time
+    for (std::size_t i = 0; i + 1 < path.chain.size(); ++i) {
+        X509* certificate = path.chain[i].get();
+        int digest_nid = NID_undef;
+        std::vector<ValidationPolicy::Refusal> chain_refusals;
+        if (X509_get_signature_info(certificate, &digest_nid, nullptr, nullptr, nullptr) == 1 && digest_nid != NID_undef) {
+            if (auto refusal = policy.check_digest(OBJ_nid2sn(digest_nid), best_time)) chain_refusals.push_back(*refusal);
+        }
+        if (const EVP_PKEY* issuer_key = X509_get0_pubkey(path.chain[i + 1].get()))
+            if (auto refusal = policy.check_key(issuer_key, best_time)) chain_refusals.push_back(*refusal);
+        ERR_clear_error();
+        for (const auto& refusal : chain_refusals)
+            constrain(report, verdict, policy.cryptographic, SubIndication::crypto_constraints_failure,
+                      finding(Finding::Severity::error, "chain_algorithm_refused",
+                              "Chứng thư " + report.chain[i].subject + " được ký bằng thuật toán không được chấp nhận: " + refusal.vi + ".",
+                              "The certificate " + report.chain[i].subject + " is signed with an algorithm not accepted: " + refusal.en + "."));
+    }
+
     // -- validity periods: at the validation time, else at a proven signing time (validation with time)
     for (std::size_t i = 0; i < path.chain.size(); ++i) {
         X509* certificate = path.chain[i].get();
@@ -987,6 +1005,10 @@ SignatureReport validate_signer(Run& run, CMS_ContentInfo* cms, CMS_SignerInfo* 
         if (i + 1 >= path.chain.size()) break;
         X509* issuer = path.chain[i + 1].get();
         if (X509_get_ext_by_NID(certificate, NID_id_pkix_OCSP_noCheck, -1) >= 0) {
+            report.chain[i].revocation_status = "not-checked";
+            continue;
+        }
+        if (policy.revocation_status == ConstraintLevel::ignore) {
             report.chain[i].revocation_status = "not-checked";
             continue;
         }
