@@ -326,6 +326,32 @@ BOOST_AUTO_TEST_CASE(unknown_revocation_is_indeterminate_never_passed) {
     BOOST_TEST(only(ignored).chain[0].revocation_status == "not-checked");
 }
 
+BOOST_AUTO_TEST_CASE(forged_revocation_data_is_not_believed) {
+    auto& fixture = ValidatePki::shared();
+    const IssuedLeaf& leader = fixture.pki.leaves.at("leader");
+    auto signature = sign_with_libsign(fixture.signer(leader, SignatureScheme::rsa_pss), document, true);
+    auto now = std::chrono::system_clock::now();
+    // Someone else's key under the issuing CA's name: its CRL says the leader is revoked, its OCSP says good.
+    SoftwareKey impostor_key = SoftwareKey::generate("ec-p384");
+    Certificate impostor = CertificateAuthority::create_root(DistinguishedName::parse(subjects::sub_ca), impostor_key,
+                                                             fixture.pki.profiles.get("root"), std::nullopt, "sha256", now - 1h);
+    X509CrlPtr forged_crl = build_crl(impostor, impostor_key, {{leader.certificate.serial_hex(), now - 1h, RevocationReason::key_compromise}}, 1,
+                                      now, now + 24h);
+    OcspResponder impostor_responder(impostor.copy(), impostor.copy(), impostor_key, fixture.pki.registry);
+    validate::ValidationOptions options;
+    options.trust.trust_anchors.push_back(fixture.pki.root.copy());
+    options.extra.crls.push_back(crl_to_der(forged_crl.get()));
+    options.extra.crls.push_back(fixture.root_crl(now));
+    options.extra.ocsp_responses.push_back(impostor_responder.respond(ocsp_request_for(leader.certificate, impostor), now));
+    ValidationReport report = validate::validate_cms(signature, SignedContent::detached(document), options);
+    CHECK_VERDICT(report, "INDETERMINATE/TRY_LATER");
+    BOOST_TEST(only(report).chain[0].revocation_status == "unknown");
+    BOOST_TEST(finding_text(only(report), "revocation_unknown").find("không có chữ ký hợp lệ của CA cấp chứng thư") != std::string::npos);
+    // The real CRL next to the forged data settles it.
+    options.extra.crls.push_back(fixture.issuing_crl({}, now));
+    CHECK_VERDICT(validate::validate_cms(signature, SignedContent::detached(document), options), "TOTAL-PASSED");
+}
+
 BOOST_AUTO_TEST_CASE(supplied_ocsp_response_gives_the_status) {
     auto& fixture = ValidatePki::shared();
     const IssuedLeaf& leader = fixture.pki.leaves.at("leader");
