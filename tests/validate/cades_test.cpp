@@ -504,6 +504,14 @@ BOOST_AUTO_TEST_CASE(time_stamp_is_validated_and_openssl_ts_agrees) {
     BOOST_REQUIRE(stamp.generation_time.has_value());
     BOOST_TEST((*stamp.generation_time >= before - 1s && *stamp.generation_time <= std::chrono::system_clock::now() + 1s));
 
+    // Past the limit on tokens, they are not looked at.
+    auto no_tokens = fixture.options();
+    no_tokens.input_limits.max_timestamps = 0;
+    ValidationReport limited = validate::validate_cms(stamped, SignedContent::detached(document), no_tokens);
+    BOOST_TEST(only(limited).timestamps.empty());
+    BOOST_TEST(has_finding(only(limited), "too_many_timestamps"));
+    BOOST_TEST(!only(limited).best_signature_time_proven);
+
     // The TSA's certificate revoked an hour before: the token proves nothing, so the signature has no proven time.
     const IssuedLeaf& tsa = fixture.pki.leaves.at("tsa");
     auto tsa_revoked = fixture.options({}, {{tsa.certificate.serial_hex(), std::chrono::system_clock::now() - 1h, RevocationReason::key_compromise}});

@@ -829,11 +829,19 @@ SignatureReport validate_signer(Run& run, CMS_ContentInfo* cms, CMS_SignerInfo* 
     // -- time-stamps: the signature-time-stamp is the proof of existence
     const ASN1_OCTET_STRING* signature_value = CMS_SignerInfo_get0_signature(signer_info);
     bool has_timestamp = false;
-    for (int at = CMS_unsigned_get_attr_by_NID(signer_info, NID_id_smime_aa_timeStampToken, -1); at >= 0;
+    bool timestamp_limit_reached = false;
+    for (int at = CMS_unsigned_get_attr_by_NID(signer_info, NID_id_smime_aa_timeStampToken, -1); at >= 0 && !timestamp_limit_reached;
          at = CMS_unsigned_get_attr_by_NID(signer_info, NID_id_smime_aa_timeStampToken, at)) {
         has_timestamp = true;
         X509_ATTRIBUTE* attribute = CMS_unsigned_get_attr(signer_info, at);
-        for (int i = 0; i < X509_ATTRIBUTE_count(attribute) && i < 4; ++i) {
+        for (int i = 0; i < X509_ATTRIBUTE_count(attribute); ++i) {
+            if (static_cast<int>(report.timestamps.size()) >= state.options.input_limits.max_timestamps) {
+                report.findings.push_back(finding(Finding::Severity::warning, "too_many_timestamps",
+                                                  "Chữ ký có quá nhiều dấu thời gian; phần vượt giới hạn bị bỏ qua.",
+                                                  "The signature carries too many time-stamps; those past the limit were ignored."));
+                timestamp_limit_reached = true;
+                break;
+            }
             TimestampReport stamp = validate_signature_timestamp(run, X509_ATTRIBUTE_get0_type(attribute, i), signature_value, report);
             if (stamp.valid && (!report.best_signature_time || *stamp.generation_time < *report.best_signature_time)) {
                 report.best_signature_time = stamp.generation_time;

@@ -71,6 +71,7 @@ struct InputLimits {
     int max_certificates = 100;       ///< in the SignedData, and in the supplied pool
     int max_revocation_items = 100;   ///< CRLs plus OCSP responses, in the SignedData and the pool
     int max_chain_length = 10;
+    int max_timestamps = 8;           ///< signature time-stamp tokens looked at per signer; the rest are ignored
 };
 
 struct ValidationOptions {
