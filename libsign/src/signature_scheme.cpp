@@ -1,5 +1,9 @@
 #include "sign/signature_scheme.h"
 
+#include <mutex>
+#include <utility>
+
+#include <openssl/objects.h>
 #include <openssl/rsa.h>
 
 #include "sign/error.h"
@@ -96,6 +100,24 @@ bool verify_data(EVP_PKEY* public_key, SignatureScheme scheme, std::string_view 
     if (EVP_DigestVerifyInit(context.get(), &key_context, digest, nullptr, public_key) != 1) return false;
     configure_padding(key_context, scheme, digest);
     return EVP_DigestVerify(context.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
+}
+
+// OpenSSL 3.0 knows the ecdsa-with-SHA3-* OIDs (NIST CSOR 2.16.840.1.101.3.4.3.10-12) but not
+// which digest and key they pair, so CMS_add1_signer cannot name the signature algorithm of an
+// EC key with a SHA-3 digest. Teaching it the pairs once is what later OpenSSL releases ship.
+void register_ecdsa_sha3_algorithms() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        const std::pair<int, int> pairs[] = {{NID_ecdsa_with_SHA3_256, NID_sha3_256},
+                                             {NID_ecdsa_with_SHA3_384, NID_sha3_384},
+                                             {NID_ecdsa_with_SHA3_512, NID_sha3_512}};
+        for (auto [signature, digest] : pairs) {
+            int known = NID_undef;
+            if (OBJ_find_sigid_by_algs(&known, digest, NID_X9_62_id_ecPublicKey)) continue;
+            if (!OBJ_add_sigid(signature, digest, NID_X9_62_id_ecPublicKey))
+                throw Error(ErrorKind::internal, "openssl_failure", "cannot register the ECDSA with SHA-3 signature algorithms");
+        }
+    });
 }
 
 }  // namespace sign

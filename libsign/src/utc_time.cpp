@@ -8,13 +8,16 @@
 namespace sign {
 
 std::string format_utc(std::chrono::system_clock::time_point time, UtcFormat format) {
-    std::time_t seconds = std::chrono::floor<std::chrono::seconds>(time).time_since_epoch().count();
+    // Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact.
+    std::chrono::seconds offset(format == UtcFormat::vietnam ? 7 * 3600 : 0);
+    std::time_t seconds = (std::chrono::floor<std::chrono::seconds>(time) + offset).time_since_epoch().count();
     std::tm parts{};
     gmtime_r(&seconds, &parts);
     const char* pattern = "%Y-%m-%dT%H:%M:%SZ";
+    if (format == UtcFormat::vietnam) pattern = "%Y-%m-%dT%H:%M:%S+07:00";
     if (format == UtcFormat::generalized_time) pattern = "%Y%m%d%H%M%SZ";
     if (format == UtcFormat::pdf_date) pattern = "D:%Y%m%d%H%M%SZ";
-    char buffer[32];
+    char buffer[40];
     std::strftime(buffer, sizeof buffer, pattern, &parts);
     return buffer;
 }

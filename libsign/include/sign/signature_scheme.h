@@ -43,6 +43,10 @@ std::vector<uint8_t> sign_data(const SigningKey& key, SignatureScheme scheme, st
 std::vector<uint8_t> sign_digest(const SigningKey& key, SignatureScheme scheme, std::string_view digest,
                                  std::span<const uint8_t> hash);
 
+/// Teaches OpenSSL 3.0 which digest and key the ecdsa-with-SHA3-* OIDs pair (later releases know),
+/// so CMS can name and check ECDSA signatures with SHA-3. Idempotent and thread-safe.
+void register_ecdsa_sha3_algorithms();
+
 /// True when `signature` over `data` verifies with `public_key` in the given scheme.
 bool verify_data(EVP_PKEY* public_key, SignatureScheme scheme, std::string_view digest,
                  std::span<const uint8_t> data, std::span<const uint8_t> signature);

@@ -109,24 +109,6 @@ void set_pss_algorithm(X509_ALGOR* algorithm, const EVP_MD* md) {
     }
 }
 
-// OpenSSL 3.0 knows the ecdsa-with-SHA3-* OIDs (NIST CSOR 2.16.840.1.101.3.4.3.10-12) but not
-// which digest and key they pair, so CMS_add1_signer cannot name the signature algorithm of an
-// EC key with a SHA-3 digest. Teaching it the pairs once is what later OpenSSL releases ship.
-void register_ecdsa_sha3() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        const std::pair<int, int> pairs[] = {{NID_ecdsa_with_SHA3_256, NID_sha3_256},
-                                             {NID_ecdsa_with_SHA3_384, NID_sha3_384},
-                                             {NID_ecdsa_with_SHA3_512, NID_sha3_512}};
-        for (auto [signature, digest] : pairs) {
-            int known = NID_undef;
-            if (OBJ_find_sigid_by_algs(&known, digest, NID_X9_62_id_ecPublicKey)) continue;
-            if (!OBJ_add_sigid(signature, digest, NID_X9_62_id_ecPublicKey))
-                detail::throw_openssl("openssl_failure", "cannot register the ECDSA with SHA-3 signature algorithms");
-        }
-    });
-}
-
 // Sets signatureAlgorithm ourselves, so the output depends on the scheme asked for, not on
 // padding state hidden in a key object.
 void set_signature_algorithm(CMS_SignerInfo* signer_info, SignatureScheme scheme, const EVP_MD* md) {
@@ -216,7 +198,7 @@ PreparedSignature prepare(const Signer& signer, std::span<const std::uint8_t> co
                           std::chrono::system_clock::time_point signing_time) {
     check_signer(signer, options.registry, signing_time);
     const EVP_MD* md = check_digest(signer.digest);
-    register_ecdsa_sha3();
+    register_ecdsa_sha3_algorithms();
     if (content_digest.size() != static_cast<size_t>(EVP_MD_get_size(md)))
         throw Error(ErrorKind::invalid_input, "digest_length_mismatch",
                     "a " + signer.digest + " digest is " + std::to_string(EVP_MD_get_size(md)) + " bytes, not " +

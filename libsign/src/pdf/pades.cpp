@@ -20,6 +20,7 @@
 #include "pdf_document.h"
 #include "sign/error.h"
 #include "sign/hex.h"
+#include "sign/utc_time.h"
 
 namespace sign {
 
@@ -206,12 +207,7 @@ std::vector<std::string> stamp_text(const CopyStamp& stamp, std::chrono::system_
     if (!stamp.document_number.empty()) lines.push_back(stamp.document_number);
     if (lines.empty())
         throw Error(ErrorKind::invalid_input, "stamp_empty", "an attachment stamp needs the document number and symbol");
-    std::time_t t = std::chrono::system_clock::to_time_t(now + std::chrono::hours(7));
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[40];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
-    lines.push_back(buffer);
+    lines.push_back(format_utc(now, UtcFormat::vietnam));
     for (const auto& line : lines)
         if (line.find_first_of("\r\n") != std::string::npos)
             throw Error(ErrorKind::invalid_input, "multiline_value", "stamp lines must not contain line breaks");
