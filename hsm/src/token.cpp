@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <mutex>
+#include <span>
 
 #include "connection.h"
 #include "raw_session.h"
@@ -71,6 +72,32 @@ Uri key_uri(const std::string& token, const std::optional<std::string>& label, c
     return uri;
 }
 
+struct UsageAttribute {
+    CK_ATTRIBUTE_TYPE type;
+    const char* name;
+};
+
+// What a signing key must not do besides signing, and a verification key besides verifying.
+const UsageAttribute private_key_excess[] = {
+    {CKA_DECRYPT, "CKA_DECRYPT"}, {CKA_UNWRAP, "CKA_UNWRAP"}, {CKA_SIGN_RECOVER, "CKA_SIGN_RECOVER"},
+    {CKA_DERIVE, "CKA_DERIVE"},
+};
+const UsageAttribute public_key_excess[] = {
+    {CKA_ENCRYPT, "CKA_ENCRYPT"}, {CKA_WRAP, "CKA_WRAP"}, {CKA_VERIFY_RECOVER, "CKA_VERIFY_RECOVER"},
+    {CKA_DERIVE, "CKA_DERIVE"},
+};
+
+// True only when the module says the attribute is there and true; a key type without the
+// attribute (CKR_ATTRIBUTE_TYPE_INVALID) cannot use it.
+bool permits(const detail::RawSession& session, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type) {
+    CK_BBOOL value = CK_FALSE;
+    CK_ATTRIBUTE query{type, &value, sizeof value};
+    CK_RV rv = session.functions()->C_GetAttributeValue(session.handle(), object, &query, 1);
+    if (rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_SENSITIVE) return false;
+    if (rv != CKR_OK) throw_for_ckr(rv, "reading a key's usage attributes");
+    return query.ulValueLen == sizeof value && value == CK_TRUE;
+}
+
 }  // namespace
 
 Token::Token(const std::string& module_path, const std::string& label, Pin pin)
@@ -110,11 +137,13 @@ PrivateKey Token::generate_key_pair(const KeySpec& spec, const std::string& obje
 
     std::vector<CK_ATTRIBUTE> public_template = {
         attr(CKA_TOKEN, yes), attr(CKA_PRIVATE, no), attr(CKA_VERIFY, yes), attr(CKA_ENCRYPT, no),
+        attr(CKA_WRAP, no), attr(CKA_VERIFY_RECOVER, no), attr(CKA_DERIVE, no),
         attr(CKA_LABEL, object_label.data(), object_label.size()), attr(CKA_ID, id.data(), id.size()),
     };
     std::vector<CK_ATTRIBUTE> private_template = {
         attr(CKA_TOKEN, yes), attr(CKA_PRIVATE, yes), attr(CKA_SENSITIVE, yes), attr(CKA_EXTRACTABLE, no),
-        attr(CKA_SIGN, yes), attr(CKA_DECRYPT, no),
+        attr(CKA_SIGN, yes), attr(CKA_DECRYPT, no), attr(CKA_UNWRAP, no), attr(CKA_SIGN_RECOVER, no),
+        attr(CKA_DERIVE, no),
         attr(CKA_LABEL, object_label.data(), object_label.size()), attr(CKA_ID, id.data(), id.size()),
     };
     CK_MECHANISM mechanism{};
@@ -245,6 +274,55 @@ std::vector<ObjectInfo> Token::objects() const {
         }
     }
     return result;
+}
+
+}  // namespace sign::hsm
+
+namespace sign::hsm {
+
+std::vector<KeyUsageFinding> Token::check_key_usage(bool fix) {
+    std::unique_lock lock(connection_->mutex());
+    detail::RawSession session(module().functions(), connection_->slot_id());
+    std::vector<KeyUsageFinding> findings;
+    struct Role {
+        CK_OBJECT_CLASS object_class;
+        ObjectType type;
+        std::span<const UsageAttribute> excess;
+    };
+    const Role roles[] = {{CKO_PRIVATE_KEY, ObjectType::private_key, private_key_excess},
+                          {CKO_PUBLIC_KEY, ObjectType::public_key, public_key_excess}};
+    for (const Role& role : roles) {
+        for (CK_OBJECT_HANDLE handle : session.find({attr(CKA_CLASS, role.object_class)})) {
+            KeyUsageFinding finding;
+            for (const UsageAttribute& usage : role.excess) {
+                if (!permits(session, handle, usage.type)) continue;
+                finding.excess.push_back(usage.name);
+                if (!fix) continue;
+                CK_ATTRIBUTE change = attr(usage.type, no);
+                CK_RV rv = module().functions()->C_SetAttributeValue(session.handle(), handle, &change, 1);
+                // Believe the token only after reading the value back.
+                if (rv == CKR_OK && !permits(session, handle, usage.type))
+                    finding.corrected.push_back(usage.name);
+                else
+                    finding.refused.push_back(std::string(usage.name) + ": " + (rv == CKR_OK ? "unchanged" : ckr_name(rv)));
+            }
+            if (finding.excess.empty()) continue;
+            finding.key.type = role.type;
+            auto label_bytes = session.attribute(handle, CKA_LABEL);
+            finding.key.label.assign(label_bytes.begin(), label_bytes.end());
+            finding.key.id = session.attribute(handle, CKA_ID);
+            finding.key.key_type = key_type_name(session, handle);
+            Uri uri;
+            uri.token = label();
+            uri.object = finding.key.label;
+            // Keys made by other tools may have no CKA_ID; the URI then names them by label only.
+            if (!finding.key.id.empty()) uri.id = finding.key.id;
+            uri.type = role.type;
+            finding.key.uri = uri.to_string();
+            findings.push_back(std::move(finding));
+        }
+    }
+    return findings;
 }
 
 }  // namespace sign::hsm

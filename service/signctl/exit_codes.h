@@ -16,6 +16,7 @@ enum ExitCode : int {
     exit_authentication = 7,  ///< wrong or locked PIN
     exit_token = 8,           ///< the token failed or is unreachable
     exit_audit_broken = 9,    ///< `audit verify` found edited, removed or reordered records
+    exit_key_usage = 10,      ///< `token check` left keys that may do more than sign or verify
 };
 
 /// The exit code for a failure of this kind.

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
     app.add_option("--pin-file", cli.pin_file, tr("File holding the token's user PIN (overrides signctl.toml)"));
     app.add_flag("--json", cli.json, tr("Print JSON for scripts instead of tables"));
     app.footer(tr("Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 refused by policy,\n"
-                  "5 not found, 6 already exists, 7 wrong or locked PIN, 8 token failure, 9 audit log broken."));
+                  "5 not found, 6 already exists, 7 wrong or locked PIN, 8 token failure, 9 audit log broken,\n"
+                  "10 keys that may do more than sign."));
 
     add_init_command(app, cli);
     add_token_commands(app, cli);

@@ -454,7 +454,22 @@ BOOST_AUTO_TEST_CASE(reject_cancel_and_expiry_end_a_request_with_a_callback) {
     require_problem(https(server, "POST", "/api/v1/signature-requests", bearer(clients.dms),
                           small_request("mobile-decider", "không được phép", receiver.url()).dump(), "application/json"),
                     403, "callback_url_not_allowed");
-    std::string rejected = create(server, dms, small_request("mobile-decider", "từ chối", receiver.url())).at("id");
+    // The allow-list compares URLs in normal form (RFC 3986): dot segments that leave the allowed
+    // URL are refused, and another spelling of the allowed URL is accepted and called back as such.
+    const std::string receiver_root = "http://127.0.0.1:" + std::to_string(receiver.port());
+    for (const std::string& elsewhere : {receiver.url() + "/../../admin/x", receiver_root + "/callbacks/sign/%2e%2e/x",
+                                         receiver_root + "/callbacks/x/../signx"})
+        require_problem(https(server, "POST", "/api/v1/signature-requests", bearer(dms),
+                              small_request("mobile-decider", "không được phép", elsewhere).dump(), "application/json"),
+                        403, "callback_url_not_allowed");
+    require_problem(https(server, "POST", "/api/v1/signature-requests", bearer(dms),
+                          small_request("mobile-decider", "không hợp lệ", receiver_root + "/callbacks%2fsign").dump(),
+                          "application/json"),
+                    400, "invalid_callback_url");
+    std::string rejected =
+        create(server, dms, small_request("mobile-decider", "từ chối", "HTTP://127.0.0.1:" + std::to_string(receiver.port()) +
+                                                                         "/callbacks/./x/%2E%2E/sign"))
+            .at("id");
     std::string cancelled = create(server, dms, small_request("mobile-decider", "hủy", receiver.url())).at("id");
     std::string expiring = create(server, dms, small_request("mobile-decider", "hết hạn", receiver.url(), 30)).at("id");
     json shown = details(server, phone, rejected);

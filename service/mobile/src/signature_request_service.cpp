@@ -17,6 +17,7 @@
 #include "sign/mobile/request_json.h"
 #include "sign/signer_checks.h"
 #include "sign/store/callback_queue.h"
+#include "sign/url.h"
 #include "sign/utc_time.h"
 
 namespace sign::mobile {
@@ -159,10 +160,13 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
                 throw Error(ErrorKind::invalid_input, "invalid_document",
                             "document " + std::to_string(i) + ": a title is 1 to 200 characters");
         }
-        if (input.callback_url && !store::valid_callback_url(*input.callback_url))
+        // Checked and used in normal form (RFC 3986), so "…/cb/../admin" is matched as the "/admin" it reaches.
+        std::optional<HttpUrl> callback;
+        if (input.callback_url) callback = HttpUrl::try_parse(*input.callback_url);
+        if (input.callback_url && (!callback || !store::valid_callback_url(*input.callback_url)))
             throw Error(ErrorKind::invalid_input, "invalid_callback_url",
                         "callbackUrl must be an absolute http or https URL without user information");
-        if (input.callback_url && !client.scopes.may_call_back(*input.callback_url))
+        if (callback && !callback->is_allowed_by_any(client.scopes.callback_urls))
             throw Error(ErrorKind::policy, "callback_url_not_allowed",
                         "this client may not have callbacks sent to " + *input.callback_url +
                             "; an administrator allows its URLs with signctl client add --callback-url");
@@ -182,7 +186,7 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
         request.client_id = client.id;
         request.signer_id = signer->id;
         request.display_text = input.display_text;
-        request.callback_url = input.callback_url;
+        if (callback) request.callback_url = callback->to_string();
         request.purpose = input.purpose;
         request.state = RequestState::pending;
         request.nonce = random_bytes(32);

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "../commands.h"
+#include "../exit_codes.h"
 #include "../output.h"
 #include "sign/hex.h"
+#include "sign/messages.h"
 
 namespace sign::signctl {
 
@@ -17,6 +19,17 @@ const char* type_name(hsm::ObjectType type) {
     case hsm::ObjectType::certificate: return "certificate";
     }
     return "object";
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text.empty() ? "-" : text;
+}
+
+// A key still permitting more than its job after this run (never asked to fix, or refused).
+bool still_permissive(const hsm::KeyUsageFinding& finding) {
+    return finding.corrected.size() < finding.excess.size();
 }
 
 }  // namespace
@@ -57,6 +70,40 @@ void add_token_commands(CLI::App& app, Cli& cli) {
         Table table({"TYPE", "LABEL", "KEY", "URI"});
         for (const auto& object : objects) table.add_row({type_name(object.type), object.label, object.key_type, object.uri});
         table.print(std::cout);
+    });
+
+    auto* check = token->add_subcommand(
+        "check", "Report keys that may do more than sign (private) or verify (public); --fix corrects them");
+    auto fix = std::make_shared<bool>(false);
+    check->add_flag("--fix", *fix, "Set the excess attributes to false on the token");
+    check->callback([&cli, fix] {
+        auto findings = cli.data().token().check_key_usage(*fix);
+        bool remaining = false;
+        for (const auto& finding : findings) remaining = remaining || still_permissive(finding);
+        if (remaining) cli.exit_code = exit_key_usage;
+        if (cli.json) {
+            auto list = nlohmann::json::array();
+            for (const auto& finding : findings)
+                list.push_back({{"type", type_name(finding.key.type)}, {"label", finding.key.label},
+                                {"id", to_hex(finding.key.id)}, {"key_type", finding.key.key_type},
+                                {"uri", finding.key.uri}, {"excess", finding.excess},
+                                {"corrected", finding.corrected}, {"refused", finding.refused}});
+            std::cout << nlohmann::json{{"keys", list}, {"clean", !remaining}}.dump(2) << "\n";
+            return;
+        }
+        if (findings.empty()) {
+            std::cout << i18n::tr("Every key on the token is limited to signing or verifying.") << "\n";
+            return;
+        }
+        Table table({"TYPE", "LABEL", "PERMITS", "CORRECTED", "REFUSED"});
+        for (const auto& finding : findings)
+            table.add_row({type_name(finding.key.type), finding.key.label, joined(finding.excess),
+                           joined(finding.corrected), joined(finding.refused)});
+        table.print(std::cout);
+        if (!*fix)
+            std::cout << i18n::tr("Run `signctl token check --fix` to limit these keys to their job.") << "\n";
+        else if (remaining)
+            std::cout << i18n::tr("The token refused some changes; replace those keys with new ones.") << "\n";
     });
 }
 
