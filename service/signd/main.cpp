@@ -109,11 +109,12 @@ int serve(const Flags& flags) {
     Metrics metrics;
     Router router;
     std::mutex ca_mutex;
-    add_trust_routes(router, {.ca = ca,
-                              .crl_folder = data.path("crl"),
-                              .timestamps = timestamps.authority(),
-                              .clock = clock,
-                              .ca_mutex = ca_mutex});
+    TrustRouteServices trust{.ca = ca,
+                             .crl_folder = data.path("crl"),
+                             .timestamps = timestamps.authority(),
+                             .clock = clock,
+                             .ca_mutex = ca_mutex};
+    add_trust_routes(router, trust);
     add_operations_routes(router, {.token = token, .certificates = database.certificates(), .metrics = metrics, .ca_mutex = ca_mutex});
     Composition services({.token = token,
                           .database = database,
@@ -122,7 +123,8 @@ int serve(const Flags& flags) {
                           .tsa = timestamps.authority(),
                           .timestamps = timestamps.client(),
                           .clock = clock,
-                          .metrics = metrics},
+                          .metrics = metrics,
+                          .current_crls = [&trust] { return current_crls(trust); }},
                          {.seal_images = data.path("images"),
                           .signer_images = data.path("images/signers"),
                           .signature_requests = data.path("signature-requests")},

@@ -21,15 +21,6 @@ using namespace sign::validate;
 
 namespace {
 
-void sign_as(const std::string& label, const std::filesystem::path& in, const std::filesystem::path& out,
-             const std::string& field = {}) {
-    auto signer = TokenPki::shared().signer(label);
-    SystemClock clock;
-    PadesOptions options;
-    options.field_name = field;
-    sign_pades(in, out, signer, clock, options);
-}
-
 std::string describe(const PdfChangeAnalysis& analysis) {
     std::string text = to_string(analysis.verdict);
     for (const auto& c : analysis.changes)

@@ -8,7 +8,10 @@
 
 #include "command.h"
 #include "pdf_fixtures.h"
+#include "sign/clock.h"
+#include "sign/pades.h"
 #include "temp_dir.h"
+#include "token_pki.h"
 
 namespace sign::test {
 
@@ -130,6 +133,17 @@ void sign_with_openssl(const std::filesystem::path& input, const std::filesystem
         bytes[contents_at + 2 + 2 * i] = hex[static_cast<unsigned char>(cms[i]) & 15];
     }
     write_file(output, bytes);
+}
+
+void sign_as(const std::string& label, const std::filesystem::path& in, const std::filesystem::path& out,
+             const std::string& field) {
+    auto signer = TokenPki::shared().signer(label);
+    SystemClock clock;
+    PadesOptions options;
+    options.field_name = field;
+    options.reason = "Ký ban hành";
+    options.location = "Đà Nẵng";
+    sign_pades(in, out, signer, clock, options);
 }
 
 }  // namespace sign::test

@@ -13,6 +13,11 @@
 
 namespace sign::test {
 
+/// Signs `in` into `out` with the test PKI's key and certificate `label` (PAdES B-B, invisible),
+/// in a new signature field `field` (default name when empty), with a Vietnamese reason and place.
+void sign_as(const std::string& label, const std::filesystem::path& in, const std::filesystem::path& out,
+             const std::string& field = {});
+
 /// Appends a classic xref update to `input` that sets each object number to its body (the text
 /// between "obj" and "endobj"), and writes the result to `output`. `trailer_entries` go into the
 /// new trailer besides /Size, /Root and /Prev (e.g. "/Info 20 0 R").

@@ -24,17 +24,6 @@ using namespace sign::validate;
 
 namespace {
 
-void sign_as(const std::string& label, const std::filesystem::path& in, const std::filesystem::path& out,
-             const std::string& field = {}) {
-    auto signer = TokenPki::shared().signer(label);
-    SystemClock clock;
-    PadesOptions options;
-    options.field_name = field;
-    options.reason = "Ký ban hành";
-    options.location = "Đà Nẵng";
-    sign_pades(in, out, signer, clock, options);
-}
-
 // The SHA-256 of the ByteRange's bytes, cut out of the file independently of the library.
 std::vector<std::uint8_t> sha256_of_range(const std::string& bytes, const std::array<std::uint64_t, 4>& r) {
     std::string covered = bytes.substr(r[0], r[1]) + bytes.substr(r[2], r[3]);

@@ -28,6 +28,17 @@ void require_problem(const Reply& reply, int status, const std::string& code) {
     if (reply.content_type == "application/problem+json") BOOST_TEST(reply.json().value("code", "") == code, reply.body);
 }
 
+// A one-page PDF signed by the leader with signctl (PAdES B-T, visible, field chu_ky_lanh_dao).
+std::string signed_by_the_leader(const SigndServer& server, const TempDir& dir) {
+    write_text_file((dir / "draft.pdf").string(), minimal_pdf());
+    auto leader = server.signctl({"sign", "pdf", "--key", "pkcs11:object=leader;type=private", "--cert", server.certificate("leader"),
+                                  "--level", "b-t", "--tsa", "local", "--rect", "110,40,60,25", "--field-name", "chu_ky_lanh_dao",
+                                  "--image", server.data_dir() + "/images/leader-signature.png", (dir / "draft.pdf").string(),
+                                  "--out", (dir / "signed.pdf").string()});
+    BOOST_TEST_REQUIRE(leader.exit_code == 0, leader.output);
+    return read_text_file((dir / "signed.pdf").string());
+}
+
 // openssl cms -verify of a detached signature over `content`, trusting only the test root.
 CommandResult verify_cms(const SigndServer& server, const TempDir& dir, const std::string& signature, const std::string& content) {
     write_text_file((dir / "content.bin").string(), content);
@@ -106,13 +117,7 @@ BOOST_AUTO_TEST_CASE(seals_over_the_leaders_signature_and_both_stay_valid) {
     SigndServer server;
     const auto& clients = api_clients(server);
     TempDir dir("api-leader");
-    write_text_file((dir / "draft.pdf").string(), minimal_pdf());
-    auto leader = server.signctl({"sign", "pdf", "--key", "pkcs11:object=leader;type=private", "--cert", server.certificate("leader"),
-                                  "--level", "b-t", "--tsa", "local", "--rect", "110,40,60,25", "--field-name", "chu_ky_lanh_dao",
-                                  "--image", server.data_dir() + "/images/leader-signature.png", (dir / "draft.pdf").string(),
-                                  "--out", (dir / "signed.pdf").string()});
-    BOOST_TEST_REQUIRE(leader.exit_code == 0, leader.output);
-    std::string signed_pdf = read_text_file((dir / "signed.pdf").string());
+    std::string signed_pdf = signed_by_the_leader(server, dir);
 
     auto sealed = https(server, "POST", "/api/v1/seals/agency-seal/pdf?leaderField=chu_ky_lanh_dao", bearer(clients.portal),
                         signed_pdf, "application/pdf");
@@ -123,6 +128,29 @@ BOOST_AUTO_TEST_CASE(seals_over_the_leaders_signature_and_both_stay_valid) {
     auto missing = https(server, "POST", "/api/v1/seals/agency-seal/pdf?leaderField=no_such_field", bearer(clients.portal),
                          signed_pdf, "application/pdf");
     require_problem(missing, 404, "field_not_found");
+}
+
+// Decree 30's order: the seal goes only over a valid leader signature. A leader signature whose
+// signed bytes were altered (pdfsig: "Digest Mismatch") is refused, whether the client names the
+// field or the seal finds it; an unsigned field is no leader signature either.
+BOOST_AUTO_TEST_CASE(refuses_to_seal_over_a_broken_leader_signature) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    TempDir dir("api-broken-leader");
+    std::string broken = signed_by_the_leader(server, dir);
+    auto at = broken.find("/MediaBox");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    broken[at + 1] = 'm';  // inside the signed range: the digest no longer matches
+    write_text_file((dir / "broken.pdf").string(), broken);
+    auto pdfsig = run_command({"pdfsig", (dir / "broken.pdf").string()});
+    BOOST_TEST(pdfsig.output.find("Digest Mismatch") != std::string::npos, pdfsig.output);
+
+    for (const char* query : {"?leaderField=chu_ky_lanh_dao", ""}) {
+        auto refused = https(server, "POST", std::string("/api/v1/seals/agency-seal/pdf") + query, bearer(clients.portal),
+                             broken, "application/pdf");
+        require_problem(refused, 409, "leader_signature_invalid");
+        BOOST_TEST(refused.body.find("HASH_FAILURE") != std::string::npos, refused.body);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(seals_xml_and_xmlsec1_verifies_it) {

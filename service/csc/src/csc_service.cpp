@@ -25,6 +25,12 @@ std::string joined_hex(const Hashes& hashes) {
     return joined;
 }
 
+void check_hash_count(const Hashes& hashes) {
+    if (hashes.empty()) invalid("missing_parameter", "Missing (or invalid type) array parameter hashes");
+    if (hashes.size() > max_hashes_per_authorization)
+        invalid("too_many_hashes", "at most " + std::to_string(max_hashes_per_authorization) + " hashes at once");
+}
+
 /// What the phone is asked to approve when a CSC client gives no description.
 const std::string default_authorization_text = "Ký số qua CSC";
 
@@ -71,9 +77,7 @@ CredentialInfo CscService::credential(const CscCall& call, const std::string& cr
 Authorization CscService::authorize(const CscCall& call, const AuthorizeInput& input) {
     auto signer = signer_for(call, input.credential_id);
     call.event.document_hash = joined_hex(input.hashes);
-    if (input.hashes.empty()) invalid("missing_parameter", "Missing (or invalid type) array parameter hashes");
-    if (input.hashes.size() > max_hashes_per_authorization)
-        invalid("too_many_hashes", "at most " + std::to_string(max_hashes_per_authorization) + " hashes at once");
+    check_hash_count(input.hashes);
     if (input.num_signatures < 1 || input.num_signatures > static_cast<long long>(max_hashes_per_authorization))
         invalid("invalid_num_signatures", "numSignatures must be between 1 and " + std::to_string(max_hashes_per_authorization));
     if (static_cast<std::size_t>(input.num_signatures) != input.hashes.size())
@@ -158,9 +162,7 @@ Authorization CscService::authorize_check(const CscCall& call, const std::string
 SignHashResult CscService::sign_hash(const CscCall& call, const SignHashInput& input) {
     auto signer = signer_for(call, input.credential_id);
     call.event.document_hash = joined_hex(input.hashes);
-    if (input.hashes.empty()) invalid("missing_parameter", "Missing (or invalid type) array parameter hashes");
-    if (input.hashes.size() > max_hashes_per_authorization)
-        invalid("too_many_hashes", "at most " + std::to_string(max_hashes_per_authorization) + " hashes at once");
+    check_hash_count(input.hashes);
     if (input.asynchronous && (input.validity.count() < 1 || input.validity > max_validity))
         invalid("validity_period_out_of_bounds",
                 "Out of bounds parameter validity_period (1 to " + std::to_string(max_validity.count()) + " ms)");

@@ -24,6 +24,7 @@
 #include "sign/signature_scheme.h"
 #include "sign/signing/hash_signer.h"
 #include "sign/signing/key_cache.h"
+#include "sign/signing/leader_signature_check.h"
 #include "sign/signing/seal_service.h"
 #include "sign/signing/signer_directory.h"
 #include "sign/store/database.h"
@@ -55,6 +56,8 @@ struct OpenedParts {
     TimestampSource& timestamps;    ///< time-stamps B-T signatures
     const Clock& clock;
     Metrics& metrics;
+    /// The CA's current CRLs, for validating a leader's signature before a seal goes over it.
+    signing::LeaderSignatureCheck::CurrentCrls current_crls;
 };
 
 /// Where the services keep files.
@@ -85,6 +88,7 @@ private:
     std::string callback_certificate_pem_;
     signing::KeyCache keys_;
     signing::SignerDirectory signers_;
+    signing::LeaderSignatureCheck leader_check_;
     signing::SealService seals_;
     signing::HashSigner hash_signer_;
     mobile::RequestEvents request_events_;

@@ -83,6 +83,15 @@ HttpResponse ocsp_answer(const TrustRouteServices& services, const std::vector<u
 
 }  // namespace
 
+std::vector<std::vector<std::uint8_t>> current_crls(const TrustRouteServices& services) {
+    std::vector<std::vector<std::uint8_t>> crls;
+    for (std::string ca : ca_names) {
+        std::string der = current_crl(services, ca);
+        crls.emplace_back(der.begin(), der.end());
+    }
+    return crls;
+}
+
 void add_trust_routes(Router& router, const TrustRouteServices& services) {
     for (std::string ca : ca_names) {
         router.add("GET", "/crl/" + ca + ".crl", "crl", Transport::plain_or_tls,

@@ -14,7 +14,9 @@
 
 #include "http/router.h"
 #include "sign/clock.h"
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sign/ca/ca_service.h"
 #include "sign/timestamp_authority.h"
@@ -30,6 +32,9 @@ struct TrustRouteServices {
     /// Serialises every use of the CA and its database among the handlers that share them.
     std::mutex& ca_mutex;
 };
+
+/// The current CRL of each CA (DER), renewed half-way through its validity as /crl serves it.
+std::vector<std::vector<std::uint8_t>> current_crls(const TrustRouteServices& services);
 
 /// Registers the endpoints above.
 void add_trust_routes(Router& router, const TrustRouteServices& services);

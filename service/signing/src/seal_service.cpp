@@ -42,8 +42,10 @@ bool starts_with(std::span<const uint8_t> bytes, std::string_view prefix) {
 }  // namespace
 
 SealService::SealService(const SignerDirectory& signers, TimestampSource& timestamps, std::filesystem::path images,
-                         const Clock& clock, std::map<std::string, SignatureScheme> schemes)
-    : signers_(signers), timestamps_(timestamps), images_(std::move(images)), clock_(clock), schemes_(std::move(schemes)) {
+                         const Clock& clock, std::map<std::string, SignatureScheme> schemes,
+                         const LeaderSignatureCheck* leader_check)
+    : signers_(signers), timestamps_(timestamps), images_(std::move(images)), clock_(clock), schemes_(std::move(schemes)),
+      leader_check_(leader_check) {
     // A configured scheme that cannot be used stops the start, not a clerk's request later.
     auto found = schemes_.empty() ? std::vector<SealInfo>{} : seals();
     for (const auto& [id, scheme] : schemes_) {
@@ -118,6 +120,8 @@ std::vector<uint8_t> SealService::seal_pdf(const std::string& seal_id, std::span
             if (!signed_fields.empty()) leader = signed_fields.back();
         }
         if (!leader.empty()) {
+            signature_field_rect(input.path(), leader);  // field_not_found before anything else
+            if (leader_check_) leader_check_->require_valid(input.path(), leader);
             options.placement = SealOverLeader{ExistingField{leader}, diameter};
         } else if (placement.page && placement.x_mm && placement.y_mm) {
             options.placement = PagePosition{*placement.page, *placement.x_mm, *placement.y_mm, diameter, diameter};

@@ -16,6 +16,7 @@
 #include "sign/clock.h"
 #include "sign/signature_scheme.h"
 #include "sign/signer.h"
+#include "sign/signing/leader_signature_check.h"
 #include "sign/signing/signer_directory.h"
 #include "sign/timestamp_source.h"
 
@@ -48,8 +49,11 @@ public:
     /// there signs with its key's default: RSASSA-PSS for RSA (what Circular 15 expects), ECDSA for
     /// EC. XML signatures from RSA keys are always PKCS#1 v1.5 (XML-DSig verifiers lack RSA-PSS).
     /// Throws invalid_input `invalid_config` for a seal that is not here or a scheme its key cannot use.
+    /// `leader_check`, when given (borrowed), validates the leader's signature before a seal goes
+    /// over it (Decree 30's order).
     SealService(const SignerDirectory& signers, TimestampSource& timestamps, std::filesystem::path images,
-                const Clock& clock, std::map<std::string, SignatureScheme> schemes = {});
+                const Clock& clock, std::map<std::string, SignatureScheme> schemes = {},
+                const LeaderSignatureCheck* leader_check = nullptr);
 
     /// The seals this folder can apply, newest certificate per key label.
     std::vector<SealInfo> seals() const;
@@ -57,7 +61,8 @@ public:
     SealInfo seal(const std::string& id) const;
 
     /// The signed PDF (the input plus one incremental update). Throws invalid_input `not_a_pdf`,
-    /// `seal_position_required`, not_found `field_not_found`, `seal_image_missing`.
+    /// `seal_position_required`, not_found `field_not_found`, `seal_image_missing`, conflict
+    /// `leader_signature_invalid` (the leader check's).
     std::vector<uint8_t> seal_pdf(const std::string& seal_id, std::span<const uint8_t> pdf, const PdfSealPlacement& placement);
     /// The XML document with an enveloped XAdES B-T signature. Throws invalid_input `not_xml`.
     std::vector<uint8_t> seal_xml(const std::string& seal_id, std::span<const uint8_t> xml);
@@ -77,6 +82,7 @@ private:
     std::filesystem::path images_;
     const Clock& clock_;
     std::map<std::string, SignatureScheme> schemes_;
+    const LeaderSignatureCheck* leader_check_;
 };
 
 }  // namespace sign::signing

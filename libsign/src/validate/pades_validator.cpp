@@ -1,0 +1,100 @@
+#include "sign/validate/pades_validator.h"
+
+#include <algorithm>
+
+#include "sign/error.h"
+
+namespace sign::validate {
+
+namespace {
+
+Finding error_finding(std::string code, std::string vi, std::string en) {
+    return Finding{Finding::Severity::error, std::move(code), std::move(vi), std::move(en)};
+}
+
+// The CMS verdict for the bytes, then the PDF's own: a broken ByteRange or a disallowed change
+// outranks whatever the CMS said.
+SignatureReport validate_one(const std::filesystem::path& pdf, const PdfSignature& signature, CmsValidator& validator) {
+    SignatureReport report;
+    if (!signature.cms.empty()) {
+        auto digester = SignedContent::digester(
+            [&](const std::string& digest_name) { return digest_signed_bytes(pdf, signature, digest_name); });
+        auto reports = validator.validate_signature(signature.cms, digester);
+        if (!reports.empty()) report = std::move(reports.front());
+        if (reports.size() > 1)
+            report.findings.push_back(error_finding("pdf_several_signers", "Chữ ký PDF chứa nhiều người ký",
+                                                    "the PDF signature holds more than one signer"));
+    }
+    report.id = signature.field_name;
+    report.format = "PAdES";
+    if (report.level.rfind("CAdES-", 0) == 0) report.level = "PAdES-" + report.level.substr(6);
+
+    if (signature.cms.empty() || !signature.byte_range_valid) {
+        report.indication = MainIndication::total_failed;
+        report.sub_indication = SubIndication::format_failure;
+        for (const auto& problem : signature.problems)
+            report.findings.push_back(error_finding(problem.code, "Cấu trúc chữ ký PDF không hợp lệ: " + problem.message,
+                                                    "the PDF signature is malformed: " + problem.message));
+        return report;
+    }
+    if (signature.changes.verdict == ChangeVerdict::disallowed_changes) {
+        report.indication = MainIndication::total_failed;
+        report.sub_indication = SubIndication::hash_failure;
+        report.integrity = false;
+        for (const auto& change : signature.changes.changes) {
+            if (change.allowed) continue;
+            std::string where = change.path + " (" + std::to_string(change.object) + " " + std::to_string(change.generation) +
+                                " R): " + change.reason;
+            report.findings.push_back(error_finding("pdf_disallowed_change",
+                                                    "Tài liệu đã bị thay đổi sau khi ký: " + where,
+                                                    "the document was changed after signing: " + where));
+        }
+    } else if (signature.changes.verdict == ChangeVerdict::allowed_changes_only) {
+        report.findings.push_back(Finding{Finding::Severity::info, "pdf_allowed_changes",
+                                          "Sau khi ký, tài liệu chỉ có các thay đổi được phép (điền biểu mẫu, ký thêm)",
+                                          "after signing, the document has only allowed changes (form filling, further signatures)"});
+    }
+    return report;
+}
+
+}  // namespace
+
+ValidationReport validate_pdf(const std::filesystem::path& pdf, const ValidationOptions& options, const PdfLimits& limits) {
+    auto inspected = inspect_pdf_signatures(pdf, limits);
+    CmsValidator validator(options);
+    std::vector<SignatureReport> reports;
+    std::vector<Finding> file_findings;
+    for (const auto& signature : inspected.signatures) {
+        if (signature.type == PdfSignatureType::document_timestamp) {
+            file_findings.push_back(Finding{Finding::Severity::warning, "document_timestamp_not_validated",
+                                            "Dấu thời gian tài liệu " + signature.field_name + " chưa được kiểm tra",
+                                            "the document time-stamp " + signature.field_name + " is not validated yet"});
+            continue;
+        }
+        reports.push_back(validate_one(pdf, signature, validator));
+    }
+    if (inspected.trailing_bytes > 0)
+        file_findings.push_back(Finding{Finding::Severity::warning, "pdf_trailing_bytes",
+                                        std::to_string(inspected.trailing_bytes) + " byte ở cuối tệp không thuộc phiên bản nào",
+                                        std::to_string(inspected.trailing_bytes) + " bytes at the end of the file belong to no revision"});
+    if (reports.empty())
+        file_findings.push_back(Finding{Finding::Severity::error, "no_signature", "Tệp không có chữ ký số",
+                                        "the file has no signature"});
+    auto report = validator.report(std::move(reports));
+    report.findings.insert(report.findings.end(), file_findings.begin(), file_findings.end());
+    return report;
+}
+
+SignatureReport validate_pdf_field(const std::filesystem::path& pdf, const std::string& field_name,
+                                   const ValidationOptions& options, const PdfLimits& limits) {
+    auto inspected = inspect_pdf_signatures(pdf, limits);
+    auto found = std::find_if(inspected.signatures.begin(), inspected.signatures.end(), [&](const PdfSignature& signature) {
+        return signature.field_name == field_name && signature.type == PdfSignatureType::signature;
+    });
+    if (found == inspected.signatures.end())
+        throw Error(ErrorKind::not_found, "field_not_signed", "the PDF has no signature in the field '" + field_name + "'");
+    CmsValidator validator(options);
+    return validate_one(pdf, *found, validator);
+}
+
+}  // namespace sign::validate
