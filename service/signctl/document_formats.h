@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sign/pades.h"
+#include "sign/validate/cms_validator.h"
 #include "sign/xades.h"
 
 namespace sign::signctl {
@@ -29,6 +30,8 @@ public:
     virtual void fill_form_fields(const std::filesystem::path& input, const std::filesystem::path& output,
                                   const std::vector<std::pair<std::string, std::string>>& values) const = 0;
     virtual void write_qr_png(const std::string& payload, const std::string& path) const = 0;
+    virtual void require_valid_leader_signature(const std::filesystem::path& pdf, const std::string& field,
+                                                const validate::ValidationOptions& options) const = 0;
 };
 
 /// The module's implementation, loaded once: from the folder of the signctl program (build tree)

@@ -2,6 +2,7 @@
 
 #include "document_formats.h"
 #include "qr_png.h"
+#include "sign/validate/pades_validator.h"
 
 namespace sign::signctl {
 namespace {
@@ -22,6 +23,10 @@ public:
     }
     void write_qr_png(const std::string& payload, const std::string& path) const override {
         signctl::write_qr_png(payload, path);
+    }
+    void require_valid_leader_signature(const std::filesystem::path& pdf, const std::string& field,
+                                        const validate::ValidationOptions& options) const override {
+        validate::require_valid_leader_signature(pdf, field, options);
     }
 };
 

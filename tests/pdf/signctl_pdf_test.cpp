@@ -44,6 +44,20 @@ BOOST_AUTO_TEST_CASE(leader_then_number_then_agency_seal_from_the_command_line) 
 
     auto signatures = require_valid_signatures(dir / "3-sealed.pdf", 2);
     BOOST_TEST(signatures[1].total_document, signatures[1].block);
+
+    // Decree 30's order holds on the command line too: a leader signature whose signed bytes were
+    // altered gets no seal, and nothing is written.
+    std::string broken = read_file(dir / "2-numbered.pdf");
+    auto at = broken.find("/MediaBox");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    broken[at + 1] = 'm';
+    write_file(dir / "2-broken.pdf", broken);
+    auto refused = pki.folder().signctl(signs_as("agency-seal", {(dir / "2-broken.pdf").string(), "--seal-over", "chu_ky_lanh_dao",
+                                                                 "--image", pki.path("images/agency-seal.png"), "--out",
+                                                                 (dir / "3-refused.pdf").string(), "--json"}));
+    BOOST_TEST(refused.exit_code == 6, refused.output);
+    BOOST_TEST(refused.output.find("leader_signature_invalid") != std::string::npos, refused.output);
+    BOOST_TEST(!std::filesystem::exists(dir / "3-refused.pdf"));
     auto text = run_command({"pdftotext", (dir / "3-sealed.pdf").string(), "-"});
     BOOST_TEST(text.output.find("Số: 15/QĐ-UBND") != std::string::npos, text.output);
 

@@ -97,4 +97,26 @@ SignatureReport validate_pdf_field(const std::filesystem::path& pdf, const std::
     return validate_one(pdf, *found, validator);
 }
 
+void require_valid_leader_signature(const std::filesystem::path& pdf, const std::string& field,
+                                    const ValidationOptions& options) {
+    SignatureReport report;
+    try {
+        report = validate_pdf_field(pdf, field, options);
+    } catch (const Error& error) {
+        if (error.code() != "field_not_signed") throw;
+        throw Error(ErrorKind::conflict, "leader_signature_invalid",
+                    "the field '" + field + "' holds no leader signature to seal over");
+    }
+    if (report.indication == MainIndication::total_passed) return;
+    std::string why = to_string(report.indication);
+    if (report.sub_indication) why += "/" + to_string(*report.sub_indication);
+    for (const auto& finding : report.findings)
+        if (finding.severity == Finding::Severity::error) {
+            why += ": " + finding.en;
+            break;
+        }
+    throw Error(ErrorKind::conflict, "leader_signature_invalid",
+                "the leader's signature in '" + field + "' is not valid (" + why + "); the seal goes only over a valid one");
+}
+
 }  // namespace sign::validate

@@ -148,6 +148,20 @@ void apply_appearance(const PdfArguments& args, PadesOptions& options) {
     else options.placement = parse_rect_mm(args.page, *args.rect_mm);
 }
 
+// Decree 30's order: the seal goes only over a valid leader signature, checked against the folder's
+// root with the CRLs it published (`signctl crl generate`); an out-of-date CRL leaves the status
+// unknown, and that is refused too.
+validate::ValidationOptions leader_validation(DataFolder& data) {
+    validate::ValidationOptions options;
+    options.trust.trust_anchors.push_back(Certificate::from_pem(data.ca().root().pem));
+    options.trust.intermediates.push_back(Certificate::from_pem(data.ca().issuing_ca().pem));
+    for (const char* ca : {"root-ca", "issuing-ca"}) {
+        auto crl = data.path(std::string("crl/") + ca + ".crl");
+        if (fs::exists(crl)) options.extra.crls.push_back(read_file(crl));
+    }
+    return options;
+}
+
 void add_sign_pdf(CLI::App& sign, Cli& cli) {
     auto* pdf = sign.add_subcommand("pdf", "Make PAdES signatures of PDFs, appended as incremental updates (Decree 30 appearances)");
     auto args = std::make_shared<SignArguments>();
@@ -179,11 +193,14 @@ void add_sign_pdf(CLI::App& sign, Cli& cli) {
         options.reason = look->reason;
         options.location = look->location;
         options.registry = &setup.registry();
+        std::optional<validate::ValidationOptions> leader_check;
+        if (look->seal_over) leader_check = leader_validation(cli.data());
         sign_inputs(
             *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}},
             [](const fs::path& file) { return has_extension(file, ".pdf") && file.stem().extension() != ".signed"; },
             [](const fs::path& file) { return file.parent_path() / (file.stem().string() + ".signed.pdf"); },
             [&](const fs::path& input, const fs::path& output) {
+                if (leader_check) document_formats().require_valid_leader_signature(input, *look->seal_over, *leader_check);
                 document_formats().sign_pades(input, output, setup.signer(), setup.clock(), options, setup.timestamps());
             });
     });

@@ -29,4 +29,10 @@ ValidationReport validate_pdf(const std::filesystem::path& pdf, const Validation
 SignatureReport validate_pdf_field(const std::filesystem::path& pdf, const std::string& field_name,
                                    const ValidationOptions& options, const PdfLimits& limits = {});
 
+/// Decree 30's order: the agency seals only over a valid leader signature. Throws conflict
+/// `leader_signature_invalid` (naming the indication and the first reason) unless the signature
+/// in `field` is TOTAL-PASSED, and also when the field holds no signature.
+void require_valid_leader_signature(const std::filesystem::path& pdf, const std::string& field,
+                                    const ValidationOptions& options);
+
 }  // namespace sign::validate
