@@ -120,12 +120,7 @@ static void fill_form_fields_unguarded(const std::filesystem::path& input, const
         if (p.match.widget.getObjGen() != p.match.field.getObjGen()) put_modified(update, p.match.widget);
     }
 
-    std::string bytes = update.build();
-    auto temporary = temporary_beside(output);
-    FileGuard guard(temporary);
-    write_appended(input, bytes, temporary);
-    std::filesystem::rename(temporary, output);
-    guard.release();
+    append_update_atomically(input, update.build(), output);
 }
 
 void fill_form_fields(const std::filesystem::path& input, const std::filesystem::path& output,

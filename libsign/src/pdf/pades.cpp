@@ -792,11 +792,7 @@ static void add_pdf_dss_unguarded(const std::filesystem::path& input, const std:
     add_items("/CRLs", data.crls);
     if (!added) {
         // Everything is there already: the output is the input, unchanged.
-        auto temporary = temporary_beside(output);
-        FileGuard guard(temporary);
-        std::filesystem::copy_file(input, temporary, std::filesystem::copy_options::overwrite_existing);
-        std::filesystem::rename(temporary, output);
-        guard.release();
+        append_update_atomically(input, "", output);
         return;
     }
     if (existing && dss.isIndirect()) {
@@ -809,12 +805,7 @@ static void add_pdf_dss_unguarded(const std::filesystem::path& input, const std:
         root.replaceKey("/DSS", new_object_ref(id));
         put_modified(update, root);
     }
-    std::string bytes = update.build();
-    auto temporary = temporary_beside(output);
-    FileGuard guard(temporary);
-    write_appended(input, bytes, temporary);
-    std::filesystem::rename(temporary, output);
-    guard.release();
+    append_update_atomically(input, update.build(), output);
 }
 
 void add_pdf_dss(const std::filesystem::path& input, const std::filesystem::path& output, const PdfValidationData& data) {

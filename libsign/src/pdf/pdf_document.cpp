@@ -1,5 +1,8 @@
 #include "pdf_document.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -273,6 +276,19 @@ void write_appended(const std::filesystem::path& input, const std::string& updat
     out.write(update.data(), static_cast<std::streamsize>(update.size()));
     out.close();
     if (!out) throw Error(ErrorKind::internal, "write_failed", "cannot write " + target.string());
+}
+
+void append_update_atomically(const std::filesystem::path& input, const std::string& update,
+                              const std::filesystem::path& output) {
+    auto temporary = temporary_beside(output);
+    FileGuard guard(temporary);
+    write_appended(input, update, temporary);
+    int fd = ::open(temporary.c_str(), O_RDONLY);
+    bool synced = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!synced) throw Error(ErrorKind::internal, "write_failed", "cannot sync " + temporary.string());
+    std::filesystem::rename(temporary, output);
+    guard.release();
 }
 
 std::u32string decode_utf8(std::string_view s) {

@@ -139,6 +139,10 @@ decltype(auto) with_clear_errors(const std::filesystem::path& pdf, Function&& fu
 
 /// Writes `input` followed by `update` to `target`.
 void write_appended(const std::filesystem::path& input, const std::string& update, const std::filesystem::path& target);
+/// `input` followed by `update` as `output`, written beside it, synced and renamed into place: a
+/// reader or a crash sees the old `output` or the whole new one. An empty `update` copies `input`.
+void append_update_atomically(const std::filesystem::path& input, const std::string& update,
+                              const std::filesystem::path& output);
 
 /// A PDF text string: a literal for printable ASCII, else UTF-16BE with a byte-order mark, in hex.
 std::string text_string(std::string_view utf8);
@@ -149,7 +153,7 @@ std::string date_string(std::chrono::system_clock::time_point time);
 /// UTF-8 to code points; throws invalid_input for malformed text.
 std::u32string decode_utf8(std::string_view utf8);
 
-/// Copies `from` to a new temporary file beside `target` and returns its path.
+/// A fresh name for a temporary file beside `target` (same folder, so a rename replaces it atomically).
 std::filesystem::path temporary_beside(const std::filesystem::path& target);
 
 }  // namespace sign::pdf

@@ -62,7 +62,10 @@ store::SignerRecord CscService::signer_for(const CscCall& call, const std::strin
 }
 
 CredentialInfo CscService::credential(const CscCall& call, const std::string& credential_id) const {
-    auto signer = signer_for(call, credential_id);
+    return describe(signer_for(call, credential_id));
+}
+
+CredentialInfo CscService::describe(store::SignerRecord signer) const {
     auto key = hash_signer_.describe(signer);
     auto record = stores_.certificates.find(signer.certificate_serial);
     auto now = clock_.now();

@@ -157,7 +157,7 @@ public:
             for (const auto& signer : services_.csc.credentials(call.client)) {
                 ids.push_back(signer.id);
                 if (with_info) {
-                    json info = describe(services_.csc.credential(call, signer.id), body);
+                    json info = describe(services_.csc.describe(signer), body);
                     info["credentialID"] = signer.id;
                     infos.push_back(info);
                 }

@@ -121,6 +121,8 @@ public:
     std::vector<store::SignerRecord> credentials(const store::ClientRecord& client) const;
     /// credentials/info. Throws not_found `unknown_credential` for a signer the client may not ask.
     CredentialInfo credential(const CscCall& call, const std::string& credential_id) const;
+    /// A credential's key and certificate status now, for one of credentials()'s signers.
+    CredentialInfo describe(store::SignerRecord signer) const;
 
     /// credentials/authorize: checks the request, then issues a SAD against the PIN, or creates a
     /// phone approval for a phone-only signer and for one whose client sent no PIN.
