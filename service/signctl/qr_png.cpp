@@ -1,6 +1,5 @@
 #include "qr_png.h"
 
-#include <png.h>
 #include <qrencode.h>
 
 #include <cstdlib>
@@ -9,6 +8,7 @@
 
 #include "sign/atomic_file.h"
 #include "sign/error.h"
+#include "sign/png.h"
 
 namespace sign::signctl {
 
@@ -31,20 +31,8 @@ void write_qr_png(const std::string& payload, const std::string& path) {
                     pixels[static_cast<size_t>(row) * static_cast<size_t>(side) + static_cast<size_t>(column)] = 0;
         }
 
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    image.width = static_cast<png_uint_32>(side);
-    image.height = static_cast<png_uint_32>(side);
-    image.format = PNG_FORMAT_GRAY;
-    png_alloc_size_t size = 0;
-    // First call measures, second writes.
-    if (!png_image_write_to_memory(&image, nullptr, &size, 0, pixels.data(), 0, nullptr))
-        throw Error(ErrorKind::internal, "qr_encoding_failed", std::string("the QR code PNG could not be made: ") + image.message);
-    std::string png(size, '\0');
-    if (!png_image_write_to_memory(&image, png.data(), &size, 0, pixels.data(), 0, nullptr))
-        throw Error(ErrorKind::internal, "qr_encoding_failed", std::string("the QR code PNG could not be made: ") + image.message);
-    png.resize(size);
-    write_file_atomically(path, png);
+    auto png = encode_png(pixels, side, side, PngPixels::gray);
+    write_file_atomically(path, std::string(png.begin(), png.end()));
 }
 
 }  // namespace sign::signctl

@@ -26,6 +26,7 @@
 #include "sign/data_folder/demo_pki.h"
 #include "sign/data_folder/local_timestamps.h"
 #include "sign/error.h"
+#include "sign/isolation/worker_pdfs.h"
 #include "sign/mobile/callback_sender.h"
 #include "sign/mobile/expiry_sweeper.h"
 
@@ -116,6 +117,8 @@ int serve(const Flags& flags) {
                              .ca_mutex = ca_mutex};
     add_trust_routes(router, trust);
     add_operations_routes(router, {.token = token, .certificates = database.certificates(), .metrics = metrics, .ca_mutex = ca_mutex});
+    isolation::WorkerPdfs untrusted_pdfs(
+        isolation::WorkerProcess(isolation::program_beside_executable(), config.document_worker));
     Composition services({.token = token,
                           .database = database,
                           .audit = audit,
@@ -124,7 +127,8 @@ int serve(const Flags& flags) {
                           .timestamps = timestamps.client(),
                           .clock = clock,
                           .metrics = metrics,
-                          .current_crls = [&trust] { return current_crls(trust); }},
+                          .current_crls = [&trust] { return current_crls(trust); },
+                          .untrusted_pdfs = untrusted_pdfs},
                          {.seal_images = data.path("images"),
                           .signer_images = data.path("images/signers"),
                           .signature_requests = data.path("signature-requests")},

@@ -6,7 +6,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <signal.h>
+
 #include <filesystem>
+#include <fstream>
 #include <future>
 
 #include "api_support.h"
@@ -756,6 +759,30 @@ BOOST_AUTO_TEST_CASE(the_phone_reads_the_signers_name) {
     json shown = details(server, phone, created.at("id"));
     BOOST_TEST(shown.at("signer") == "mobile-named");
     BOOST_TEST(shown.at("signerName") == "Người ký mobile-named");  // as add_mobile_signer named them
+}
+
+// A PDF that is cheap to open and ruinous to render: the request is created, the preview fails
+// cleanly in the worker that renders it, and signd goes on answering.
+BOOST_AUTO_TEST_CASE(a_pdf_that_exhausts_the_renderer_costs_only_its_preview) {
+    TempDir dir("render-bomb");
+    {
+        std::ofstream config(dir / "signd.toml");
+        config << "[document_worker]\ncpu_s = 1\n";
+    }
+    SigndServer server{"--config", (dir / "signd.toml").string()};
+    add_mobile_signer(server, "bomb-leader", "leader");
+    TestDevice phone;
+    enrol(server, "bomb-leader", phone, pin);
+    json document = {{"title", "Bomb.pdf"}, {"type", "pdf"}, {"content", base64(form_bomb_pdf(30))},
+                     {"page", 1}, {"xMm", 120}, {"yMm", 40}};
+    json created = create(server, mobile_clients(server).dms,
+                          {{"signer", "bomb-leader"}, {"displayText", "Bomb"}, {"documents", json::array({document})}});
+    std::string id = created.at("id");
+
+    require_problem(device_call(server, phone, "GET", "/api/v1/device/signature-requests/" + id + "/documents/0/preview"),
+                    422, "document_unprocessable");
+    BOOST_TEST(https(server, "GET", "/healthz").status == 200);
+    BOOST_TEST(::kill(server.pid(), 0) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,6 +12,7 @@
 #include "app/composition.h"
 #include "sign/data_folder/data_folder.h"
 #include "sign/data_folder/local_timestamps.h"
+#include "sign/isolation/worker_pdfs.h"
 #include "http/router.h"
 #include "mobile_support.h"
 
@@ -157,6 +158,7 @@ BOOST_AUTO_TEST_CASE(the_router_and_the_spec_list_the_same_operations) {
     sign::SystemClock clock;
     sign::data_folder::LocalTimestamps timestamps(data.token(), data.database().certificates(), data.ca(), clock);
     sign::signd::Metrics metrics;
+    sign::isolation::WorkerPdfs untrusted_pdfs(sign::isolation::WorkerProcess(SIGND_WORKER));
     sign::signd::Composition services({.token = data.token(),
                                        .database = data.database(),
                                        .audit = data.audit(),
@@ -165,7 +167,8 @@ BOOST_AUTO_TEST_CASE(the_router_and_the_spec_list_the_same_operations) {
                                        .timestamps = timestamps.client(),
                                        .clock = clock,
                                        .metrics = metrics,
-                                       .current_crls = {}},
+                                       .current_crls = {},
+                                       .untrusted_pdfs = untrusted_pdfs},
                                       {.seal_images = data.path("images"),
                                        .signer_images = data.path("images/signers"),
                                        .signature_requests = data.path("signature-requests")},

@@ -111,4 +111,23 @@ std::string minimal_pdf(const MinimalPdf& o) {
     return build_pdf(objects, 1);
 }
 
+std::string form_bomb_pdf(int levels) {
+    std::vector<std::string> objects{
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        " /Resources << /XObject << /F 5 0 R >> >> >>",
+        stream("/F Do"),
+    };
+    for (int level = 0; level < levels; ++level) {
+        int next = 6 + level;  // object number of the form below this one
+        bool last = level + 1 == levels;
+        std::string content = last ? "0 0 1 1 re f" : "q /F Do Q q 1 0 0 1 1 0 cm /F Do Q";
+        std::string resources = last ? "" : " /Resources << /XObject << /F " + std::to_string(next) + " 0 R >> >>";
+        objects.push_back("<< /Type /XObject /Subtype /Form /BBox [0 0 595 842]" + resources + " /Length " +
+                          std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
+    }
+    return build_pdf(objects, 1);
+}
+
 }  // namespace sign::test

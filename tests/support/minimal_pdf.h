@@ -31,4 +31,8 @@ constexpr double kLeaderField[4] = {330, 150, 500, 221};
 /// A classic-xref PDF written byte by byte (no qpdf involved).
 std::string minimal_pdf(const MinimalPdf& options = {});
 
+/// A small, well-formed PDF whose one page costs a renderer 2^`levels` drawing operations: its
+/// content draws a form that draws the next form twice, `levels` forms deep. Parsing it is cheap.
+std::string form_bomb_pdf(int levels);
+
 }  // namespace sign::test

@@ -144,6 +144,7 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
             static const std::string header = "%PDF-";
             if (input.content.size() < header.size() || !std::equal(header.begin(), header.end(), input.content.begin()))
                 throw Error(ErrorKind::invalid_input, "not_a_pdf", "document " + std::to_string(index) + " is not a PDF");
+            untrusted_pdfs_.check(input.content);
             PadesOptions options;
             options.level = SignatureLevel::b_t;
             options.registry = &certificates_;

@@ -6,17 +6,19 @@
 #include <poppler-page.h>
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 
 #include "sign/error.h"
-#include <unistd.h>
-
-#include <cstdio>
+#include "sign/png.h"
 
 namespace sign::mobile {
 
-std::vector<std::uint8_t> render_first_page(const std::filesystem::path& pdf) {
-    std::unique_ptr<poppler::document> document(poppler::document::load_from_file(pdf.string()));
+std::vector<std::uint8_t> render_first_page(std::span<const std::uint8_t> pdf) {
+    if (pdf.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw Error(ErrorKind::invalid_input, "not_a_pdf", "the document is too large to preview");
+    std::unique_ptr<poppler::document> document(
+        poppler::document::load_from_raw_data(reinterpret_cast<const char*>(pdf.data()), static_cast<int>(pdf.size())));
     if (!document || document->is_locked() || document->pages() < 1)
         throw Error(ErrorKind::invalid_input, "not_a_pdf", "the document cannot be opened as a PDF");
     std::unique_ptr<poppler::page> page(document->create_page(0));
@@ -35,26 +37,11 @@ std::vector<std::uint8_t> render_first_page(const std::filesystem::path& pdf) {
     poppler::image image = renderer.render_page(page.get(), dpi, dpi);
     if (!image.is_valid()) throw Error(ErrorKind::internal, "preview_failed", "the first page cannot be rendered");
 
-    // poppler writes images to files only.
-    char name[] = "/tmp/signd-preview-XXXXXX";
-    int fd = mkstemp(name);
-    if (fd < 0) throw Error(ErrorKind::internal, "preview_failed", "no temporary file for the preview");
-    close(fd);
-    std::filesystem::path file(name);
-    bool saved = image.save(file.string(), "png");
-    std::vector<std::uint8_t> bytes;
-    if (saved) {
-        std::FILE* in = std::fopen(name, "rb");
-        if (in) {
-            std::uint8_t buffer[65536];
-            std::size_t got;
-            while ((got = std::fread(buffer, 1, sizeof buffer, in)) > 0) bytes.insert(bytes.end(), buffer, buffer + got);
-            std::fclose(in);
-        }
-    }
-    std::filesystem::remove(file);
-    if (!saved || bytes.empty()) throw Error(ErrorKind::internal, "preview_failed", "the preview cannot be encoded");
-    return bytes;
+    if (image.format() != poppler::image::format_argb32)
+        throw Error(ErrorKind::internal, "preview_failed", "the first page was rendered in an unexpected pixel format");
+    return encode_png({reinterpret_cast<const std::uint8_t*>(image.const_data()),
+                       static_cast<std::size_t>(image.bytes_per_row()) * static_cast<std::size_t>(image.height())},
+                      image.width(), image.height(), PngPixels::bgra, static_cast<std::size_t>(image.bytes_per_row()));
 }
 
 }  // namespace sign::mobile

@@ -13,7 +13,6 @@
 #include "sign/hex.h"
 #include "sign/mobile/approval_challenge.h"
 #include "sign/mobile/device_signature.h"
-#include "sign/mobile/page_preview.h"
 #include "sign/mobile/request_json.h"
 #include "sign/signer_checks.h"
 #include "sign/store/callback_queue.h"
@@ -82,9 +81,10 @@ std::vector<std::uint8_t> read_all(const fs::path& path) {
 SignatureRequestService::SignatureRequestService(RequestStores stores, audit::AuditLog& audit,
                                                  const signing::SignerDirectory& signers, TimestampSource& timestamps,
                                                  const RequestFolders& folders, const Clock& clock, RequestEvents& events,
-                                                 RequestLimits limits)
+                                                 RequestLimits limits, const signing::UntrustedPdfs& untrusted_pdfs)
     : stores_(stores), audit_(audit), signers_(signers), clock_(clock), events_(events), limits_(limits),
-      preparer_(signers.certificates(), timestamps, folders.signer_images, clock),
+      untrusted_pdfs_(untrusted_pdfs),
+      preparer_(signers.certificates(), timestamps, folders.signer_images, clock, untrusted_pdfs),
       files_(stores.requests, folders.requests, limits.result_retention) {}
 
 fs::path SignatureRequestService::folder_of(const std::string& id) const { return files_.folder_of(id); }
@@ -326,7 +326,7 @@ std::vector<std::uint8_t> SignatureRequestService::preview(const std::string& id
         throw Error(ErrorKind::not_found, "no_preview", "the request's documents have been deleted");
     fs::path cached = folder_of(id) / (std::to_string(index) + ".preview.png");
     if (fs::exists(cached)) return read_all(cached);
-    auto png = render_first_page(original);
+    auto png = untrusted_pdfs_.render_first_page(read_all(original));
     write_file_atomically(cached.string(), std::string(png.begin(), png.end()), 0600);
     return png;
 }

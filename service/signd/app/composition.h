@@ -27,6 +27,7 @@
 #include "sign/signing/leader_signature_check.h"
 #include "sign/signing/seal_service.h"
 #include "sign/signing/signer_directory.h"
+#include "sign/signing/untrusted_pdfs.h"
 #include "sign/store/database.h"
 #include "sign/timestamp_authority.h"
 #include "sign/timestamp_source.h"
@@ -58,6 +59,8 @@ struct OpenedParts {
     Metrics& metrics;
     /// The CA's current CRLs, for validating a leader's signature before a seal goes over it.
     signing::LeaderSignatureCheck::CurrentCrls current_crls;
+    /// Where clients' PDFs are opened first and previews rendered.
+    const signing::UntrustedPdfs& untrusted_pdfs;
 };
 
 /// Where the services keep files.

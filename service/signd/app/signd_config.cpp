@@ -52,7 +52,8 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
                                              "header_timeout_ms", "idle_timeout_ms", "body_timeout_ms",
                                              "shutdown_grace_ms", "sad_lifetime_s",    "max_base64_document",
                                              "signature_request_expiry_s", "signature_request_max_expiry_s",
-                                             "signature_result_retention_h", "seals"};
+                                             "signature_result_retention_h", "seals",
+                                             "document_worker"};
     for (const auto& [key, value] : table)
         if (!known.contains(std::string(key.str()))) invalid(path, "unknown key '" + std::string(key.str()) + "'");
     if (auto data = table["data"]) {
@@ -80,6 +81,21 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
     read_number(table, path, "signature_request_max_expiry_s", config.signature_request_max_expiry_s, 30, 86400);
     read_number(table, path, "signature_result_retention_h", config.signature_result_retention_h, 1, 8760);
     check_request_expiry(config, path);
+    if (auto worker = table["document_worker"]) {
+        if (!worker.is_table()) invalid(path, "document_worker must be a table");
+        const auto& section = *worker.as_table();
+        static const std::set<std::string> worker_keys{"memory_mb", "cpu_s", "timeout_ms", "max_concurrent"};
+        for (const auto& [key, value] : section)
+            if (!worker_keys.contains(std::string(key.str())))
+                invalid(path, "unknown key 'document_worker." + std::string(key.str()) + "'");
+        auto& limits = config.document_worker;
+        std::size_t memory_mb = limits.memory_bytes >> 20;
+        read_number(section, path, "memory_mb", memory_mb, 64, 65536);
+        limits.memory_bytes = memory_mb << 20;
+        read_number(section, path, "cpu_s", limits.cpu_seconds, 1, 3600);
+        read_millis(section, path, "timeout_ms", limits.wall_time);
+        read_number(section, path, "max_concurrent", limits.max_concurrent, 1, 256);
+    }
     if (auto seals = table["seals"]) {
         if (!seals.is_table()) invalid(path, "seals must be a table of [seals.<seal id>] tables");
         for (const auto& [id, entry] : *seals.as_table()) {

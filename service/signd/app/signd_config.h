@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 
+#include "sign/isolation/worker_process.h"
 #include "sign/signature_scheme.h"
 
 #include "http/server.h"
@@ -44,6 +45,8 @@ struct SigndConfig {
     unsigned signature_result_retention_h = 168;
     /// Seal id (its key label) -> signature scheme, from [seals.<id>] scheme.
     std::map<std::string, SignatureScheme> seal_schemes;
+    /// Bounds of the process that opens clients' PDFs and renders previews, from [document_worker].
+    isolation::WorkerLimits document_worker;
 };
 
 /// Refuses a default request expiry above the maximum (invalid_input `invalid_config`, naming `origin`).

@@ -32,6 +32,10 @@ constexpr std::array entries{
     Entry{"result_removed", 0, 410, "", 0},
     Entry{"signer_locked", 409, 0, "access_denied", 400},
     Entry{"wrong_pin", 0, 0, "invalid_pin", 400},
+    // A client's document that its parser could not finish within the worker's limits is
+    // unprocessable; a worker that ran out of time may succeed later.
+    Entry{"document_unprocessable", 422, 0, "", 0},
+    Entry{"document_processing_timeout", 503, 0, "temporarily_unavailable", 503},
 };
 
 struct Alias {

@@ -43,9 +43,10 @@ bool starts_with(std::span<const uint8_t> bytes, std::string_view prefix) {
 
 SealService::SealService(const SignerDirectory& signers, TimestampSource& timestamps, std::filesystem::path images,
                          const Clock& clock, std::map<std::string, SignatureScheme> schemes,
-                         const LeaderSignatureCheck* leader_check)
+                         const LeaderSignatureCheck* leader_check, const UntrustedPdfs* untrusted_pdfs)
     : signers_(signers), timestamps_(timestamps), images_(std::move(images)), clock_(clock), schemes_(std::move(schemes)),
-      leader_check_(leader_check) {
+      leader_check_(leader_check),
+      untrusted_pdfs_(untrusted_pdfs) {
     // A configured scheme that cannot be used stops the start, not a clerk's request later.
     auto found = schemes_.empty() ? std::vector<SealInfo>{} : seals();
     for (const auto& [id, scheme] : schemes_) {
@@ -98,6 +99,7 @@ SealService::Prepared SealService::signer_for(const std::string& seal_id, bool x
 std::vector<uint8_t> SealService::seal_pdf(const std::string& seal_id, std::span<const uint8_t> pdf,
                                            const PdfSealPlacement& placement) {
     if (!starts_with(pdf, "%PDF-")) throw Error(ErrorKind::invalid_input, "not_a_pdf", "the document is not a PDF (no %PDF- header)");
+    if (untrusted_pdfs_) untrusted_pdfs_->check(pdf);
     auto prepared = signer_for(seal_id, false);
     ScratchFile input("seal-in", ".pdf");
     ScratchFile output("seal-out", ".pdf");

@@ -17,6 +17,7 @@
 #include "sign/store/certificate_store.h"
 #include "sign/timestamp_source.h"
 #include "sign/signer.h"
+#include "sign/signing/untrusted_pdfs.h"
 #include "sign/store/signature_request_store.h"
 
 namespace sign::mobile {
@@ -57,13 +58,15 @@ struct SignerIdentity {
 
 class DocumentPreparer {
 public:
-    /// All borrowed; they must outlive this.
+    /// All borrowed; they must outlive this. Each PDF is opened in `untrusted_pdfs` first.
     DocumentPreparer(const store::CertificateStore& certificates, TimestampSource& timestamps,
-                     std::filesystem::path signer_images, const Clock& clock)
-        : certificates_(certificates), timestamps_(timestamps), signer_images_(std::move(signer_images)), clock_(clock) {}
+                     std::filesystem::path signer_images, const Clock& clock, const signing::UntrustedPdfs& untrusted_pdfs)
+        : certificates_(certificates), timestamps_(timestamps), signer_images_(std::move(signer_images)), clock_(clock),
+          untrusted_pdfs_(untrusted_pdfs) {}
 
     /// Validates `input` and runs the first half. Throws invalid_input `invalid_document`,
     /// `not_a_pdf`, `not_xml`, `field_not_found`, `signature_position_required`,
+    /// `document_unprocessable`, internal `document_processing_timeout` (opening the PDF),
     /// `signature_image_missing`, and the signer checks' errors.
     store::RequestDocument prepare(const SignerIdentity& signer, const DocumentInput& input, int index,
                                    const std::filesystem::path& folder) const;
@@ -88,6 +91,7 @@ private:
     TimestampSource& timestamps_;
     std::filesystem::path signer_images_;
     const Clock& clock_;
+    const signing::UntrustedPdfs& untrusted_pdfs_;
 };
 
 /// The signer's scheme: the one chosen for it, else its key's default (RSASSA-PSS for RSA, ECDSA

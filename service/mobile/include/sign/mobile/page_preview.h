@@ -3,7 +3,7 @@
 // a PNG at 100 dpi, scaled down so its longer side is at most 1200 pixels.
 
 #include <cstdint>
-#include <filesystem>
+#include <span>
 #include <vector>
 
 namespace sign::mobile {
@@ -14,7 +14,8 @@ constexpr int max_preview_pixels = 1200;
 constexpr double preview_dpi = 100;
 
 /// Renders page 1 of `pdf` to PNG bytes. Throws invalid_input `not_a_pdf` when poppler cannot
-/// open it, internal `preview_failed` when rendering fails.
-std::vector<std::uint8_t> render_first_page(const std::filesystem::path& pdf);
+/// open it, internal `preview_failed` when rendering fails. poppler renders untrusted content:
+/// signd calls this only inside its confined worker process (sign/isolation).
+std::vector<std::uint8_t> render_first_page(std::span<const std::uint8_t> pdf);
 
 }  // namespace sign::mobile

@@ -95,7 +95,7 @@ public:
     /// All borrowed; they must outlive the service.
     SignatureRequestService(RequestStores stores, audit::AuditLog& audit, const signing::SignerDirectory& signers,
                             TimestampSource& timestamps, const RequestFolders& folders, const Clock& clock,
-                            RequestEvents& events, RequestLimits limits);
+                            RequestEvents& events, RequestLimits limits, const signing::UntrustedPdfs& untrusted_pdfs);
 
     /// Validates and prepares a new request for `client`. Throws invalid_input (`invalid_document`,
     /// `too_many_documents`, `no_documents`, `not_a_pdf`, `not_xml`, `field_not_found`,
@@ -183,6 +183,7 @@ private:
     const Clock& clock_;
     RequestEvents& events_;
     RequestLimits limits_;
+    const signing::UntrustedPdfs& untrusted_pdfs_;
     DocumentPreparer preparer_;
     RequestFiles files_;
 };

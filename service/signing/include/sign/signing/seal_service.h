@@ -18,6 +18,7 @@
 #include "sign/signer.h"
 #include "sign/signing/leader_signature_check.h"
 #include "sign/signing/signer_directory.h"
+#include "sign/signing/untrusted_pdfs.h"
 #include "sign/timestamp_source.h"
 
 namespace sign::signing {
@@ -50,10 +51,11 @@ public:
     /// EC. XML signatures from RSA keys are always PKCS#1 v1.5 (XML-DSig verifiers lack RSA-PSS).
     /// Throws invalid_input `invalid_config` for a seal that is not here or a scheme its key cannot use.
     /// `leader_check`, when given (borrowed), validates the leader's signature before a seal goes
-    /// over it (Decree 30's order).
+    /// over it (Decree 30's order). `untrusted_pdfs`, when given (borrowed), opens each PDF first
+    /// (its failures are seal_pdf()'s too).
     SealService(const SignerDirectory& signers, TimestampSource& timestamps, std::filesystem::path images,
                 const Clock& clock, std::map<std::string, SignatureScheme> schemes = {},
-                const LeaderSignatureCheck* leader_check = nullptr);
+                const LeaderSignatureCheck* leader_check = nullptr, const UntrustedPdfs* untrusted_pdfs = nullptr);
 
     /// The seals this folder can apply, newest certificate per key label.
     std::vector<SealInfo> seals() const;
@@ -83,6 +85,7 @@ private:
     const Clock& clock_;
     std::map<std::string, SignatureScheme> schemes_;
     const LeaderSignatureCheck* leader_check_;
+    const UntrustedPdfs* untrusted_pdfs_;
 };
 
 }  // namespace sign::signing
