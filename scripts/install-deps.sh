@@ -33,6 +33,8 @@ packages=(
   nodejs
   # the signing benchmark's peers sign with the token key through the OpenSSL pkcs11 engine
   libengine-pkcs11-openssl
+  # signd-worker confines itself with a seccomp filter before it opens a client's document
+  libseccomp-dev
   # msgfmt compiles the command-line programs' translations (po/*.po) at build time
   gettext
 )
