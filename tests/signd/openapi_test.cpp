@@ -165,10 +165,12 @@ BOOST_AUTO_TEST_CASE(the_router_and_the_spec_list_the_same_operations) {
                                        .timestamps = timestamps.client(),
                                        .clock = clock,
                                        .metrics = metrics,
-                                       .current_crls = {}},
+                                       .current_crls = {},
+                                       .verification_fetchers = {}},
                                       {.seal_images = data.path("images"),
                                        .signer_images = data.path("images/signers"),
-                                       .signature_requests = data.path("signature-requests")},
+                                       .signature_requests = data.path("signature-requests"),
+                                       .data_root = data.root()},
                                       {}, std::vector<unsigned char>(32, 1), "");
     sign::signd::Router router;
     services.add_routes(router);

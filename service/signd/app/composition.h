@@ -30,6 +30,9 @@
 #include "sign/store/database.h"
 #include "sign/timestamp_authority.h"
 #include "sign/timestamp_source.h"
+#include "sign/verification/evidence_folder.h"
+#include "sign/verification/trust_anchors.h"
+#include "sign/verification/verification_service.h"
 
 namespace sign::signd {
 
@@ -58,6 +61,8 @@ struct OpenedParts {
     Metrics& metrics;
     /// The CA's current CRLs, for validating a leader's signature before a seal goes over it.
     signing::LeaderSignatureCheck::CurrentCrls current_crls;
+    /// What verifications fetch with (none: everything from the data at hand).
+    verification::VerificationService::Fetchers verification_fetchers{};
 };
 
 /// Where the services keep files.
@@ -65,6 +70,7 @@ struct ServiceFolders {
     std::string seal_images;        ///< <seal id>.png
     std::string signer_images;      ///< <signer id>.png
     std::string signature_requests; ///< one folder per request
+    std::string data_root;          ///< the trust anchors verifications accept (trust-anchors/, ca/root-ca.pem), evidence/
 };
 
 class Composition {
@@ -97,6 +103,9 @@ private:
     DeviceAuthenticator device_auth_;
     MobileEdge mobile_edge_;
     csc::CscService csc_;
+    verification::TrustAnchorFolder trust_anchors_;
+    verification::EvidenceFolder evidence_;
+    verification::VerificationService verifications_;
     // Last, so it is stopped first: its queued jobs use everything above.
     BackgroundWork background_;
 };
