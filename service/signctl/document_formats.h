@@ -13,6 +13,7 @@
 
 #include "sign/pades.h"
 #include "sign/validate/cms_validator.h"
+#include "sign/verification/verification_service.h"
 #include "sign/xades.h"
 
 namespace sign::signctl {
@@ -32,6 +33,10 @@ public:
     virtual void write_qr_png(const std::string& payload, const std::string& path) const = 0;
     virtual void require_valid_leader_signature(const std::filesystem::path& pdf, const std::string& field,
                                                 const validate::ValidationOptions& options) const = 0;
+    /// verification::VerificationService over the trust anchors of the data folder at `data_root`,
+    /// its published CRLs as local data, and libcurl for what is fetched.
+    virtual verification::VerificationOutcome verify(const std::string& data_root,
+                                                     const verification::VerificationRequest& request) const = 0;
 };
 
 /// The module's implementation, loaded once: from the folder of the signctl program (build tree)

@@ -2,7 +2,10 @@
 
 #include "document_formats.h"
 #include "qr_png.h"
+#include "sign/atomic_file.h"
+#include "sign/clock.h"
 #include "sign/validate/pades_validator.h"
+#include "sign/verification/curl_fetcher.h"
 
 namespace sign::signctl {
 namespace {
@@ -27,6 +30,24 @@ public:
     void require_valid_leader_signature(const std::filesystem::path& pdf, const std::string& field,
                                         const validate::ValidationOptions& options) const override {
         validate::require_valid_leader_signature(pdf, field, options);
+    }
+    verification::VerificationOutcome verify(const std::string& data_root,
+                                             const verification::VerificationRequest& request) const override {
+        verification::TrustAnchorFolder anchors(data_root);
+        verification::CurlFetcher network;
+        SystemClock clock;
+        // The CRLs `signctl crl generate` published: the folder's own certificates are checked
+        // without the network; stale ones make the validator look further.
+        auto published_crls = [root = std::filesystem::path(data_root)] {
+            validate::ValidationData data;
+            for (const char* ca : {"root-ca", "issuing-ca"}) {
+                auto crl = root / "crl" / (std::string(ca) + ".crl");
+                if (std::filesystem::exists(crl)) data.crls.push_back(read_file(crl.string()));
+            }
+            return data;
+        };
+        verification::VerificationService service(anchors, {.offline = nullptr, .online = &network}, clock, nullptr, published_crls);
+        return service.verify(request);
     }
 };
 

@@ -17,6 +17,8 @@ enum ExitCode : int {
     exit_token = 8,           ///< the token failed or is unreachable
     exit_audit_broken = 9,    ///< `audit verify` found edited, removed or reordered records
     exit_key_usage = 10,      ///< `token check` left keys that may do more than sign or verify
+    exit_signature_invalid = 11,        ///< `verify`: a signature is invalid (TOTAL-FAILED)
+    exit_signature_indeterminate = 12,  ///< `verify`: not enough to say (INDETERMINATE: unknown trust, no revocation data...)
 };
 
 /// The exit code for a failure of this kind.

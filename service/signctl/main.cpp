@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     app.add_flag("--json", cli.json, tr("Print JSON for scripts instead of tables"));
     app.footer(tr("Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 refused by policy,\n"
                   "5 not found, 6 already exists, 7 wrong or locked PIN, 8 token failure, 9 audit log broken,\n"
-                  "10 keys that may do more than sign."));
+                  "10 keys that may do more than sign, 11 signature invalid, 12 signature indeterminate."));
 
     add_init_command(app, cli);
     add_token_commands(app, cli);
@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
     add_client_commands(app, cli);
     add_signer_commands(app, cli);
     add_audit_commands(app, cli);
+    add_verify_commands(app, cli);
+    add_trust_commands(app, cli);
 
     try {
         app.parse(argc, argv);

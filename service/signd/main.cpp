@@ -29,6 +29,7 @@
 #include "sign/isolation/worker_pdfs.h"
 #include "sign/mobile/callback_sender.h"
 #include "sign/mobile/expiry_sweeper.h"
+#include "sign/verification/curl_fetcher.h"
 
 using namespace sign;
 using namespace sign::signd;
@@ -119,6 +120,10 @@ int serve(const Flags& flags) {
     add_operations_routes(router, {.token = token, .certificates = database.certificates(), .metrics = metrics, .ca_mutex = ca_mutex});
     isolation::WorkerPdfs untrusted_pdfs(
         isolation::WorkerProcess(isolation::program_beside_executable(), config.document_worker));
+    // Verifications fetch what our own certificates point at from the CA itself, the rest over HTTP.
+    verification::CurlFetcher network;
+    OwnAuthorityFetcher own_authority_only(trust, data.settings().base_url, nullptr);
+    OwnAuthorityFetcher own_authority_then_network(trust, data.settings().base_url, &network);
     Composition services({.token = token,
                           .database = database,
                           .audit = audit,
@@ -128,10 +133,12 @@ int serve(const Flags& flags) {
                           .clock = clock,
                           .metrics = metrics,
                           .current_crls = [&trust] { return current_crls(trust); },
-                          .untrusted_pdfs = untrusted_pdfs},
+                          .untrusted_pdfs = untrusted_pdfs,
+                          .verification_fetchers = {.offline = &own_authority_only, .online = &own_authority_then_network}},
                          {.seal_images = data.path("images"),
                           .signer_images = data.path("images/signers"),
-                          .signature_requests = data.path("signature-requests")},
+                          .signature_requests = data.path("signature-requests"),
+                          .data_root = data.root()},
                          {.max_base64_document = config.max_base64_document,
                           .sad_lifetime = std::chrono::seconds(config.sad_lifetime_s),
                           .signature_requests = {.default_expiry = std::chrono::seconds(config.signature_request_expiry_s),

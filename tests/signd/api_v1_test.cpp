@@ -4,6 +4,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
+
 #include <openssl/cms.h>
 #include <openssl/evp.h>
 
@@ -356,6 +358,10 @@ BOOST_AUTO_TEST_CASE(an_oversized_body_and_a_dotdot_path_are_refused_and_audited
                          "Authorization: Bearer " + clients.dms, "--data-binary", "abc",
                          server.https_url() + "/api/v1/seals/%2e%2e/cms"});
     BOOST_TEST(encoded.output == "400", encoded.output);
+    auto verification = curl({"--cacert", server.root_ca_pem(), "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                              "Authorization: Bearer " + clients.verifier, "-H", "Content-Type: application/pdf",
+                              "--data-binary", "%PDF-" + std::string(8192, 'x'), server.https_url() + "/api/v1/verifications"});
+    BOOST_TEST(verification.output == "413", verification.output);
     auto records = audit_after(server, before);
     BOOST_TEST(audited(records, "request.rejected", "body_too_large"));
     BOOST_TEST(audited(records, "request.rejected", "path_traversal"));
@@ -444,6 +450,99 @@ BOOST_AUTO_TEST_CASE(a_signature_by_a_revoked_certificate_is_reported_revoked) {
     BOOST_TEST(signer.at("revocation") == "revoked", reply.body);
     BOOST_TEST(signer.at("timestampValid").is_null(), reply.body);
     BOOST_TEST(signer.at("messages").dump().find("đã bị thu hồi") != std::string::npos, reply.body);
+}
+
+BOOST_AUTO_TEST_CASE(verifies_any_signed_file_by_its_format) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    TempDir dir("api-verifications");
+    auto verify = [&](const std::string& body, const std::string& content_type, const std::string& query = "") {
+        return https(server, "POST", "/api/v1/verifications" + query, bearer(clients.verifier), body, content_type);
+    };
+
+    // A PDF as the raw body: the leader's PAdES signature, in Vietnamese then in English.
+    std::string pdf = signed_by_the_leader(server, dir);
+    auto raw = verify(pdf, "application/pdf");
+    BOOST_TEST_REQUIRE(raw.status == 200, raw.body);
+    auto answer = raw.json();
+    BOOST_TEST(answer.at("format") == "pdf", raw.body);
+    BOOST_TEST(answer.at("indication") == "TOTAL-PASSED", raw.body);
+    BOOST_TEST(answer.at("valid") == true);
+    BOOST_TEST(answer.at("language") == "vi");
+    BOOST_TEST(answer.at("text").get<std::string>().find("Kết luận: hợp lệ (TOTAL-PASSED)") != std::string::npos, raw.body);
+    BOOST_TEST(answer.at("report").at("signatures")[0].at("id") == "chu_ky_lanh_dao", raw.body);
+    // Its evidence: the input's hash and the report, under evidence/<yyyy>/<mm>/<id>/.
+    std::string evidence_id = answer.at("evidenceId");
+    auto evidence = std::filesystem::path(server.data_dir()) / "evidence" / evidence_id.substr(0, 4) / evidence_id.substr(5, 2) / evidence_id;
+    auto inputs = nlohmann::json::parse(read_text_file((evidence / "inputs.json").string()));
+    BOOST_TEST(inputs.at("signedFile").at("sha256") == sha256_hex(pdf), inputs.dump(2));
+    BOOST_TEST(inputs.at("indication") == "TOTAL-PASSED", inputs.dump(2));
+    auto kept = nlohmann::json::parse(read_text_file((evidence / "report.json").string()));
+    BOOST_TEST(kept == answer.at("report"));
+    auto english = verify(pdf, "application/pdf", "?language=en&offline=true");
+    BOOST_TEST_REQUIRE(english.status == 200, english.body);
+    BOOST_TEST(english.json().at("text").get<std::string>().find("valid (TOTAL-PASSED)") != std::string::npos, english.body);
+    BOOST_TEST(english.json().at("report").at("offline") == true, english.body);
+
+    // A detached CMS with its document as multipart, then a changed document.
+    std::string content = "Công văn số 42/UBND-VP";
+    auto sealed = https(server, "POST", "/api/v1/seals/agency-seal/cms", bearer(clients.dms), content, "application/octet-stream");
+    BOOST_TEST_REQUIRE(sealed.status == 200, sealed.body);
+    write_text_file((dir / "cong-van.p7s").string(), sealed.body);
+    write_text_file((dir / "cong-van.txt").string(), content);
+    write_text_file((dir / "changed.txt").string(), content + " (sửa)");
+    auto multipart = [&](const std::string& document) {
+        auto reply = curl({"--cacert", server.root_ca_pem(), "-H", "Authorization: Bearer " + clients.verifier, "-F",
+                           "signature=@" + (dir / "cong-van.p7s").string(), "-F", "document=@" + document,
+                           server.https_url() + "/api/v1/verifications"});
+        BOOST_TEST_REQUIRE(reply.exit_code == 0, reply.output);
+        auto json = nlohmann::json::parse(reply.output, nullptr, false);
+        BOOST_TEST_REQUIRE(json.is_object(), reply.output);
+        return json;
+    };
+    auto good = multipart((dir / "cong-van.txt").string());
+    BOOST_TEST(good.at("format") == "cms", good.dump(2));
+    BOOST_TEST(good.at("indication") == "TOTAL-PASSED", good.dump(2));
+    auto changed = multipart((dir / "changed.txt").string());
+    BOOST_TEST(changed.at("indication") == "TOTAL-FAILED", changed.dump(2));
+    BOOST_TEST(changed.at("report").at("signatures")[0].at("subIndication") == "HASH_FAILURE", changed.dump(2));
+
+    // Hash-only: the document never leaves the document system.
+    std::string digest_hex = sha256_hex(content), digest;
+    for (std::size_t i = 0; i < digest_hex.size(); i += 2) digest.push_back(static_cast<char>(std::stoi(digest_hex.substr(i, 2), nullptr, 16)));
+    nlohmann::json hash_only = {{"signature", base64_of(sealed.body)},
+                                {"documentDigest", {{"algorithm", "sha256"}, {"value", base64_of(digest)}}}};
+    auto hashed = verify(hash_only.dump(), "application/json");
+    BOOST_TEST_REQUIRE(hashed.status == 200, hashed.body);
+    BOOST_TEST(hashed.json().at("indication") == "TOTAL-PASSED", hashed.body);
+
+    // Bytes that are no signature are a report, not an error.
+    auto junk = verify("this is not a signature", "application/octet-stream");
+    BOOST_TEST_REQUIRE(junk.status == 200, junk.body);
+    BOOST_TEST(junk.json().at("format") == "unknown", junk.body);
+    BOOST_TEST(junk.json().at("indication") == "TOTAL-FAILED", junk.body);
+    BOOST_TEST(junk.json().at("report").at("signatures")[0].at("subIndication") == "FORMAT_FAILURE", junk.body);
+
+    // Malformed requests, each with its stable code.
+    require_problem(verify("{", "application/json"), 400, "invalid_json");
+    require_problem(verify(R"({"document": "YWJj"})", "application/json"), 400, "missing_signature");
+    require_problem(verify(R"({"signature": "%%%"})", "application/json"), 400, "invalid_base64");
+    require_problem(verify("", "application/pdf"), 400, "empty_signature");
+    require_problem(verify(pdf, "application/pdf", "?lang=vi"), 400, "invalid_parameter");
+    require_problem(verify(pdf, "application/pdf", "?language=fr"), 400, "invalid_parameter");
+    require_problem(verify(pdf, "text/plain"), 415, "unsupported_media_type");
+    nlohmann::json short_digest = hash_only;
+    short_digest["documentDigest"]["value"] = base64_of("short");
+    require_problem(verify(short_digest.dump(), "application/json"), 400, "invalid_document_digest");
+    nlohmann::json sha1 = hash_only;
+    sha1["documentDigest"] = {{"algorithm", "sha1"}, {"value", base64_of(std::string(20, 'a'))}};
+    require_problem(verify(sha1.dump(), "application/json"), 422, "weak_digest");
+    nlohmann::json both = hash_only;
+    both["document"] = base64_of(content);
+    require_problem(verify(both.dump(), "application/json"), 400, "detached_and_digest");
+    nlohmann::json pdf_with_document = {{"signature", base64_of(pdf)}, {"document", base64_of(content)}};
+    require_problem(verify(pdf_with_document.dump(), "application/json"), 422, "document_not_applicable");
+    require_problem(https(server, "POST", "/api/v1/verifications", {}, pdf, "application/pdf"), 401, "missing_credential");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -168,10 +168,12 @@ BOOST_AUTO_TEST_CASE(the_router_and_the_spec_list_the_same_operations) {
                                        .clock = clock,
                                        .metrics = metrics,
                                        .current_crls = {},
-                                       .untrusted_pdfs = untrusted_pdfs},
+                                       .untrusted_pdfs = untrusted_pdfs,
+                                       .verification_fetchers = {}},
                                       {.seal_images = data.path("images"),
                                        .signer_images = data.path("images/signers"),
-                                       .signature_requests = data.path("signature-requests")},
+                                       .signature_requests = data.path("signature-requests"),
+                                       .data_root = data.root()},
                                       {}, std::vector<unsigned char>(32, 1), "");
     sign::signd::Router router;
     services.add_routes(router);

@@ -7,8 +7,7 @@
 
 #include "sign/base64.h"
 #include "http/error_catalogue.h"
-#include "app/cms_verification.h"
-#include "app/multipart_form.h"
+#include "app/verification_body.h"
 #include "app/document_body.h"
 #include "sign/error.h"
 #include "sign/hex.h"
@@ -174,60 +173,29 @@ public:
         });
     }
 
-    HttpResponse verify_cms_signature(const HttpRequest& request) {
+    // Any signed file: parse, validate (with its evidence kept), render.
+    HttpResponse verify(const HttpRequest& request) {
         return answer(services_.metrics, [&](std::string& caller_id) {
             Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
-            auto [signature, document] = verification_inputs(request);
-            auto report = signd::verify_cms(services_.ca, services_.certificates, signature, document, services_.clock.now());
-            return HttpResponse::json(200, report.to_json());
+            auto call = read_verification_call(request, services_.max_base64_document);
+            auto outcome = services_.verifications.verify(call.request);
+            return HttpResponse::json(200, verification_answer(outcome, call.language));
+        });
+    }
+
+    // The detached-CMS form this API first offered, answered by the same validation.
+    HttpResponse verify_cms(const HttpRequest& request) {
+        return answer(services_.metrics, [&](std::string& caller_id) {
+            Caller caller = services_.auth.authenticate(request);
+            caller_id = caller.client.id;
+            auto call = read_cms_verification_call(request, services_.max_base64_document);
+            auto outcome = services_.verifications.verify(call.request);
+            return HttpResponse::json(200, cms_verification_answer(outcome));
         });
     }
 
 private:
-    // The signature and the document: multipart parts "signature" and "document", or JSON with
-    // both as base64 (each within the base64 limit).
-    std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> verification_inputs(const HttpRequest& request) {
-        std::string content_type = request.header("content-type").value_or("");
-        std::string type = media_type(content_type);
-        std::vector<std::uint8_t> signature, document;
-        if (type == "multipart/form-data") {
-            bool has_signature = false, has_document = false;
-            for (auto& part : parse_multipart_form(request.body, content_type)) {
-                if (part.name == "signature") {
-                    signature.assign(part.body.begin(), part.body.end());
-                    has_signature = true;
-                } else if (part.name == "document") {
-                    document.assign(part.body.begin(), part.body.end());
-                    has_document = true;
-                }
-            }
-            if (!has_signature || !has_document)
-                throw Error(ErrorKind::invalid_input, "missing_document", "the form needs the parts 'signature' and 'document'");
-        } else if (type == "application/json") {
-            auto json = nlohmann::json::parse(request.body, nullptr, false);
-            if (json.is_discarded()) throw Error(ErrorKind::invalid_input, "invalid_json", "the request body is not valid JSON");
-            for (const char* name : {"signature", "document"}) {
-                if (!json.is_object() || !json.contains(name) || !json[name].is_string())
-                    throw Error(ErrorKind::invalid_input, "missing_document",
-                                std::string("the JSON body needs string members 'signature' and 'document' (base64)"));
-                const auto& text = json[name].get_ref<const std::string&>();
-                if (text.size() > base64_length_of(services_.max_base64_document))
-                    throw Error(ErrorKind::invalid_input, "base64_document_too_large",
-                                std::string("'") + name + "' is over the base64 limit; send multipart/form-data instead");
-                auto decoded = decode_base64(text);
-                if (!decoded) throw Error(ErrorKind::invalid_input, "invalid_base64", std::string("'") + name + "' is not valid base64");
-                (std::string(name) == "signature" ? signature : document) = std::move(*decoded);
-            }
-        } else {
-            throw Error(ErrorKind::invalid_input, "unsupported_media_type",
-                        "send the signature and the document as multipart/form-data or application/json");
-        }
-        if (signature.empty() || document.empty())
-            throw Error(ErrorKind::invalid_input, "empty_document", "the signature or the document is empty");
-        return {std::move(signature), std::move(document)};
-    }
-
     ApiV1Services services_;
 };
 
@@ -245,8 +213,10 @@ void add_api_v1_routes(Router& router, const ApiV1Services& services) {
                [api](const HttpRequest& request) { return api->seal(request, SealFormat::xml); });
     router.add("POST", "/api/v1/seals/{seal}/cms", "api.seals.cms", Transport::tls_only,
                [api](const HttpRequest& request) { return api->seal(request, SealFormat::cms); });
+    router.add("POST", "/api/v1/verifications", "api.verifications", Transport::tls_only,
+               [api](const HttpRequest& request) { return api->verify(request); });
     router.add("POST", "/api/v1/verifications/cms", "api.verifications.cms", Transport::tls_only,
-               [api](const HttpRequest& request) { return api->verify_cms_signature(request); });
+               [api](const HttpRequest& request) { return api->verify_cms(request); });
 }
 
 }  // namespace sign::signd

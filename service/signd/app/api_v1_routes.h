@@ -1,7 +1,7 @@
 #pragma once
 // The document-system API under /api/v1 (docs/openapi.yaml): the seals a
 // client may apply, and sealing a PDF (PAdES B-T), an XML document (XAdES B-T)
-// or any file (detached CAdES B-T). JSON in and out; every error is
+// or any file (detached CAdES B-T), and verifying any signed file. JSON in and out; every error is
 // application/problem+json with a stable `code`.
 
 #include <cstddef>
@@ -15,7 +15,7 @@
 #include "sign/ca/ca_service.h"
 #include "sign/clock.h"
 #include "sign/signing/seal_service.h"
-#include "sign/store/certificate_store.h"
+#include "sign/verification/verification_service.h"
 
 namespace sign::signd {
 
@@ -24,8 +24,7 @@ namespace sign::signd {
 struct ApiV1Services {
     const ClientAuthenticator& auth;
     signing::SealService& seals;
-    const ca::CaService& ca;                      ///< the root that verifications trust
-    const store::CertificateStore& certificates;  ///< revocation, for verifications
+    const verification::VerificationService& verifications;
     audit::AuditLog& audit;
     const Clock& clock;
     Metrics& metrics;

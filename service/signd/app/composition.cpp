@@ -53,7 +53,10 @@ Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders
                                                  std::string(canonical_code(error.code())), error.what()};
                 },
             .post = [this](std::function<void()> job) { background_.post(std::move(job)); }},
-           {.sad_lifetime = limits_.sad_lifetime}) {
+           {.sad_lifetime = limits_.sad_lifetime}),
+      trust_anchors_(folders.data_root),
+      evidence_(std::filesystem::path(folders.data_root) / "evidence", parts.clock),
+      verifications_(trust_anchors_, parts.verification_fetchers, parts.clock, &evidence_) {
     // Responses a stop interrupted are failed now, so that their clients stop polling.
     parts.database.csc_responses().recover(parts.clock.now());
 }
@@ -61,8 +64,7 @@ Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders
 void Composition::add_routes(Router& router) {
     add_api_v1_routes(router, {.auth = client_auth_,
                                .seals = seals_,
-                               .ca = parts_.ca,
-                               .certificates = parts_.database.certificates(),
+                               .verifications = verifications_,
                                .audit = parts_.audit,
                                .clock = parts_.clock,
                                .metrics = parts_.metrics,

@@ -31,6 +31,9 @@
 #include "sign/store/database.h"
 #include "sign/timestamp_authority.h"
 #include "sign/timestamp_source.h"
+#include "sign/verification/evidence_folder.h"
+#include "sign/verification/trust_anchors.h"
+#include "sign/verification/verification_service.h"
 
 namespace sign::signd {
 
@@ -61,6 +64,8 @@ struct OpenedParts {
     signing::LeaderSignatureCheck::CurrentCrls current_crls;
     /// Where clients' PDFs are opened first and previews rendered.
     const signing::UntrustedPdfs& untrusted_pdfs;
+    /// What verifications fetch with (none: everything from the data at hand).
+    verification::VerificationService::Fetchers verification_fetchers{};
 };
 
 /// Where the services keep files.
@@ -68,6 +73,7 @@ struct ServiceFolders {
     std::string seal_images;        ///< <seal id>.png
     std::string signer_images;      ///< <signer id>.png
     std::string signature_requests; ///< one folder per request
+    std::string data_root;          ///< the trust anchors verifications accept (trust-anchors/, ca/root-ca.pem), evidence/
 };
 
 class Composition {
@@ -100,6 +106,9 @@ private:
     DeviceAuthenticator device_auth_;
     MobileEdge mobile_edge_;
     csc::CscService csc_;
+    verification::TrustAnchorFolder trust_anchors_;
+    verification::EvidenceFolder evidence_;
+    verification::VerificationService verifications_;
     // Last, so it is stopped first: its queued jobs use everything above.
     BackgroundWork background_;
 };

@@ -130,3 +130,34 @@ void add_trust_routes(Router& router, const TrustRouteServices& services) {
 }
 
 }  // namespace sign::signd
+
+namespace sign::signd {
+
+OwnAuthorityFetcher::OwnAuthorityFetcher(const TrustRouteServices& services, std::string base_url, validate::Fetcher* network)
+    : services_(services), base_url_(std::move(base_url)), network_(network) {
+    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+}
+
+std::vector<std::uint8_t> OwnAuthorityFetcher::get(const std::string& url, const validate::FetchLimits& limits) {
+    for (std::string ca : ca_names) {
+        if (url == base_url_ + "/crl/" + ca + ".crl") return as_bytes(current_crl(services_, ca));
+        if (url == base_url_ + "/ca/" + ca + ".crt") {
+            std::lock_guard lock(services_.ca_mutex);
+            return Certificate::from_pem(ca == "root-ca" ? services_.ca.root().pem : services_.ca.issuing_ca().pem).to_der();
+        }
+    }
+    if (!network_) throw Error(ErrorKind::not_found, "fetch_failed", "offline: " + url + " is not fetched");
+    return network_->get(url, limits);
+}
+
+std::vector<std::uint8_t> OwnAuthorityFetcher::post(const std::string& url, std::string_view content_type,
+                                                    std::span<const std::uint8_t> body, const validate::FetchLimits& limits) {
+    if (url == base_url_ + "/ocsp" && content_type == "application/ocsp-request") {
+        std::lock_guard lock(services_.ca_mutex);
+        return services_.ca.respond_ocsp(std::vector<std::uint8_t>(body.begin(), body.end()), services_.clock.now());
+    }
+    if (!network_) throw Error(ErrorKind::not_found, "fetch_failed", "offline: " + url + " is not fetched");
+    return network_->post(url, content_type, body, limits);
+}
+
+}  // namespace sign::signd

@@ -21,6 +21,8 @@
 #include "sign/ca/ca_service.h"
 #include "sign/timestamp_authority.h"
 
+#include "sign/validate/fetcher.h"
+
 namespace sign::signd {
 
 /// What the trust-service endpoints use; the references are borrowed for the life of the router.
@@ -35,6 +37,25 @@ struct TrustRouteServices {
 
 /// The current CRL of each CA (DER), renewed half-way through its validity as /crl serves it.
 std::vector<std::vector<std::uint8_t>> current_crls(const TrustRouteServices& services);
+
+/// The validator's fetcher for signd: what our own certificates point at (base URL + /crl/*.crl,
+/// /ca/*.crt, /ocsp) is answered here, from the CA as the endpoints above answer it, without a
+/// round trip through the network; any other URL goes to `network`, or fails as offline when it
+/// is null. So our own revocations count at once, even in an offline validation.
+class OwnAuthorityFetcher final : public validate::Fetcher {
+public:
+    /// `services` and `network` are borrowed; `base_url` is the data folder's ([ca] base_url).
+    OwnAuthorityFetcher(const TrustRouteServices& services, std::string base_url, validate::Fetcher* network);
+
+    std::vector<std::uint8_t> get(const std::string& url, const validate::FetchLimits& limits) override;
+    std::vector<std::uint8_t> post(const std::string& url, std::string_view content_type,
+                                   std::span<const std::uint8_t> body, const validate::FetchLimits& limits) override;
+
+private:
+    const TrustRouteServices& services_;
+    std::string base_url_;
+    validate::Fetcher* network_;
+};
 
 /// Registers the endpoints above.
 void add_trust_routes(Router& router, const TrustRouteServices& services);

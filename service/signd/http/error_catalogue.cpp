@@ -17,7 +17,8 @@ struct Entry {
 // Codes whose answer differs from their kind's. Scope refusals are 403 everywhere; upload limits
 // have statuses of their own; the mobile contract (docs/mobile-signing.md) answers a missing field
 // or image in the document a client sent as a bad request, a deleted result as gone and a signer
-// locked while approving as 423 Locked; CSC names PIN problems itself.
+// locked while approving as 423 Locked; CSC names PIN problems itself. A detached document sent
+// with a file that carries its own content is well-formed but unusable: 422.
 constexpr std::array entries{
     Entry{"verify_only_client", 403, 0, "access_denied", 403},
     Entry{"seal_not_granted", 403, 0, "access_denied", 403},
@@ -26,6 +27,7 @@ constexpr std::array entries{
     Entry{"device_not_for_signer", 403, 0, "access_denied", 403},
     Entry{"base64_document_too_large", 413, 0, "", 0},
     Entry{"unsupported_media_type", 415, 0, "", 0},
+    Entry{"document_not_applicable", 422, 0, "", 0},
     Entry{"field_not_found", 0, 400, "", 0},
     Entry{"signature_image_missing", 0, 400, "", 0},
     Entry{"image_unreadable", 0, 400, "", 0},
