@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(printable_report_embeds_its_font_and_says_it_in_vietnamese)
     CommandResult text = run_command({"pdftotext", "-enc", "UTF-8", (folder / "phieu.pdf").string(), (folder / "phieu.txt").string()});
     BOOST_REQUIRE_EQUAL(text.exit_code, 0);
     std::string extracted = read_text(folder / "phieu.txt");
-    for (const std::string expected : {"Phiếu kết quả kiểm tra chữ ký số", "Kết luận: hợp lệ", "Nguyễn Văn An", "Phó Giám đốc",
+    for (const std::string& expected : std::vector<std::string>{"Phiếu kết quả kiểm tra chữ ký số", "Kết luận: hợp lệ", "Nguyễn Văn An", "Phó Giám đốc",
                                        "CCCD:048090001234", "+07:00", file.sha256_hex, "Tính toàn vẹn của dữ liệu được ký"})
         BOOST_TEST(extracted.find(expected) != std::string::npos, "missing '" << expected << "' in\n" << extracted);
 
