@@ -69,6 +69,10 @@ BOOST_AUTO_TEST_CASE(etsi_xml_is_well_formed_and_structured) {
         BOOST_TEST(ids.count((*it)[1]) == 1u, "unresolved VOReference " << (*it)[1]);
     }
     BOOST_TEST(references >= 4);
+    std::regex related_pattern("<vr:RelatedValidationObject VOReference=\"([^\"]+)\"");
+    std::set<std::string> related;
+    for (std::sregex_iterator it(xml.begin(), xml.end(), related_pattern), end; it != end; ++it)
+        BOOST_TEST(related.insert((*it)[1]).second, "named twice: " << (*it)[1]);
 
     // A changed document: total-failed with HASH_FAILURE, still valid against the structure.
     ValidationReport failed = leader_report(bytes_of("Quyết định đã bị sửa.\n"));

@@ -194,9 +194,13 @@ void signature_report(Builder& builder, const ValidationReport& report, const Si
         }
         if (last.trust_anchor) xml::set_attribute(builder.add(chain, "TrustAnchor"), "VOReference", certificate_object(builder, last));
     }
-    for (const RevocationEvidence& evidence : signature.revocation)
-        xml::set_attribute(builder.add(data, "RelatedValidationObject"), "VOReference", revocation_object(builder, evidence));
-    for (const std::string& stamp : timestamp_objects) xml::set_attribute(builder.add(data, "RelatedValidationObject"), "VOReference", stamp);
+    // The same CRL may have answered for several certificates: each object is named once.
+    std::vector<std::string> related;
+    for (const RevocationEvidence& evidence : signature.revocation) related.push_back(revocation_object(builder, evidence));
+    related.insert(related.end(), timestamp_objects.begin(), timestamp_objects.end());
+    for (std::size_t i = 0; i < related.size(); ++i)
+        if (std::find(related.begin(), related.begin() + static_cast<std::ptrdiff_t>(i), related[i]) == related.begin() + static_cast<std::ptrdiff_t>(i))
+            xml::set_attribute(builder.add(data, "RelatedValidationObject"), "VOReference", related[i]);
     auto revoked = std::find_if(signature.revocation.begin(), signature.revocation.end(), [&](const RevocationEvidence& evidence) {
         return evidence.status == "revoked" && evidence.revocation_time && !signature.chain.empty() &&
                evidence.certificate_serial == signature.chain.front().serial_hex;
