@@ -14,6 +14,7 @@
 #include "sign/hex.h"
 #include "sign/signature_scheme.h"
 #include "sign/utc_time.h"
+#include "signature_process.h"
 #include "validation_pool.h"
 
 namespace sign::validate {
@@ -673,6 +674,9 @@ void format_failure(SignatureReport& report, Verdict& verdict, std::string code,
     report.findings.push_back(finding(Finding::Severity::error, std::move(code), std::move(vi), std::move(en)));
 }
 
+SignatureReport accept_and_validate_path(Run& run, X509* signer, const std::string& scheme, TimePoint best_time, bool proven,
+                                         SignatureReport& report, Verdict& verdict);
+
 SignatureReport validate_signer(Run& run, CMS_ContentInfo* cms, CMS_SignerInfo* signer_info, const SignedContent& content,
                                 bool carries_revocation_data, int index) {
     CmsValidator::State& state = run.state;
@@ -889,6 +893,28 @@ SignatureReport validate_signer(Run& run, CMS_ContentInfo* cms, CMS_SignerInfo* 
         report.findings.push_back(finding(Finding::Severity::warning, "archive_timestamp_not_validated",
                                           "Chữ ký có dấu thời gian lưu trữ (archive-time-stamp-v3) nhưng phiên bản này chưa kiểm tra nó.",
                                           "The signature carries an archive-time-stamp-v3, which this version does not validate."));
+
+    return accept_and_validate_path(run, signer, scheme, best_time, proven, report, verdict);
+}
+
+// What follows the format's own checks, the same for CAdES and XAdES: signature acceptance (the
+// algorithms at the best signature time, the signer's key usage), then the chain, its validity
+// periods and revocation with validation with time.
+SignatureReport accept_and_validate_path(Run& run, X509* signer, const std::string& scheme, TimePoint best_time, bool proven,
+                                         SignatureReport& report, Verdict& verdict) {
+    CmsValidator::State& state = run.state;
+    const ValidationPolicy& policy = state.policy;
+    EVP_PKEY* public_key = X509_get0_pubkey(signer);
+    auto finish = [&]() {
+        if (verdict.value) {
+            report.indication = verdict.value->first;
+            report.sub_indication = verdict.value->second;
+        } else {
+            report.indication = MainIndication::total_passed;
+        }
+        if (!report.best_signature_time) report.best_signature_time = state.validation_time;
+        return report;
+    };
 
     // -- signature acceptance: algorithms at the best signature time
     std::vector<ValidationPolicy::Refusal> refusals;
@@ -1294,5 +1320,119 @@ ValidationReport validate_cms(std::span<const std::uint8_t> cms, const SignedCon
     CmsValidator validator(options);
     return validator.report(validator.validate_signature(cms, content));
 }
+
+// ---- the shared steps, for the other formats (signature_process.h) -----------------------------------
+
+namespace detail {
+
+SharedValidation::SharedValidation(const ValidationOptions& options) : state_(std::make_unique<CmsValidator::State>(options)) {
+    register_ecdsa_sha3_algorithms();
+}
+
+SharedValidation::~SharedValidation() = default;
+
+const ValidationOptions& SharedValidation::options() const { return state_->options; }
+const ValidationPolicy& SharedValidation::policy() const { return state_->policy; }
+std::chrono::system_clock::time_point SharedValidation::validation_time() const { return state_->validation_time; }
+
+ValidationReport SharedValidation::report(std::vector<SignatureReport> signatures) const {
+    ValidationReport out;
+    out.validation_time = state_->validation_time;
+    out.policy = state_->policy.name;
+    out.offline = state_->session.offline();
+    out.signatures = std::move(signatures);
+    out.findings = state_->findings;
+    for (const auto& attempt : state_->session.attempts()) out.fetches.push_back({attempt.method, attempt.url, attempt.succeeded, attempt.failure});
+    return out;
+}
+
+struct SignatureProcess::Impl {
+    Run run;
+    Verdict verdict;
+};
+
+SignatureProcess::SignatureProcess(SharedValidation& shared) : impl_(std::make_unique<Impl>(Impl{Run{*shared.state_, {}}, {}})) {}
+
+SignatureProcess::~SignatureProcess() = default;
+
+void SignatureProcess::add_signature_certificate(X509Ptr certificate) {
+    impl_->run.pool.add_certificate(std::move(certificate), DataSource::signature);
+}
+
+void SignatureProcess::add_signature_crl(X509CrlPtr crl) {
+    impl_->run.pool.crls.push_back({std::move(crl), DataSource::signature, {}});
+}
+
+void SignatureProcess::add_signature_ocsp(OcspBasicResponsePtr response) {
+    impl_->run.pool.ocsp_responses.push_back({std::move(response), DataSource::signature, {}});
+}
+
+void SignatureProcess::add_supplied_data() {
+    Run& run = impl_->run;
+    for (auto& item : run.state.supplied.certificates) {
+        X509_up_ref(item.certificate.get());
+        run.pool.add_certificate(X509Ptr(item.certificate.get()), item.source, item.url);
+    }
+    for (auto& item : run.state.supplied.crls) {
+        X509_CRL_up_ref(item.crl.get());
+        run.pool.crls.push_back({X509CrlPtr(item.crl.get()), item.source, item.url});
+    }
+    for (auto& item : run.state.supplied.ocsp_responses)
+        run.pool.ocsp_responses.push_back({OcspBasicResponsePtr(static_cast<OCSP_BASICRESP*>(
+                                               ASN1_item_dup(ASN1_ITEM_rptr(OCSP_BASICRESP), item.response.get()))),
+                                           item.source, item.url});
+    ERR_clear_error();
+}
+
+const ValidationPool& SignatureProcess::pool() const { return impl_->run.pool; }
+
+void SignatureProcess::raise(SubIndication sub) { impl_->verdict.raise(sub); }
+void SignatureProcess::raise(MainIndication main, SubIndication sub) { impl_->verdict.raise(main, sub); }
+
+void SignatureProcess::constrain(SignatureReport& report, ConstraintLevel level, SubIndication sub, Finding found) {
+    ::sign::validate::constrain(report, impl_->verdict, level, sub, std::move(found));
+}
+
+TimestampReport SignatureProcess::validate_timestamp(std::span<const std::uint8_t> token, std::span<const std::uint8_t> covered,
+                                                     SignatureReport& report) {
+    // The CAdES attribute's shapes: the token as an ASN1_TYPE SEQUENCE, the covered bytes as an octet string.
+    using Asn1StringPtr = std::unique_ptr<ASN1_STRING, OpenSslDeleter<ASN1_STRING_free>>;
+    Asn1StringPtr sequence(ASN1_STRING_type_new(V_ASN1_SEQUENCE));
+    Asn1StringPtr covered_bytes(ASN1_OCTET_STRING_new());
+    if (!sequence || !covered_bytes || ASN1_STRING_set(sequence.get(), token.data(), static_cast<int>(token.size())) != 1 ||
+        ASN1_STRING_set(covered_bytes.get(), covered.data(), static_cast<int>(covered.size())) != 1)
+        throw Error(ErrorKind::internal, "out_of_memory", "cannot hold the time-stamp token");
+    ASN1_TYPE value{};
+    value.type = V_ASN1_SEQUENCE;
+    value.value.sequence = sequence.get();
+    return validate_signature_timestamp(impl_->run, &value, covered_bytes.get(), report);
+}
+
+SignatureReport SignatureProcess::accept_and_validate_path(X509* signer, const std::string& scheme,
+                                                           std::chrono::system_clock::time_point best_time, bool proven,
+                                                           SignatureReport report) {
+    return ::sign::validate::accept_and_validate_path(impl_->run, signer, scheme, best_time, proven, report, impl_->verdict);
+}
+
+SignatureReport SignatureProcess::finish(SignatureReport report) const {
+    if (impl_->verdict.value) {
+        report.indication = impl_->verdict.value->first;
+        report.sub_indication = impl_->verdict.value->second;
+    } else {
+        report.indication = MainIndication::total_passed;
+    }
+    if (!report.best_signature_time) report.best_signature_time = impl_->run.state.validation_time;
+    return report;
+}
+
+SignerIdentity signer_identity(const X509* certificate) { return identity_of(certificate); }
+std::string name_text_of(const X509_NAME* name) { return name_text(name); }
+std::optional<std::chrono::system_clock::time_point> time_of_asn1(const ASN1_TIME* time) { return time_of(time); }
+std::string policy_digest_name_of(const EVP_MD* md) { return policy_digest_name(md); }
+Finding make_finding(Finding::Severity severity, std::string code, std::string vi, std::string en) {
+    return finding(severity, std::move(code), std::move(vi), std::move(en));
+}
+
+}  // namespace detail
 
 }  // namespace sign::validate

@@ -105,6 +105,34 @@ std::string exclusive_c14n(xmlDoc* document, xmlNode* subtree, xmlNode* excluded
     return output;
 }
 
+std::optional<std::string> canonicalize(xmlDoc* document, xmlNode* subtree, std::string_view algorithm_uri) {
+    struct Algorithm {
+        std::string_view uri;
+        int mode;
+        int with_comments;
+    };
+    static constexpr Algorithm algorithms[] = {
+        {"http://www.w3.org/TR/2001/REC-xml-c14n-20010315", XML_C14N_1_0, 0},
+        {"http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments", XML_C14N_1_0, 1},
+        {"http://www.w3.org/2006/12/xml-c14n11", XML_C14N_1_1, 0},
+        {"http://www.w3.org/2006/12/xml-c14n11#WithComments", XML_C14N_1_1, 1},
+        {"http://www.w3.org/2001/10/xml-exc-c14n#", XML_C14N_EXCLUSIVE_1_0, 0},
+        {"http://www.w3.org/2001/10/xml-exc-c14n#WithComments", XML_C14N_EXCLUSIVE_1_0, 1},
+    };
+    const Algorithm* chosen = nullptr;
+    for (const Algorithm& algorithm : algorithms)
+        if (algorithm.uri == algorithm_uri) chosen = &algorithm;
+    if (chosen == nullptr) return std::nullopt;
+    std::string output;
+    xmlOutputBuffer* buffer = xmlOutputBufferCreateIO(append_to_string, close_nothing, &output, nullptr);
+    if (buffer == nullptr) throw Error(ErrorKind::internal, "out_of_memory", "cannot create a C14N output buffer");
+    C14nSelection selection{subtree, nullptr};
+    int written = xmlC14NExecute(document, is_selected, &selection, chosen->mode, nullptr, chosen->with_comments, buffer);
+    int closed = xmlOutputBufferClose(buffer);
+    if (written < 0 || closed < 0) throw Error(ErrorKind::internal, "c14n_failed", "XML canonicalisation failed");
+    return output;
+}
+
 std::string serialize(xmlDoc* document) {
     xmlChar* memory = nullptr;
     int size = 0;

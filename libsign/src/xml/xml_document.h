@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +27,11 @@ XmlDocPtr parse(std::span<const uint8_t> bytes, std::string_view what);
 /// null), leaving out the subtree rooted at `excluded` (if any): what a same-document reference
 /// with exc-c14n (and, with `excluded` = its Signature, enveloped-signature) transforms digests.
 std::string exclusive_c14n(xmlDoc* document, xmlNode* subtree, xmlNode* excluded = nullptr);
+
+/// The subtree rooted at `subtree` canonicalised by the XML-DSig algorithm `algorithm_uri`
+/// (Canonical XML 1.0 or 1.1, Exclusive XML Canonicalization 1.0, each with or without comments);
+/// nullopt for any other algorithm. For a validator: what a time-stamp or reference covers.
+std::optional<std::string> canonicalize(xmlDoc* document, xmlNode* subtree, std::string_view algorithm_uri);
 
 /// The document as UTF-8 bytes, with an XML declaration, without re-indenting.
 std::string serialize(xmlDoc* document);
