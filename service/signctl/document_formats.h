@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sign/pades.h"
+#include "sign/validate/checked_file.h"
 #include "sign/validate/cms_validator.h"
 #include "sign/verification/verification_service.h"
 #include "sign/xades.h"
@@ -37,6 +38,9 @@ public:
     /// its published CRLs as local data, and libcurl for what is fetched.
     virtual verification::VerificationOutcome verify(const std::string& data_root,
                                                      const verification::VerificationRequest& request) const = 0;
+    /// validate::to_etsi_xml() (`etsi`) or validate::render_pdf_report() (`pdf`, or `pdf-en` in English).
+    virtual std::string render_report(const validate::ValidationReport& report, const std::string& format,
+                                      const validate::CheckedFile& file) const = 0;
 };
 
 /// The module's implementation, loaded once: from the folder of the signctl program (build tree)

@@ -4,7 +4,9 @@
 #include "qr_png.h"
 #include "sign/atomic_file.h"
 #include "sign/clock.h"
+#include "sign/validate/etsi_report.h"
 #include "sign/validate/pades_validator.h"
+#include "sign/validate/pdf_report.h"
 #include "sign/verification/curl_fetcher.h"
 
 namespace sign::signctl {
@@ -48,6 +50,13 @@ public:
         };
         verification::VerificationService service(anchors, {.offline = nullptr, .online = &network}, clock, nullptr, published_crls);
         return service.verify(request);
+    }
+    std::string render_report(const validate::ValidationReport& report, const std::string& format,
+                              const validate::CheckedFile& file) const override {
+        if (format == "etsi") return validate::to_etsi_xml(report, file);
+        auto language = format == "pdf-en" ? validate::Language::english : validate::Language::vietnamese;
+        auto pdf = validate::render_pdf_report(report, language, file);
+        return {pdf.begin(), pdf.end()};
     }
 };
 

@@ -73,6 +73,17 @@ fs::path signed_text(const TempDir& dir, const std::string& text) {
     return dir / "don.txt.p7s";
 }
 
+// A leader's enveloped XAdES B-T signature of an application form, by signctl.
+fs::path signed_xml(const TempDir& dir) {
+    auto& pki = TokenPki::shared();
+    write(dir / "don.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DonDeNghi><HoTen>Nguyễn Văn A</HoTen></DonDeNghi>\n");
+    auto result = pki.folder().signctl({"sign", "xml", "--key", "pkcs11:object=leader;type=private", "--cert",
+                                        pki.path("certs/leader.pem"), "--level", "b-t", "--tsa", "local",
+                                        (dir / "don.xml").string(), "--out", (dir / "don.signed.xml").string()});
+    BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
+    return dir / "don.signed.xml";
+}
+
 // pdfsig's verdict on the signature's bytes alone (no certificate check: it has no trust store).
 std::string pdfsig_validation(const fs::path& pdf) {
     auto result = run_command({"pdfsig", "-nocert", "-no-ocsp", pdf.string()});
@@ -176,6 +187,52 @@ BOOST_AUTO_TEST_CASE(our_cades_signature_is_valid_with_its_document_or_its_diges
     BOOST_TEST(not_hex.exit_code == exit_invalid_input, not_hex.output);
 }
 
+BOOST_AUTO_TEST_CASE(our_xades_signature_is_valid_a_tampered_one_invalid_and_xmlsec1_agrees) {
+    TempDir dir("verify-xml");
+    auto xml = signed_xml(dir);
+    auto good = json_report({xml.string(), "--offline"}, 0);
+    BOOST_TEST(good.at("signatures")[0].at("level") == "XAdES-BASELINE-T", good.dump(2));
+    auto xmlsec = [&](const fs::path& file) {
+        return run_command({"xmlsec1", "--verify", "--enabled-reference-uris", "empty,same-doc", "--trusted-pem",
+                            TokenPki::shared().path("certs/root-ca.pem"), "--untrusted-pem",
+                            TokenPki::shared().path("certs/issuing-ca.pem"), "--id-attr:Id",
+                            "http://uri.etsi.org/01903/v1.3.2#:SignedProperties", file.string()})
+            .exit_code;
+    };
+    BOOST_TEST(xmlsec(xml) == 0);
+
+    std::string bytes = read(xml);
+    auto at = bytes.find("Nguyễn Văn A");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    bytes.replace(at, std::string("Nguyễn Văn A").size(), "Nguyễn Văn B");
+    write(dir / "tampered.xml", bytes);
+    auto tampered = json_report({(dir / "tampered.xml").string(), "--offline"}, exit_signature_invalid);
+    BOOST_TEST(tampered.at("signatures")[0].at("subIndication") == "HASH_FAILURE", tampered.dump(2));
+    BOOST_TEST(xmlsec(dir / "tampered.xml") != 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_report_comes_as_etsi_xml_or_as_a_printable_pdf) {
+    TempDir dir("verify-renderings");
+    auto pdf = signed_pdf(dir);
+    auto etsi = verify({pdf.string(), "--offline", "--report", "etsi", "--output", (dir / "report.xml").string()});
+    BOOST_TEST_REQUIRE(etsi.exit_code == 0, etsi.output);
+    auto well_formed = run_command({"xmllint", "--noout", (dir / "report.xml").string()});
+    BOOST_TEST(well_formed.exit_code == 0, well_formed.output);
+    std::string xml = read(dir / "report.xml");
+    BOOST_TEST(xml.find("http://uri.etsi.org/19102/mainindication/total-passed") != std::string::npos);
+
+    auto printed = verify({pdf.string(), "--offline", "--report", "pdf", "--output", (dir / "phieu.pdf").string()});
+    BOOST_TEST_REQUIRE(printed.exit_code == 0, printed.output);
+    auto text = run_command({"pdftotext", "-enc", "UTF-8", (dir / "phieu.pdf").string(), "-"});
+    BOOST_TEST(text.exit_code == 0, text.output);
+    BOOST_TEST(text.output.find("Phiếu kết quả kiểm tra chữ ký số") != std::string::npos, text.output);
+    BOOST_TEST(text.output.find("hợp lệ") != std::string::npos, text.output);
+
+    auto to_terminal = verify({pdf.string(), "--offline", "--report", "pdf"});
+    BOOST_TEST(to_terminal.exit_code == exit_invalid_input, to_terminal.output);
+    BOOST_TEST(to_terminal.output.find("--output") != std::string::npos, to_terminal.output);
+}
+
 BOOST_AUTO_TEST_CASE(an_openssl_signature_is_indeterminate_until_its_root_is_trusted_as_openssl_says) {
     SignctlFolder folder;
     folder.init_ca();
@@ -219,7 +276,8 @@ BOOST_AUTO_TEST_CASE(what_is_no_signature_is_a_format_failure) {
 
     write(dir / "form.xml", "<?xml version=\"1.0\"?><DonDeNghi/>");
     auto xml = json_report({(dir / "form.xml").string(), "--offline"}, exit_signature_invalid);
-    BOOST_TEST(xml.dump().find("format_not_supported") != std::string::npos, xml.dump(2));
+    BOOST_TEST(xml.at("signatures")[0].at("subIndication") == "FORMAT_FAILURE", xml.dump(2));
+    BOOST_TEST(xml.dump().find("ds:Signature") != std::string::npos, xml.dump(2));
 
     // A DER header that promises more than there is, and a PDF that is only a header.
     write(dir / "truncated.p7s", std::string("\x30\x82\x10\x00\x06\x09", 6));

@@ -9,6 +9,7 @@
 
 #include "sign/error.h"
 #include "sign/validate/pades_validator.h"
+#include "sign/validate/xades_validator.h"
 
 namespace sign::validate {
 
@@ -115,25 +116,23 @@ ValidationReport validate_document(const DocumentInput& input, const ValidationO
         throw Error(ErrorKind::invalid_input, "detached_and_digest", "give either the detached document or its digest, not both");
     bool content_given = input.detached_document || input.document_digest;
     DocumentFormat format = detect_format(input.signed_file);
-    if (content_given && (format == DocumentFormat::pdf || format == DocumentFormat::xml))
+    if (content_given && format == DocumentFormat::pdf)
         throw Error(ErrorKind::invalid_input, "document_not_applicable",
-                    "a " + to_string(format) + " file carries what it signs: a detached document or digest goes only with a CMS signature");
+                    "a PDF carries what it signs: a detached document or digest goes only with a CMS or XAdES signature");
+    // What a CMS or XAdES signature signs, when it is not inside it.
+    auto content = [&] {
+        if (input.detached_document) return SignedContent::detached(*input.detached_document);
+        if (input.document_digest) return SignedContent::digest(input.document_digest->algorithm, input.document_digest->value);
+        return SignedContent::attached();
+    };
     switch (format) {
         case DocumentFormat::pdf: return validate_pdf_bytes(input.signed_file, options, limits.pdf);
-        case DocumentFormat::cms: {
-            if (input.detached_document)
-                return validate_cms(input.signed_file, SignedContent::detached(*input.detached_document), options);
-            if (input.document_digest)
-                return validate_cms(input.signed_file,
-                                    SignedContent::digest(input.document_digest->algorithm, input.document_digest->value), options);
-            return validate_cms(input.signed_file, SignedContent::attached(), options);
-        }
+        case DocumentFormat::cms: return validate_cms(input.signed_file, content(), options);
         case DocumentFormat::xml:
             if (input.signed_file.size() > limits.max_xml_bytes)
                 return format_failure(options, "XAdES", "input_too_large", "Tệp XML vượt quá kích thước cho phép.",
                                       "The XML document is larger than allowed.");
-            return format_failure(options, "XAdES", "format_not_supported",
-                                  "Chưa hỗ trợ kiểm tra chữ ký XML (XAdES).", "XML (XAdES) signatures are not validated yet.");
+            return validate_xades(input.signed_file, content(), options);
         case DocumentFormat::unknown: break;
     }
     return format_failure(options, "", std::string(format_not_recognized_code),

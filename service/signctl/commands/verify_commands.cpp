@@ -23,18 +23,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The renderings `--report` offers; a new one (an ETSI TS 119 102-2 XML report, a PDF report) is
-// one more line here.
+// The renderings `--report` offers; a new one is one more line here.
 struct ReportRendering {
     std::string name;
-    std::function<std::string(const validate::ValidationReport&)> render;
+    std::function<std::string(const validate::ValidationReport&, const validate::CheckedFile&)> render;
+    bool binary = false;  ///< written to --output only, never to a terminal
 };
 
 const std::vector<ReportRendering>& report_renderings() {
+    using validate::CheckedFile;
+    using validate::ValidationReport;
+    auto in_module = [](const char* format) {
+        return [format](const ValidationReport& report, const CheckedFile& file) {
+            return document_formats().render_report(report, format, file);
+        };
+    };
     static const std::vector<ReportRendering> renderings{
-        {"vi", [](const validate::ValidationReport& report) { return report.to_text(validate::Language::vietnamese); }},
-        {"en", [](const validate::ValidationReport& report) { return report.to_text(validate::Language::english); }},
-        {"json", [](const validate::ValidationReport& report) { return report.to_json().dump(2) + "\n"; }},
+        {"vi", [](const ValidationReport& report, const CheckedFile&) { return report.to_text(validate::Language::vietnamese); }},
+        {"en", [](const ValidationReport& report, const CheckedFile&) { return report.to_text(validate::Language::english); }},
+        {"json", [](const ValidationReport& report, const CheckedFile&) { return report.to_json().dump(2) + "\n"; }},
+        {"etsi", in_module("etsi")},
+        {"pdf", in_module("pdf"), true},
+        {"pdf-en", in_module("pdf-en"), true},
     };
     return renderings;
 }
@@ -94,6 +104,9 @@ int exit_code_for(validate::MainIndication indication) {
 
 void run_verify(Cli& cli, const VerifyArguments& args) {
     const auto& rendering = rendering_named(cli.json ? "json" : args.report);
+    if (rendering.binary && !args.output)
+        throw Error(ErrorKind::invalid_input, "output_required",
+                    "the '" + rendering.name + "' report is a PDF: name the file to write with --output");
     verification::VerificationRequest request;
     request.signed_file = read_input(args.file);
     if (args.detached) request.document = read_input(*args.detached);
@@ -102,7 +115,8 @@ void run_verify(Cli& cli, const VerifyArguments& args) {
     if (args.at) request.at = parse_utc(*args.at);
     if (args.policy) request.policy = validate::ValidationPolicy::load(*args.policy);
     auto outcome = document_formats().verify(cli.data().root(), request);
-    std::string text = rendering.render(outcome.report);
+    std::string text = rendering.render(outcome.report, validate::CheckedFile::of(fs::path(args.file).filename().string(),
+                                                                                 request.signed_file));
     if (args.output) write_file_atomically(*args.output, text);
     else std::cout << text;
     cli.exit_code = exit_code_for(outcome.report.overall());
@@ -128,7 +142,7 @@ void add_verify_commands(CLI::App& app, Cli& cli) {
     verify->add_option("FILE", args->file, "The signed file")->required()->check(CLI::ExistingFile);
     auto* detached = verify->add_option("--detached", args->detached, "The document a detached .p7s signs")->check(CLI::ExistingFile);
     verify->add_option("--digest", args->digest, "Or only its digest, ALGORITHM:HEX (hash-only validation)")->excludes(detached);
-    verify->add_option("--report", args->report, "Report format: vi (default), en or json")
+    verify->add_option("--report", args->report, "Report format: vi (default), en, json, etsi (TS 119 102-2 XML), pdf or pdf-en (printable; needs --output)")
         ->check(CLI::IsMember(rendering_names()));
     verify->add_option("--output", args->output, "Write the report to this file instead of the standard output");
     verify->add_option("--policy", args->policy, "Validation policy file (default: the built-in policy)")->check(CLI::ExistingFile);

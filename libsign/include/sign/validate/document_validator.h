@@ -48,7 +48,7 @@ struct DocumentDigest {
 struct DocumentInput {
     /// The signed file: a PDF, a .p7s/.p7m, or an XML document.
     std::span<const std::uint8_t> signed_file;
-    /// A detached CMS signature's document.
+    /// A detached CMS or XAdES signature's document.
     std::optional<std::span<const std::uint8_t>> detached_document;
     /// Or only its digest.
     std::optional<DocumentDigest> document_digest;
@@ -64,8 +64,8 @@ struct DocumentLimits {
 
 /// Validates `input.signed_file` by its format. Throws invalid_input only for a request that
 /// cannot mean anything: `document_not_applicable` (a detached document or digest given with a
-/// PDF or XML) and `detached_and_digest` (both given). A PDF is read from a private temporary
-/// file that is removed before the call returns. XML (XAdES) answers `format_not_supported`.
+/// PDF) and `detached_and_digest` (both given). A PDF is read from a private temporary file that
+/// is removed before the call returns; XML is validated as XAdES (validate_xades()).
 ValidationReport validate_document(const DocumentInput& input, const ValidationOptions& options,
                                    const DocumentLimits& limits = {});
 
