@@ -48,5 +48,6 @@ void add_demo_commands(CLI::App& app, Cli& cli);
 void add_client_commands(CLI::App& app, Cli& cli);
 void add_signer_commands(CLI::App& app, Cli& cli);
 void add_audit_commands(CLI::App& app, Cli& cli);
+void add_extend_command(CLI::App& app, Cli& cli);
 
 }  // namespace sign::signctl

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sign/pades.h"
+#include "sign/pades_long_term.h"
 #include "sign/validate/cms_validator.h"
 #include "sign/xades.h"
 
@@ -32,6 +33,11 @@ public:
     virtual void write_qr_png(const std::string& payload, const std::string& path) const = 0;
     virtual void require_valid_leader_signature(const std::filesystem::path& pdf, const std::string& field,
                                                 const validate::ValidationOptions& options) const = 0;
+    /// extend_pades(); with `fetch`, `sources` gets the module's libcurl fetcher first.
+    virtual PadesExtension extend_pades(const std::filesystem::path& input, const std::filesystem::path& output,
+                                        SignatureLevel level, validate::CollectionSources& sources, bool fetch,
+                                        TimestampSource* tsa) const = 0;
+    virtual PadesLongTermState pades_long_term_state(const std::filesystem::path& pdf) const = 0;
 };
 
 /// The module's implementation, loaded once: from the folder of the signctl program (build tree)

@@ -3,6 +3,7 @@
 #include "document_formats.h"
 #include "qr_png.h"
 #include "sign/validate/pades_validator.h"
+#include "sign/verification/curl_fetcher.h"
 
 namespace sign::signctl {
 namespace {
@@ -27,6 +28,17 @@ public:
     void require_valid_leader_signature(const std::filesystem::path& pdf, const std::string& field,
                                         const validate::ValidationOptions& options) const override {
         validate::require_valid_leader_signature(pdf, field, options);
+    }
+    PadesExtension extend_pades(const std::filesystem::path& input, const std::filesystem::path& output, SignatureLevel level,
+                                validate::CollectionSources& sources, bool fetch, TimestampSource* tsa) const override {
+        if (fetch) {
+            static verification::CurlFetcher fetcher;
+            sources.fetcher = &fetcher;
+        }
+        return sign::extend_pades(input, output, level, sources, tsa);
+    }
+    PadesLongTermState pades_long_term_state(const std::filesystem::path& pdf) const override {
+        return sign::pades_long_term_state(pdf);
     }
 };
 

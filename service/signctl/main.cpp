@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     add_client_commands(app, cli);
     add_signer_commands(app, cli);
     add_audit_commands(app, cli);
+    add_extend_command(app, cli);
 
     try {
         app.parse(argc, argv);
