@@ -20,7 +20,10 @@
 #include "sign/validate/pades_validator.h"
 #include "sign/validate/pdf_signatures.h"
 #include "signctl_folder.h"
+#include "sign/timestamp_authority.h"
+#include "sign/timestamp_client.h"
 #include "temp_dir.h"
+#include "token_pki.h"
 
 using namespace sign;
 using namespace sign::test;
@@ -128,6 +131,36 @@ bool has_finding(const SignatureReport& report, const std::string& code) {
     return false;
 }
 
+// Counts the requests that reach the TSA.
+class CountingTsa final : public TimestampSource {
+public:
+    explicit CountingTsa(TimestampSource& inner) : inner_(inner) {}
+    std::vector<std::uint8_t> timestamp(std::string_view digest_name, std::span<const std::uint8_t> digest) override {
+        ++requests;
+        return inner_.timestamp(digest_name, digest);
+    }
+    std::optional<std::size_t> expected_token_size(std::string_view digest_name) const override {
+        return inner_.expected_token_size(digest_name);
+    }
+    int requests = 0;
+
+private:
+    TimestampSource& inner_;
+};
+
+// The test PKI's CA data at hand, no responder and no network.
+CollectionSources test_pki_sources() {
+    auto& pki = TokenPki::shared();
+    CollectionSources sources;
+    sources.trust.trust_anchors.push_back(pki.certificate("root-ca"));
+    sources.trust.intermediates.push_back(pki.certificate("issuing-ca"));
+    for (const char* ca : {"root-ca", "issuing-ca"}) {
+        std::string pem = read_file(pki.path(std::string("crl/") + ca + ".pem"));
+        sources.local.crls.emplace_back(pem.begin(), pem.end());
+    }
+    return sources;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(long_term_signing)
@@ -211,6 +244,114 @@ BOOST_AUTO_TEST_CASE(revoked_before_signing_is_refused) {
     BOOST_TEST(refused.exit_code == 4, refused.output);
     BOOST_TEST(refused.output.find("revoked") != std::string::npos, refused.output);
     BOOST_TEST(!std::filesystem::exists(dir / "signed.pdf"));
+}
+
+// The placeholder is sized from a dry run of the CMS and the TSA's last token: once the source has
+// answered, each signature is one request, and a B-LTA extension one more (the document time-stamp).
+BOOST_AUTO_TEST_CASE(the_tsa_is_asked_once_per_signature) {
+    auto& pki = TokenPki::shared();
+    SystemClock clock;
+    hsm::PrivateKey key = pki.key("tsa");
+    std::vector<Certificate> chain;
+    chain.push_back(pki.certificate("issuing-ca"));
+    TimestampAuthority authority(pki.certificate("tsa"), key, std::move(chain), clock);
+    std::vector<Certificate> intermediates;
+    intermediates.push_back(pki.certificate("issuing-ca"));
+    TimestampClient client = TimestampClient::local(authority, pki.certificate("root-ca"), std::move(intermediates), clock);
+    CountingTsa tsa(client);
+    BOOST_TEST(!client.expected_token_size("sha256"));
+
+    TempDir dir("long-term");
+    write_file(dir / "in.pdf", minimal_pdf());
+    auto signer = pki.signer("leader");
+    PadesOptions options;
+    options.level = SignatureLevel::b_t;
+    // A source that never answered is asked once to measure its tokens.
+    sign_pades(dir / "in.pdf", dir / "first.pdf", signer, clock, options, &tsa);
+    BOOST_TEST(tsa.requests == 2);
+    BOOST_TEST(client.expected_token_size("sha256").has_value());
+    for (int n = 0; n < 3; ++n) {
+        int before = tsa.requests;
+        sign_pades(dir / "in.pdf", dir / ("again" + std::to_string(n) + ".pdf"), signer, clock, options, &tsa);
+        BOOST_TEST(tsa.requests == before + 1);
+    }
+    int before = tsa.requests;
+    auto sources = test_pki_sources();
+    extend_pades(dir / "again0.pdf", dir / "lta.pdf", SignatureLevel::b_lta, sources, &tsa);
+    BOOST_TEST(tsa.requests == before + 1);
+    auto report = validate_pdf(dir / "lta.pdf", [] {
+        ValidationOptions offline;
+        offline.trust.trust_anchors.push_back(TokenPki::shared().certificate("root-ca"));
+        return offline;
+    }());
+    BOOST_REQUIRE_EQUAL(report.signatures.size(), 1u);
+    BOOST_TEST(to_string(report.signatures[0].indication) == "TOTAL-PASSED", report.to_text(Language::english));
+    BOOST_TEST(report.signatures[0].level == "PAdES-BASELINE-LTA");
+}
+
+// Anyone's signature: one openssl made (a throwaway root the relying party trusts) gets its data and
+// a document time-stamp; again on the B-LTA file, the data of that time-stamp and a new one over it.
+BOOST_AUTO_TEST_CASE(extend_adds_data_to_a_foreign_signature_and_again_to_a_b_lta_file) {
+    TempDir dir("long-term");
+    write_file(dir / "in.pdf", minimal_pdf({.signature_field = true}));
+    sign_with_openssl(dir / "in.pdf", dir / "foreign.pdf", "chu_ky_lanh_dao", "", false);
+    auto sources = test_pki_sources();
+    sources.trust.trust_anchors.push_back(Certificate::load(throwaway_key().certificate.string()));
+
+    auto first = extend_pades(dir / "foreign.pdf", dir / "foreign.pdf", SignatureLevel::b_lta, sources, &test_tsa());
+    BOOST_TEST(first.dss_updated);
+    BOOST_TEST(first.document_timestamp == "Timestamp1");
+    auto once = inspect_pdf_signatures(dir / "foreign.pdf");
+    BOOST_REQUIRE_EQUAL(once.signatures.size(), 2u);
+    BOOST_TEST(qpdf_check(dir / "foreign.pdf").exit_code == 0);
+
+    auto second = extend_pades(dir / "foreign.pdf", dir / "renewed.pdf", SignatureLevel::b_lta, sources, &test_tsa());
+    BOOST_TEST(second.document_timestamp == "Timestamp2");
+    auto twice = inspect_pdf_signatures(dir / "renewed.pdf");
+    BOOST_REQUIRE_EQUAL(twice.signatures.size(), 3u);
+    BOOST_TEST((twice.signatures[2].type == PdfSignatureType::document_timestamp));
+    // The first time-stamp's TSA chain and status were gathered for it and are in the /DSS.
+    auto tsa_der = TokenPki::shared().certificate("tsa").to_der();
+    BOOST_TEST((std::find(twice.dss.certificates.begin(), twice.dss.certificates.end(), tsa_der) != twice.dss.certificates.end()));
+    BOOST_TEST(twice.dss.crls.size() >= 2u);
+    for (const auto& signature : twice.signatures)
+        BOOST_TEST((signature.changes.verdict != ChangeVerdict::disallowed_changes), signature.field_name);
+
+    auto state = pades_long_term_state(dir / "renewed.pdf");
+    BOOST_TEST(state.last_document_timestamp.has_value());
+    BOOST_CHECK_THROW(extend_pades(dir / "in.pdf", dir / "none.pdf", SignatureLevel::b_lt, sources, nullptr), Error);
+    BOOST_TEST(!std::filesystem::exists(dir / "none.pdf"));
+}
+
+// signctl extend: in place on a B-T file signctl made, then a folder run that skips it as recent.
+BOOST_AUTO_TEST_CASE(signctl_extend_file_and_folder) {
+    auto& pki = ShortLivedPki::shared();
+    TempDir dir("long-term");
+    std::filesystem::create_directories(dir / "archive");
+    write_file(dir / "in.pdf", minimal_pdf());
+    auto made = pki.sign(dir / "in.pdf", dir / "archive" / "a.pdf", "leader", "b-t");
+    BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.output);
+    auto copied = pki.sign(dir / "in.pdf", dir / "archive" / "b.pdf", "leader", "b-t");
+    BOOST_REQUIRE_MESSAGE(copied.exit_code == 0, copied.output);
+    auto before = read_file(dir / "archive" / "a.pdf");
+
+    auto extended = pki.signctl({"extend", (dir / "archive" / "a.pdf").string(), "--level", "b-lta", "--offline"});
+    BOOST_REQUIRE_MESSAGE(extended.exit_code == 0, extended.output);
+    auto after = read_file(dir / "archive" / "a.pdf");
+    BOOST_TEST(after.size() > before.size());
+    BOOST_TEST((after.compare(0, before.size(), before) == 0));  // an incremental update
+    auto report = validate_pdf(dir / "archive" / "a.pdf", pki.offline_at(after_expiry()));
+    BOOST_TEST(to_string(report.signatures.at(0).indication) == "TOTAL-PASSED", report.to_text(Language::english));
+    BOOST_TEST(report.signatures.at(0).level == "PAdES-BASELINE-LTA");
+
+    auto folder = pki.signctl({"--json", "extend", "--folder", (dir / "archive").string(), "--level", "b-lta", "--offline"});
+    BOOST_REQUIRE_MESSAGE(folder.exit_code == 0, folder.output);
+    BOOST_TEST(folder.output.find("\"skipped\":true") != std::string::npos, folder.output);  // a.pdf, just time-stamped
+    BOOST_TEST(inspect_pdf_signatures(dir / "archive" / "b.pdf").signatures.size() == 2u);
+    BOOST_TEST(read_file(dir / "archive" / "a.pdf") == after);
+
+    auto unsigned_file = pki.signctl({"extend", (dir / "in.pdf").string(), "--level", "b-lt", "--offline"});
+    BOOST_TEST(unsigned_file.exit_code == 3, unsigned_file.output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
