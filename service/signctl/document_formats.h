@@ -13,6 +13,7 @@
 
 #include "sign/pades.h"
 #include "sign/validate/checked_file.h"
+#include "sign/pades_long_term.h"
 #include "sign/validate/cms_validator.h"
 #include "sign/verification/verification_service.h"
 #include "sign/xades.h"
@@ -41,6 +42,11 @@ public:
     /// validate::to_etsi_xml() (`etsi`) or validate::render_pdf_report() (`pdf`, or `pdf-en` in English).
     virtual std::string render_report(const validate::ValidationReport& report, const std::string& format,
                                       const validate::CheckedFile& file) const = 0;
+    /// extend_pades(); with `fetch`, `sources` gets the module's libcurl fetcher first.
+    virtual PadesExtension extend_pades(const std::filesystem::path& input, const std::filesystem::path& output,
+                                        SignatureLevel level, validate::CollectionSources& sources, bool fetch,
+                                        TimestampSource* tsa) const = 0;
+    virtual PadesLongTermState pades_long_term_state(const std::filesystem::path& pdf) const = 0;
 };
 
 /// The module's implementation, loaded once: from the folder of the signctl program (build tree)

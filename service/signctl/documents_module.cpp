@@ -58,6 +58,17 @@ public:
         auto pdf = validate::render_pdf_report(report, language, file);
         return {pdf.begin(), pdf.end()};
     }
+    PadesExtension extend_pades(const std::filesystem::path& input, const std::filesystem::path& output, SignatureLevel level,
+                                validate::CollectionSources& sources, bool fetch, TimestampSource* tsa) const override {
+        if (fetch) {
+            static verification::CurlFetcher fetcher;
+            sources.fetcher = &fetcher;
+        }
+        return sign::extend_pades(input, output, level, sources, tsa);
+    }
+    PadesLongTermState pades_long_term_state(const std::filesystem::path& pdf) const override {
+        return sign::pades_long_term_state(pdf);
+    }
 };
 
 }  // namespace

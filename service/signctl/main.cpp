@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     add_audit_commands(app, cli);
     add_verify_commands(app, cli);
     add_trust_commands(app, cli);
+    add_extend_command(app, cli);
 
     try {
         app.parse(argc, argv);

@@ -18,13 +18,29 @@ namespace sign::signctl {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 SignatureLevel parse_level(const std::string& text) {
-    if (text == "b-b") return SignatureLevel::b_b;
-    if (text == "b-t") return SignatureLevel::b_t;
-    throw Error(ErrorKind::invalid_input, "unknown_signature_level", "unknown signature level '" + text + "': use b-b or b-t");
+    for (auto level : {SignatureLevel::b_b, SignatureLevel::b_t, SignatureLevel::b_lt, SignatureLevel::b_lta})
+        if (text == to_string(level)) return level;
+    throw Error(ErrorKind::invalid_input, "unknown_signature_level",
+                "unknown signature level '" + text + "': use b-b, b-t, b-lt or b-lta");
 }
+
+validate::CollectionSources long_term_sources(DataFolder& data, validate::Fetcher* fetcher) {
+    validate::CollectionSources sources;
+    sources.trust.trust_anchors.push_back(Certificate::from_pem(data.ca().root().pem));
+    sources.trust.intermediates.push_back(Certificate::from_pem(data.ca().issuing_ca().pem));
+    for (const char* ca : {"root-ca", "issuing-ca"}) {
+        auto crl = data.path(std::string("crl/") + ca + ".crl");
+        if (fs::exists(crl)) sources.local.crls.push_back(read_file(crl));
+    }
+    sources.ocsp_responder = [&data](const std::vector<uint8_t>& request) {
+        return data.ca().respond_ocsp(request, std::chrono::system_clock::now());
+    };
+    sources.fetcher = fetcher;
+    return sources;
+}
+
+namespace {
 
 // "[#######.............]  7/20  name" on one terminal line, or a plain line per file elsewhere.
 void show_progress(size_t done, size_t total, const std::string& name) {
@@ -47,9 +63,16 @@ void add_sign_arguments(CLI::App& command, SignArguments& arguments) {
     command.add_option("--cert", arguments.certificate_file, "The signer's certificate (PEM or DER)")
         ->required()
         ->check(CLI::ExistingFile);
-    command.add_option("--level", arguments.level, "b-b, or b-t to add a signature time-stamp (needs --tsa)")
-        ->check(CLI::IsMember({"b-b", "b-t"}))
-        ->capture_default_str();
+    if (arguments.long_term_levels)
+        command.add_option("--level", arguments.level,
+                           "b-b, b-t to add a signature time-stamp (needs --tsa), b-lt to add the validation data too, "
+                           "b-lta to add a document time-stamp over them")
+            ->check(CLI::IsMember({"b-b", "b-t", "b-lt", "b-lta"}))
+            ->capture_default_str();
+    else
+        command.add_option("--level", arguments.level, "b-b, or b-t to add a signature time-stamp (needs --tsa)")
+            ->check(CLI::IsMember({"b-b", "b-t"}))
+            ->capture_default_str();
     command.add_option("--tsa", arguments.tsa, "Time-stamp source; only \"local\" (this folder's TSA key and certificate) so far")
         ->check(CLI::IsMember({"local"}));
     command.add_option("--scheme", arguments.scheme,
@@ -64,8 +87,9 @@ void add_sign_arguments(CLI::App& command, SignArguments& arguments) {
 
 SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
     : registry_(data.database().certificates()), level_(parse_level(arguments.level)) {
-    if (level_ == SignatureLevel::b_t && !arguments.tsa)
-        throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "--level b-t needs --tsa local");
+    if (has_signature_timestamp(level_) && !arguments.tsa)
+        throw Error(ErrorKind::invalid_input, "timestamp_source_missing",
+                    std::string("--level ") + to_string(level_) + " needs --tsa local");
     key_.emplace(data.token().private_key(arguments.key_uri));
     Certificate certificate = Certificate::load(arguments.certificate_file);
     EvpPkeyPtr public_key = key_->public_key();
@@ -76,7 +100,7 @@ SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
     signer_.emplace(Signer{*key_, std::move(certificate), std::move(chain), scheme, arguments.digest});
 
     // The folder's own TSA, reached in-process; its client trusts only our root.
-    if (level_ == SignatureLevel::b_t) timestamps_.emplace(data.token(), data.database().certificates(), data.ca(), clock_);
+    if (has_signature_timestamp(level_)) timestamps_.emplace(data.token(), data.database().certificates(), data.ca(), clock_);
 }
 
 SignOne writing(std::function<std::vector<uint8_t>(const fs::path& input)> sign_bytes) {

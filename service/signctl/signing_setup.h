@@ -17,6 +17,7 @@
 #include "sign/clock.h"
 #include "sign/signature_level.h"
 #include "sign/signer.h"
+#include "sign/validate/validation_data_collector.h"
 
 namespace sign::signctl {
 
@@ -36,6 +37,8 @@ struct SignArguments {
     /// The scheme for RSA keys when --scheme is not given: RSA-PSS, as Circular 15 expects, except
     /// where the format's verifiers cannot check it yet (XML-DSig).
     SignatureScheme rsa_default = SignatureScheme::rsa_pss;
+    /// The format takes b-lt and b-lta (PDF only so far).
+    bool long_term_levels = false;
 };
 
 /// Adds the options above to a `sign <format>` command.
@@ -50,7 +53,7 @@ public:
 
     const Signer& signer() const { return *signer_; }
     SignatureLevel level() const { return level_; }
-    /// The TSA client for B-T, null for B-B.
+    /// The TSA client for B-T and above, null for B-B.
     TimestampSource* timestamps() { return timestamps_ ? &timestamps_->client() : nullptr; }
     const Clock& clock() const { return clock_; }
     /// Our CA database, to refuse revoked signers.
@@ -64,6 +67,15 @@ private:
     std::optional<Signer> signer_;
     std::optional<data_folder::LocalTimestamps> timestamps_;
 };
+
+/// Where long-term signatures and `signctl extend` find validation data: the folder's root as
+/// the trust anchor, its issuing CA, its published CRLs (crl/*.crl), its own OCSP responder
+/// in-process, and `fetcher` (may be null) for other CAs' AIA and CRL distribution points.
+/// `data` is borrowed by the responder and must outlive the result.
+validate::CollectionSources long_term_sources(DataFolder& data, validate::Fetcher* fetcher);
+
+/// "b-b", "b-t", "b-lt", "b-lta"; invalid_input `unknown_signature_level` otherwise.
+SignatureLevel parse_level(const std::string& text);
 
 /// Writes the signed form of `input` to `output`, through a temporary file and a rename.
 using SignOne = std::function<void(const std::filesystem::path& input, const std::filesystem::path& output)>;

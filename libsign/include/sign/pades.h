@@ -28,6 +28,7 @@
 #include "sign/signature_level.h"
 #include "sign/signer.h"
 #include "sign/timestamp_source.h"
+#include "sign/validate/validation_data_collector.h"
 
 namespace sign {
 
@@ -92,8 +93,13 @@ struct CopyStamp {
 };
 
 struct PadesOptions {
-    /// B-B, or B-T with an RFC 3161 signature time-stamp (needs a TimestampSource).
+    /// B-B, or B-T with an RFC 3161 signature time-stamp (needs a TimestampSource). B-LT and B-LTA
+    /// (sign_pades only; they need `validation_sources`) check the signer's status before signing,
+    /// sign at B-T, then add the /DSS and, for B-LTA, a document time-stamp (extend_pades()).
+    /// prepare_pades()/finalize_pades() make the CMS at B-T for them; extend the result after.
     SignatureLevel level = SignatureLevel::b_b;
+    /// Where B-LT and B-LTA find certificates and revocation data (borrowed).
+    const validate::CollectionSources* validation_sources = nullptr;
     /// The new signature field's name (/T); empty picks "Signature<n>", the first one free.
     /// Ignored when the placement is an ExistingField.
     std::string field_name;
@@ -110,8 +116,8 @@ struct PadesOptions {
     std::string location;  ///< /Location, optional
     /// Bytes reserved for the CMS. Empty (the default) measures it: the CMS CAdES prepares over a
     /// dummy digest with the signer's real chain and attributes, plus the key's maximum signature
-    /// size, plus, for B-T, a real time-stamp token's size, plus a 512-byte margin. sign_pades() grows a placeholder that turns out
-    /// too small and signs again; finalize_pades() cannot (the signature covers the ByteRange) and
+    /// size, plus, for B-T, the size of the TSA's last token, plus a 512-byte margin. sign_pades()
+    /// grows a placeholder that turns out too small and signs again; finalize_pades() cannot (the signature covers the ByteRange) and
     /// throws `placeholder_too_small` naming the size needed.
     std::optional<std::size_t> contents_size;
     /// Our CA database, so CAdES refuses revoked signers; null for certificates from elsewhere.
@@ -119,7 +125,10 @@ struct PadesOptions {
 };
 
 /// Signs `input` into `output` (they must differ): prepare_pades + sign_digest + finalize_pades.
-/// The signing time (/M) comes from `clock`. `tsa` is required for B-T and unused for B-B.
+/// The signing time (/M) comes from `clock`. `tsa` is required for B-T and above and unused for B-B.
+/// For B-LT and B-LTA, the signer's certificate is checked first (require_signer_in_good_standing:
+/// policy `certificate_revoked`, `certificate_status_unknown`), then the file is extended
+/// (extend_pades); invalid_input `validation_sources_missing` without `validation_sources`.
 void sign_pades(const std::filesystem::path& input, const std::filesystem::path& output, const Signer& signer,
                 const Clock& clock, const PadesOptions& options, TimestampSource* tsa = nullptr);
 
@@ -127,8 +136,10 @@ void sign_pades(const std::filesystem::path& input, const std::filesystem::path&
 /// /Contents placeholder to `prepared` (a working file the caller keeps until finalize), and
 /// returns the digest to sign. `state` (versioned text) holds the prepared file's absolute path,
 /// its size, the ByteRange, the digest of the ByteRange bytes (finalize re-checks both), the
-/// reserved CMS size and the CAdES state; no PDF bytes, so it stays a few kilobytes. For B-T with no `contents_size`, `tsa` is
-/// asked once for a token over a dummy digest, to size the placeholder.
+/// reserved CMS size and the CAdES state; no PDF bytes, so it stays a few kilobytes. For B-T with no
+/// `contents_size`, the placeholder is sized from a dry run of the CMS plus the size of the last token
+/// `tsa` gave (TimestampSource::expected_token_size); only a source that never answered is asked
+/// for a token over a dummy digest.
 /// `signer.key` is not used.
 PreparedSignature prepare_pades(const std::filesystem::path& input, const std::filesystem::path& prepared,
                                 const Signer& signer, const Clock& clock, const PadesOptions& options,
@@ -156,8 +167,9 @@ void add_pdf_dss(const std::filesystem::path& input, const std::filesystem::path
 
 /// Appends a document time-stamp (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161, ISO 32000-2
 /// 12.8.5) over the whole file, in a new invisible signature field (`field_name`, or
-/// "Timestamp<n>", the first one free). The placeholder is sized from a token `tsa` gives over a
-/// dummy digest; a token that still outgrows it is asked for again with room for it.
+/// "Timestamp<n>", the first one free). The placeholder is sized from the last token `tsa` gave
+/// (or, for a source that never answered, a token over a dummy digest); a token that still
+/// outgrows it is asked for again with room for it.
 void add_document_timestamp(const std::filesystem::path& input, const std::filesystem::path& output,
                             TimestampSource& tsa, const std::string& digest_name = "sha256",
                             const std::string& field_name = {});

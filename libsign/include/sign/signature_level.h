@@ -1,8 +1,24 @@
 #pragma once
 // The ETSI baseline levels a signature is made at, shared by CAdES, PAdES and XAdES.
+// B-LT and B-LTA are PAdES only so far: the CMS inside is made at B-T, then the document gets
+// its validation data (/DSS) and, for B-LTA, a document time-stamp (sign/pades_long_term.h).
 
 namespace sign {
 
-enum class SignatureLevel { b_b, b_t };
+enum class SignatureLevel { b_b, b_t, b_lt, b_lta };
+
+/// True for B-T and above: the signature carries a signature time-stamp.
+constexpr bool has_signature_timestamp(SignatureLevel level) { return level != SignatureLevel::b_b; }
+
+/// "b-b", "b-t", "b-lt", "b-lta".
+constexpr const char* to_string(SignatureLevel level) {
+    switch (level) {
+        case SignatureLevel::b_b: return "b-b";
+        case SignatureLevel::b_t: return "b-t";
+        case SignatureLevel::b_lt: return "b-lt";
+        case SignatureLevel::b_lta: return "b-lta";
+    }
+    return "b-b";
+}
 
 }  // namespace sign

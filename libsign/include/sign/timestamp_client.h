@@ -6,6 +6,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,8 +48,16 @@ public:
     /// transport pass through. Returns the TimeStampToken exactly as the TSA encoded it. The TSA
     /// certificate's revocation status is not checked here; that belongs to validation (validate/).
     std::vector<std::uint8_t> timestamp(std::string_view digest_name, std::span<const std::uint8_t> digest) override;
+    /// The size of the last token this client received for `digest_name`.
+    std::optional<std::size_t> expected_token_size(std::string_view digest_name) const override;
 
 private:
+    // Behind a pointer so the client stays movable.
+    struct TokenSizes {
+        std::mutex mutex;
+        std::map<std::string, std::size_t, std::less<>> last;
+    };
+    std::unique_ptr<TokenSizes> token_sizes_ = std::make_unique<TokenSizes>();
     Transport transport_;
     Certificate trust_anchor_;
     std::vector<Certificate> intermediates_;

@@ -196,6 +196,10 @@ ReadState read_state(std::span<const std::uint8_t> state) {
 PreparedSignature prepare(const Signer& signer, std::span<const std::uint8_t> content_digest,
                           const std::span<const std::uint8_t>* enveloped_content, const CadesOptions& options,
                           std::chrono::system_clock::time_point signing_time) {
+    // B-LT and B-LTA are made around the CMS (a PDF's /DSS), not inside it yet.
+    if (options.level != SignatureLevel::b_b && options.level != SignatureLevel::b_t)
+        throw Error(ErrorKind::invalid_input, "unsupported_signature_level",
+                    std::string("CAdES signatures are made at b-b or b-t, not ") + to_string(options.level));
     check_signer(signer, options.registry, signing_time);
     const EVP_MD* md = check_digest(signer.digest);
     register_ecdsa_sha3_algorithms();

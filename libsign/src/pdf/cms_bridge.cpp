@@ -19,6 +19,8 @@ CadesOptions pades_cades_options(SignatureLevel level, const CertificateRegistry
 constexpr std::size_t kLengthGrowth = 5 * 4;
 // unsignedAttrs [1], Attribute SEQUENCE, the attribute type OID, the SET around the token.
 constexpr std::size_t kTimestampAttributeOverhead = 4 + 4 + 13 + 4;
+// Two tokens of one TSA differ in serial, nonce and genTime precision by a few bytes.
+constexpr std::size_t kTokenSizeVariation = 32;
 
 }  // namespace
 
@@ -35,7 +37,11 @@ std::size_t estimate_cms_size(const Signer& signer, SignatureLevel level, const 
     if (level == SignatureLevel::b_t) {
         if (!tsa)
             throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "a B-T signature needs a time-stamp source");
-        size += tsa->timestamp(signer.digest, dummy).size() + kTimestampAttributeOverhead;
+        // A token this source gave before measures it; only a source that never answered is asked,
+        // once, for a token over a dummy digest.
+        auto token_size = tsa->expected_token_size(signer.digest);
+        size += (token_size ? *token_size + kTokenSizeVariation : tsa->timestamp(signer.digest, dummy).size()) +
+                kTimestampAttributeOverhead;
     }
     return size;
 }

@@ -20,6 +20,7 @@
 #include "pdf_document.h"
 #include "sign/error.h"
 #include "sign/hex.h"
+#include "sign/pades_long_term.h"
 #include "sign/utc_time.h"
 
 namespace sign {
@@ -41,6 +42,11 @@ namespace {
 
 constexpr std::size_t kByteRangeWidth = 48;  // "[0 a b c" padded with spaces, then "]"
 constexpr std::size_t kContentsMargin = 512;
+
+// The level of the CMS inside: B-LT and B-LTA are B-T plus what is added around it.
+SignatureLevel cms_level(SignatureLevel level) {
+    return has_signature_timestamp(level) ? SignatureLevel::b_t : SignatureLevel::b_b;
+}
 
 std::string rect_array(const PdfRect& r) {
     return "[" + number(r.left) + " " + number(r.bottom) + " " + number(r.right) + " " + number(r.top) + "]";
@@ -528,7 +534,7 @@ std::vector<std::uint8_t> encode(const State& s) {
         << "contents-size " << s.layout.contents_size << "\n"
         << "digest " << s.digest_name << "\n"
         << "content-digest " << to_hex(s.content_digest) << "\n"
-        << "level " << (s.level == SignatureLevel::b_t ? "b-t" : "b-b") << "\n"
+        << "level " << (has_signature_timestamp(s.level) ? "b-t" : "b-b") << "\n"
         << "cades-digest " << to_hex(s.cades.digest) << "\n"
         << "cades-digest-name " << s.cades.digest_name << "\n"
         << "cades-scheme " << to_string(s.cades.scheme) << "\n"
@@ -573,7 +579,7 @@ State decode(const std::vector<std::uint8_t>& bytes) {
 std::size_t contents_size_for(const Signer& signer, const PadesOptions& options,
                               std::chrono::system_clock::time_point now, TimestampSource* tsa) {
     if (options.contents_size) return *options.contents_size;
-    return estimate_cms_size(signer, options.level, options.registry, now, tsa) + kContentsMargin;
+    return estimate_cms_size(signer, cms_level(options.level), options.registry, now, tsa) + kContentsMargin;
 }
 
 }  // namespace
@@ -583,7 +589,7 @@ static PreparedSignature prepare_pades_unguarded(const std::filesystem::path& in
                                                  const Signer& signer, const Clock& clock, const PadesOptions& options,
                                                  TimestampSource* tsa) {
     using namespace pdf;
-    if (options.level == SignatureLevel::b_t && !tsa && !options.contents_size)
+    if (has_signature_timestamp(options.level) && !tsa && !options.contents_size)
         throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "a B-T signature needs a time-stamp source");
     // One reading of the clock for /M and for the signer checks.
     auto now = clock.now();
@@ -594,9 +600,9 @@ static PreparedSignature prepare_pades_unguarded(const std::filesystem::path& in
     state.layout = write_prepared(input, temporary, now, options, contents_size);
     state.prepared = std::filesystem::absolute(prepared).string();
     state.digest_name = signer.digest;
-    state.level = options.level;
+    state.level = cms_level(options.level);
     state.content_digest = digest_byte_range(temporary, state.layout.byte_range, signer.digest);
-    state.cades = cades_prepare(signer, options.level, options.registry, now, state.content_digest);
+    state.cades = cades_prepare(signer, state.level, options.registry, now, state.content_digest);
     std::filesystem::rename(temporary, prepared);
     guard.release();
     PreparedSignature result{state.cades.digest, state.cades.digest_name, state.cades.scheme, encode(state)};
@@ -624,7 +630,7 @@ std::size_t finalize_into(const State& state, std::span<const std::uint8_t> sign
     if (digest_byte_range(state.prepared, state.layout.byte_range, state.digest_name) != state.content_digest)
         throw Error(ErrorKind::invalid_input, "prepared_file_changed",
                     "the prepared PDF " + state.prepared + " changed after prepare_pades");
-    if (state.level == SignatureLevel::b_t && !tsa)
+    if (has_signature_timestamp(state.level) && !tsa)
         throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "a B-T signature needs a time-stamp source");
     std::vector<std::uint8_t> cms =
         cades_finalize(state.cades, signature_value, state.level == SignatureLevel::b_t ? tsa : nullptr);
@@ -665,6 +671,14 @@ static void sign_pades_unguarded(const std::filesystem::path& input, const std::
     std::error_code ec;
     if (std::filesystem::equivalent(input, output, ec))
         throw Error(ErrorKind::invalid_input, "output_is_input", "the output must not be the input PDF");
+    bool long_term = options.level == SignatureLevel::b_lt || options.level == SignatureLevel::b_lta;
+    if (long_term && !options.validation_sources)
+        throw Error(ErrorKind::invalid_input, "validation_sources_missing",
+                    "a B-LT or B-LTA signature needs sources of validation data");
+    if (long_term && !tsa)
+        throw Error(ErrorKind::invalid_input, "timestamp_source_missing", "a B-LT or B-LTA signature needs a time-stamp source");
+    // Circular 15: the signing software checks the certificate before it signs.
+    if (long_term) require_signer_in_good_standing(signer, *options.validation_sources);
     PadesOptions attempt = options;
     auto working = temporary_beside(output);
     FileGuard guard(working);
@@ -678,6 +692,10 @@ static void sign_pades_unguarded(const std::filesystem::path& input, const std::
         if (round >= 2)
             throw Error(ErrorKind::internal, "placeholder_too_small", "the CMS kept outgrowing its placeholder");
         attempt.contents_size = needed + kContentsMargin;
+    }
+    if (long_term) {
+        extend_pades(working, output, options.level, *options.validation_sources, tsa);
+        return;
     }
     std::filesystem::rename(working, output);
     guard.release();
@@ -821,10 +839,11 @@ static void add_document_timestamp_unguarded(const std::filesystem::path& input,
         throw Error(ErrorKind::invalid_input, "output_is_input", "the output must not be the input PDF");
     const EVP_MD* md = EVP_get_digestbyname(digest_name.c_str());
     if (!md) throw Error(ErrorKind::invalid_input, "unknown_digest", "unknown digest " + digest_name);
-    // A token over a dummy digest of the same size measures the placeholder: the real token
-    // differs only in its time, serial and nonce.
+    // The last token the source gave measures the placeholder (tokens differ only in time, serial
+    // and nonce); a source that never answered is asked once, over a dummy digest of the same size.
     std::vector<std::uint8_t> dummy(static_cast<std::size_t>(EVP_MD_get_size(md)), 0);
-    std::size_t contents_size = tsa.timestamp(digest_name, dummy).size() + kContentsMargin;
+    auto known_size = tsa.expected_token_size(digest_name);
+    std::size_t contents_size = (known_size ? *known_size : tsa.timestamp(digest_name, dummy).size()) + kContentsMargin;
     auto working = temporary_beside(output);
     FileGuard guard(working);
     for (int round = 0;; ++round) {

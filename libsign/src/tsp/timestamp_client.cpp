@@ -157,7 +157,17 @@ std::vector<std::uint8_t> TimestampClient::timestamp(std::string_view digest_nam
     if (verified != 1)
         refuse("tsa_untrusted", "the time-stamp token is not signed by a TSA that chains to the trust anchor "
                               "with a critical timeStamping key usage (" + drain_openssl_errors() + ")");
-    return token_bytes(der_response);
+    std::vector<std::uint8_t> token_der = token_bytes(der_response);
+    std::lock_guard lock(token_sizes_->mutex);
+    token_sizes_->last[std::string(digest_name)] = token_der.size();
+    return token_der;
+}
+
+std::optional<std::size_t> TimestampClient::expected_token_size(std::string_view digest_name) const {
+    std::lock_guard lock(token_sizes_->mutex);
+    auto found = token_sizes_->last.find(digest_name);
+    if (found == token_sizes_->last.end()) return std::nullopt;
+    return found->second;
 }
 
 }  // namespace sign

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include <openssl/err.h>
 #include <openssl/ess.h>
@@ -491,10 +492,13 @@ RevocationResult check_revocation(Run& run, X509* certificate, X509* issuer, Tim
 
 // ---- time-stamps -----------------------------------------------------------------------------------
 
-TimestampReport validate_signature_timestamp(Run& run, ASN1_TYPE* value, const ASN1_OCTET_STRING* signature_value,
-                                             SignatureReport& signature) {
+// What a time-stamp's imprint must be, for the digest it names.
+using ExpectedImprint = std::function<std::vector<std::uint8_t>(const EVP_MD*)>;
+
+TimestampReport validate_timestamp_token(Run& run, ASN1_TYPE* value, const ExpectedImprint& expected_imprint,
+                                         SignatureReport& signature, const char* type) {
     TimestampReport report;
-    report.type = "signature-time-stamp";
+    report.type = type;
     auto bad = [&](std::string code, std::string vi, std::string en) {
         report.valid = false;
         report.findings.push_back(finding(Finding::Severity::error, std::move(code), std::move(vi), std::move(en)));
@@ -513,12 +517,12 @@ TimestampReport validate_signature_timestamp(Run& run, ASN1_TYPE* value, const A
     if (!md || !report.generation_time)
         return bad("timestamp_malformed", "Dấu thời gian dùng thuật toán băm không rõ.", "The time-stamp uses an unknown digest.");
     report.digest_algorithm = policy_digest_name(md);
-    std::vector<std::uint8_t> expected = digest_of(md, std::span<const std::uint8_t>(ASN1_STRING_get0_data(signature_value), static_cast<std::size_t>(ASN1_STRING_length(signature_value))));
+    std::vector<std::uint8_t> expected = expected_imprint(md);
     const ASN1_OCTET_STRING* carried = TS_MSG_IMPRINT_get_msg(imprint);
     if (static_cast<std::size_t>(ASN1_STRING_length(carried)) != expected.size() ||
         std::memcmp(ASN1_STRING_get0_data(carried), expected.data(), expected.size()) != 0)
-        return bad("timestamp_imprint_mismatch", "Dấu thời gian không khớp với giá trị chữ ký.",
-                   "The time-stamp's imprint does not match the signature value.");
+        return bad("timestamp_imprint_mismatch", "Dấu thời gian không khớp với dữ liệu được đóng dấu.",
+                   "The time-stamp's imprint does not match the time-stamped data.");
     // The TSA's certificate, with the pool as intermediates; chain checked at genTime.
     X509StackPtr pool = run.pool.stack();
     STACK_OF(X509)* signers = PKCS7_get0_signers(token.get(), pool.get(), 0);
@@ -578,6 +582,15 @@ TimestampReport validate_signature_timestamp(Run& run, ASN1_TYPE* value, const A
                                       "Dấu thời gian hợp lệ: chữ ký đã tồn tại lúc " + format_utc(*report.generation_time, UtcFormat::vietnam) + ".",
                                       "Valid time-stamp: the signature existed at " + format_utc(*report.generation_time) + "."));
     return report;
+}
+
+TimestampReport validate_signature_timestamp(Run& run, ASN1_TYPE* value, const ASN1_OCTET_STRING* signature_value,
+                                             SignatureReport& signature) {
+    auto over_signature_value = [&](const EVP_MD* md) {
+        return digest_of(md, std::span<const std::uint8_t>(ASN1_STRING_get0_data(signature_value),
+                                                           static_cast<std::size_t>(ASN1_STRING_length(signature_value))));
+    };
+    return validate_timestamp_token(run, value, over_signature_value, signature, "signature-time-stamp");
 }
 
 // ---- the signer ------------------------------------------------------------------------------------
@@ -1303,6 +1316,36 @@ std::vector<SignatureReport> CmsValidator::validate_signature(std::span<const st
         reports.push_back(validate_signer(run, cms.get(), sk_CMS_SignerInfo_value(signer_infos, i), content, carries_revocation_data, i));
     ERR_clear_error();
     return reports;
+}
+
+TimestampReport CmsValidator::validate_timestamp(std::span<const std::uint8_t> token, const SignedContent::Digester& digester,
+                                                 const std::string& type, SignatureReport& evidence_to) {
+    Run run{*state_, {}};
+    for (auto& item : state_->supplied.certificates) {
+        X509_up_ref(item.certificate.get());
+        run.pool.add_certificate(X509Ptr(item.certificate.get()), item.source, item.url);
+    }
+    for (auto& item : state_->supplied.crls) {
+        X509_CRL_up_ref(item.crl.get());
+        run.pool.crls.push_back({X509CrlPtr(item.crl.get()), item.source, item.url});
+    }
+    for (auto& item : state_->supplied.ocsp_responses)
+        run.pool.ocsp_responses.push_back({OcspBasicResponsePtr(static_cast<OCSP_BASICRESP*>(
+                                               ASN1_item_dup(ASN1_ITEM_rptr(OCSP_BASICRESP), item.response.get()))),
+                                           item.source, item.url});
+    // The token's DER as the ASN1_TYPE an unsigned attribute would hold.
+    std::unique_ptr<ASN1_TYPE, OpenSslDeleter<ASN1_TYPE_free>> value(ASN1_TYPE_new());
+    ASN1_STRING* sequence = ASN1_STRING_type_new(V_ASN1_SEQUENCE);
+    if (!value || !sequence || token.size() > static_cast<std::size_t>(state_->options.input_limits.max_signature_bytes) ||
+        ASN1_STRING_set(sequence, token.data(), static_cast<int>(token.size())) != 1) {
+        ASN1_STRING_free(sequence);
+        throw Error(ErrorKind::internal, "out_of_memory", "cannot hold the time-stamp token");
+    }
+    ASN1_TYPE_set(value.get(), V_ASN1_SEQUENCE, sequence);
+    auto over_content = [&](const EVP_MD* md) { return digester(EVP_MD_get0_name(md)); };
+    TimestampReport report = validate_timestamp_token(run, value.get(), over_content, evidence_to, type.c_str());
+    ERR_clear_error();
+    return report;
 }
 
 ValidationReport CmsValidator::report(std::vector<SignatureReport> signatures) const {

@@ -57,21 +57,84 @@ SignatureReport validate_one(const std::filesystem::path& pdf, const PdfSignatur
     return report;
 }
 
+// The caller's options plus the document's /DSS as supplied data.
+ValidationOptions with_document_data(const ValidationOptions& options, const ValidationData& dss) {
+    ValidationOptions out;
+    out.validation_time = options.validation_time;
+    out.policy = options.policy;
+    for (const auto& anchor : options.trust.trust_anchors) out.trust.trust_anchors.push_back(anchor.copy());
+    for (const auto& intermediate : options.trust.intermediates) out.trust.intermediates.push_back(intermediate.copy());
+    out.extra = options.extra;
+    out.extra.certificates.insert(out.extra.certificates.end(), dss.certificates.begin(), dss.certificates.end());
+    out.extra.crls.insert(out.extra.crls.end(), dss.crls.begin(), dss.crls.end());
+    out.extra.ocsp_responses.insert(out.extra.ocsp_responses.end(), dss.ocsp_responses.begin(), dss.ocsp_responses.end());
+    out.fetcher = options.fetcher;
+    out.fetch_limits = options.fetch_limits;
+    out.input_limits = options.input_limits;
+    return out;
+}
+
+// A document time-stamp (ISO 32000-2 12.8.5): its token over its ByteRange, and nothing but
+// allowed changes (a /DSS, further time-stamps) after it.
+TimestampReport validate_document_timestamp(const std::filesystem::path& pdf, const PdfSignature& stamp, CmsValidator& validator,
+                                            SignatureReport& evidence) {
+    TimestampReport report;
+    report.type = "document-time-stamp";
+    if (stamp.cms.empty() || !stamp.byte_range_valid) {
+        for (const auto& problem : stamp.problems)
+            report.findings.push_back(error_finding(problem.code, "Dấu thời gian tài liệu không đúng cấu trúc: " + problem.message,
+                                                    "the document time-stamp is malformed: " + problem.message));
+        if (report.findings.empty())
+            report.findings.push_back(error_finding("document_timestamp_malformed", "Dấu thời gian tài liệu không đúng cấu trúc",
+                                                    "the document time-stamp is malformed"));
+        return report;
+    }
+    auto digester = [&](const std::string& digest_name) { return digest_signed_bytes(pdf, stamp, digest_name); };
+    report = validator.validate_timestamp(stamp.cms, digester, "document-time-stamp", evidence);
+    if (stamp.changes.verdict == ChangeVerdict::disallowed_changes) {
+        report.valid = false;
+        report.findings.push_back(error_finding("pdf_disallowed_change", "Tài liệu đã bị thay đổi sau dấu thời gian tài liệu",
+                                                "the document was changed after the document time-stamp"));
+    }
+    return report;
+}
+
+// PAdES levels (EN 319 142-1 6): -LT when the /DSS holds revocation data, -LTA when a valid
+// document time-stamp comes after the signature as well.
+void set_pades_level(SignatureReport& report, const PdfSignatures& inspected, bool archived) {
+    if (report.level != "PAdES-BASELINE-T") return;
+    if (inspected.dss.ocsp_responses.empty() && inspected.dss.crls.empty()) return;
+    report.level = archived ? "PAdES-BASELINE-LTA" : "PAdES-BASELINE-LT";
+}
+
 }  // namespace
 
 ValidationReport validate_pdf(const std::filesystem::path& pdf, const ValidationOptions& options, const PdfLimits& limits) {
     auto inspected = inspect_pdf_signatures(pdf, limits);
-    CmsValidator validator(options);
+    ValidationOptions document_options = with_document_data(options, inspected.dss);
+    CmsValidator validator(document_options);
     std::vector<SignatureReport> reports;
+    std::vector<int> revisions;
     std::vector<Finding> file_findings;
     for (const auto& signature : inspected.signatures) {
         if (signature.type == PdfSignatureType::document_timestamp) {
-            file_findings.push_back(Finding{Finding::Severity::warning, "document_timestamp_not_validated",
-                                            "Dấu thời gian tài liệu " + signature.field_name + " chưa được kiểm tra",
-                                            "the document time-stamp " + signature.field_name + " is not validated yet"});
+            // Its revocation evidence is of the time-stamp, not of a signature: kept apart.
+            SignatureReport evidence;
+            TimestampReport stamp = validate_document_timestamp(pdf, signature, validator, evidence);
+            if (!stamp.valid)
+                file_findings.push_back(Finding{Finding::Severity::warning, "document_timestamp_invalid",
+                                                "Dấu thời gian tài liệu " + signature.field_name + " không hợp lệ",
+                                                "the document time-stamp " + signature.field_name + " is not valid"});
+            for (std::size_t i = 0; i < reports.size(); ++i) {
+                if (revisions[i] >= signature.revision) continue;
+                reports[i].timestamps.push_back(stamp);
+                if (stamp.valid) reports[i].level = reports[i].level == "PAdES-BASELINE-LT" ? "PAdES-BASELINE-LTA" : reports[i].level;
+            }
             continue;
         }
         reports.push_back(validate_one(pdf, signature, validator));
+        revisions.push_back(signature.revision);
+        set_pades_level(reports.back(), inspected, false);
     }
     if (inspected.trailing_bytes > 0)
         file_findings.push_back(Finding{Finding::Severity::warning, "pdf_trailing_bytes",
@@ -88,13 +151,16 @@ ValidationReport validate_pdf(const std::filesystem::path& pdf, const Validation
 SignatureReport validate_pdf_field(const std::filesystem::path& pdf, const std::string& field_name,
                                    const ValidationOptions& options, const PdfLimits& limits) {
     auto inspected = inspect_pdf_signatures(pdf, limits);
+    ValidationOptions document_options = with_document_data(options, inspected.dss);
     auto found = std::find_if(inspected.signatures.begin(), inspected.signatures.end(), [&](const PdfSignature& signature) {
         return signature.field_name == field_name && signature.type == PdfSignatureType::signature;
     });
     if (found == inspected.signatures.end())
         throw Error(ErrorKind::not_found, "field_not_signed", "the PDF has no signature in the field '" + field_name + "'");
-    CmsValidator validator(options);
-    return validate_one(pdf, *found, validator);
+    CmsValidator validator(document_options);
+    auto report = validate_one(pdf, *found, validator);
+    set_pades_level(report, inspected, false);
+    return report;
 }
 
 void require_valid_leader_signature(const std::filesystem::path& pdf, const std::string& field,

@@ -327,6 +327,34 @@ decltype(auto) reading(Function&& function) {
 
 std::string revision_name(std::size_t index) { return "revision " + std::to_string(index + 1) + " of the PDF"; }
 
+// The streams of /Root /DSS: what the signer or a later extension supplied for validation.
+ValidationData read_dss(QPDF& qpdf, const PdfLimits& limits) {
+    ValidationData data;
+    auto dss = qpdf.getRoot().getKey("/DSS");
+    if (!dss.isDictionary()) return data;
+    std::size_t read = 0;
+    auto take = [&](const char* key, std::vector<std::vector<std::uint8_t>>& into) {
+        auto array = dss.getKey(key);
+        if (!array.isArray()) return;
+        for (int i = 0; i < array.getArrayNItems() && read < limits.max_dss_items; ++i) {
+            auto item = array.getArrayItem(i);
+            if (!item.isStream()) continue;
+            try {
+                auto buffer = item.getStreamData(qpdf_dl_generalized);
+                if (buffer->getSize() > limits.max_contents_size) continue;
+                into.emplace_back(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
+                ++read;
+            } catch (const std::exception&) {
+                // A stream qpdf cannot decode supplies nothing; the signature's own data still counts.
+            }
+        }
+    };
+    take("/Certs", data.certificates);
+    take("/OCSPs", data.ocsp_responses);
+    take("/CRLs", data.crls);
+    return data;
+}
+
 PdfSignatures inspect(const std::filesystem::path& path, const PdfLimits& limits) {
     MappedFile file(path, limits.max_file_size);
     if (std::memcmp(file.data(), "%PDF-", 5) != 0)
@@ -350,6 +378,7 @@ PdfSignatures inspect(const std::filesystem::path& path, const PdfLimits& limits
     std::map<QPDFObjGen, Found> found;
     collect_signatures(final_view.qpdf(), found, limits);
     result.certification = detail::certification_permission(final_view.qpdf());
+    result.dss = read_dss(final_view.qpdf(), limits);
     for (std::size_t i = 0; i + 1 < ends.size(); ++i) {
         try {
             RevisionView view(file, ends[i].end, revision_name(i));

@@ -246,6 +246,7 @@ std::string ValidationReport::to_text(Language language) const {
                 out << (i ? ", " : "") << when(stamp.generation_time) << " ("
                     << (stamp.valid ? (vi ? "hợp lệ" : "valid") : (vi ? "không hợp lệ" : "invalid"));
                 if (!stamp.tsa.empty()) out << (vi ? ", cấp bởi " : ", by ") << short_name(stamp.tsa);
+                if (stamp.type == "document-time-stamp") out << (vi ? ", dấu thời gian tài liệu" : ", document time-stamp");
                 out << ")";
             }
         }

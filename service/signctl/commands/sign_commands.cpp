@@ -166,6 +166,7 @@ void add_sign_pdf(CLI::App& sign, Cli& cli) {
     auto* pdf = sign.add_subcommand("pdf", "Make PAdES signatures of PDFs, appended as incremental updates (Decree 30 appearances)");
     auto args = std::make_shared<SignArguments>();
     auto look = std::make_shared<PdfArguments>();
+    args->long_term_levels = true;
     add_sign_arguments(*pdf, *args);
     pdf->add_option("--image", look->image, "PNG to show: the leader's signature image, or with --seal-over the agency seal")
         ->check(CLI::ExistingFile);
@@ -193,6 +194,9 @@ void add_sign_pdf(CLI::App& sign, Cli& cli) {
         options.reason = look->reason;
         options.location = look->location;
         options.registry = &setup.registry();
+        // Our own signers' status comes from the folder's responder and CRLs; nothing is fetched.
+        validate::CollectionSources sources = long_term_sources(cli.data(), nullptr);
+        options.validation_sources = &sources;
         std::optional<validate::ValidationOptions> leader_check;
         if (look->seal_over) leader_check = leader_validation(cli.data());
         sign_inputs(

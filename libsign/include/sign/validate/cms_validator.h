@@ -102,6 +102,13 @@ public:
     /// memory throws.
     std::vector<SignatureReport> validate_signature(std::span<const std::uint8_t> cms, const SignedContent& content);
 
+    /// Validates an RFC 3161 time-stamp token (DER) over the content `digester` hashes, as a PDF
+    /// document time-stamp: the imprint, the TSA's signature and chain at genTime, the TSA's
+    /// revocation status then. `type` names it in the report ("document-time-stamp"); revocation
+    /// evidence goes to `evidence_to`. Never throws for a bad token: it is reported invalid.
+    TimestampReport validate_timestamp(std::span<const std::uint8_t> token, const SignedContent::Digester& digester,
+                                       const std::string& type, SignatureReport& evidence_to);
+
     /// The whole report for what was validated so far through this object.
     ValidationReport report(std::vector<SignatureReport> signatures) const;
 

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "sign/validate/validation_data.h"
+
 namespace sign::validate {
 
 /// Bounds on what one inspection reads; a file beyond them is refused with invalid_input.
@@ -28,6 +30,7 @@ struct PdfLimits {
     std::size_t max_signatures = 128;               ///< `pdf_too_many_signatures`
     std::size_t max_contents_size = 1u << 20;       ///< bytes of one /Contents; larger is a signature problem
     std::size_t max_objects = 2'000'000;            ///< objects of one revision; `pdf_too_many_objects`
+    std::size_t max_dss_items = 300;                ///< /DSS streams read (certificates, OCSP responses, CRLs)
 };
 
 enum class PdfSignatureType {
@@ -113,6 +116,9 @@ struct PdfRevision {
 
 struct PdfSignatures {
     std::uint64_t file_size = 0;
+    /// The final revision's document security store (/Root /DSS: /Certs, /OCSPs, /CRLs streams,
+    /// decoded); items over PdfLimits::max_contents_size or past PdfLimits::max_dss_items are left out.
+    ValidationData dss;
     std::vector<PdfRevision> revisions;
     /// Bytes after the last revision's end, which belong to no revision.
     std::uint64_t trailing_bytes = 0;
