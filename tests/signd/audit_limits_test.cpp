@@ -142,8 +142,7 @@ BOOST_AUTO_TEST_CASE(activation_code_guessing_is_limited_per_address_and_another
                        "@" + (dir / "guess.json").string(), server.https_url() + "/api/v1/devices"});
     BOOST_TEST(again.output.find(" 429") != std::string::npos, again.output);
     BOOST_TEST(again.output.find("\"code\":\"rate_limited\"") != std::string::npos, again.output);
-    BOOST_TEST(again.output.find("retry-after:") != std::string::npos || again.output.find("Retry-After:") != std::string::npos,
-               again.output);
+    BOOST_TEST((again.output.find("Retry-After:") != std::string::npos), again.output);
 
     // The signer's phone on another loopback address enrols with the real code at once.
     json honest = {{"activationCode", code}, {"publicKey", device.public_key_base64()}, {"pin", "246810"},
