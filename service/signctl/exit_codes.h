@@ -15,7 +15,7 @@ enum ExitCode : int {
     exit_conflict = 6,        ///< it exists already: serial, label, token, CA
     exit_authentication = 7,  ///< wrong or locked PIN
     exit_token = 8,           ///< the token failed or is unreachable
-    exit_audit_broken = 9,    ///< `audit verify` found edited, removed or reordered records
+    exit_audit_broken = 9,    ///< `audit verify` found edited, removed, reordered or truncated records, or a forged checkpoint
     exit_key_usage = 10,      ///< `token check` left keys that may do more than sign or verify
     exit_signature_invalid = 11,        ///< `verify`: a signature is invalid (TOTAL-FAILED)
     exit_signature_indeterminate = 12,  ///< `verify`: not enough to say (INDETERMINATE: unknown trust, no revocation data...)

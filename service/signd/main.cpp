@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/audit_upkeep.h"
 #include "app/callback_key.h"
 #include "app/operations_routes.h"
 #include "app/signd_config.h"
@@ -22,6 +23,7 @@
 #include "app/webapp_routes.h"
 #include "http/server.h"
 #include "sign/clock.h"
+#include "sign/data_folder/audit_key.h"
 #include "sign/data_folder/data_folder.h"
 #include "sign/data_folder/demo_pki.h"
 #include "sign/data_folder/local_timestamps.h"
@@ -108,6 +110,15 @@ int serve(const Flags& flags) {
     data_folder::LocalTimestamps timestamps(token, database.certificates(), ca, clock);
     config.server.tls = find_tls_material(data, clock.now());
 
+    // Refusals anyone can cause, and the public responders' answers, are counted per minute.
+    audit::AuditTally refusals(audit, clock);
+    audit::AuditTally responder_answers(audit, clock, {.first_at_once = false});
+    AttemptLimits limits(clock, config.rate_limits, refusals);
+    audit::AuditCheckpoints checkpoints(database.write_queue(), audit);
+    hsm::PrivateKey checkpoint_key = data_folder::audit_key(token);
+    AuditUpkeep audit_upkeep({&refusals, &responder_answers}, checkpoints, audit, checkpoint_key, timestamps.client(), clock,
+                             std::chrono::seconds(config.audit_checkpoint_interval_s));
+
     Metrics metrics;
     Router router;
     std::mutex ca_mutex;
@@ -115,7 +126,9 @@ int serve(const Flags& flags) {
                              .crl_folder = data.path("crl"),
                              .timestamps = timestamps.authority(),
                              .clock = clock,
-                             .ca_mutex = ca_mutex};
+                             .ca_mutex = ca_mutex,
+                             .answers = responder_answers,
+                             .limits = limits};
     add_trust_routes(router, trust);
     add_operations_routes(router, {.token = token, .certificates = database.certificates(), .metrics = metrics, .ca_mutex = ca_mutex});
     isolation::WorkerPdfs untrusted_pdfs(
@@ -127,6 +140,8 @@ int serve(const Flags& flags) {
     Composition services({.token = token,
                           .database = database,
                           .audit = audit,
+                          .refusals = refusals,
+                          .limits = limits,
                           .ca = ca,
                           .tsa = timestamps.authority(),
                           .timestamps = timestamps.client(),
@@ -160,19 +175,19 @@ int serve(const Flags& flags) {
     mobile::ExpirySweeper sweeper(services.signature_requests());
     callbacks.start();
     sweeper.start();
+    audit_upkeep.start();
 
     // Refusals before any handler are attempts too. Overload and shutdown refusals are left
     // out: recording each would make a flood cost a disk sync per request.
-    RejectionHook on_rejection = [&audit, &clock](const HttpRequest& request, const std::string& code) {
+    RejectionHook on_rejection = [&refusals](const HttpRequest& request, const std::string& code) {
         if (code == "overloaded" || code == "shutting_down") return;
         try {
-            audit.append({.action = "request.rejected",
-                                  .actor = "anonymous",
-                                  .client_address = request.client_address,
-                                  .subject = request.method + " " + request.path,
-                                  .document_hash = "",
-                                  .result = code},
-                                 clock.now());
+            refusals.count({.action = "request.rejected",
+                            .actor = "anonymous",
+                            .client_address = request.client_address,
+                            .subject = request.method + " " + request.path,
+                            .document_hash = "",
+                            .result = code});
         } catch (const std::exception& error) {
             std::cerr << "signd: cannot audit a rejected request: " << error.what() << "\n";
         }
@@ -183,6 +198,7 @@ int serve(const Flags& flags) {
     Server server(config.server, router, metrics, on_rejection);
     std::cout << "signd listening on https://" << config.server.address << ":" << server.port() << std::endl;
     server.run();
+    audit_upkeep.stop();  // writes the counts still held
     sweeper.stop();
     callbacks.stop();
     std::cerr << "signd: stopped" << std::endl;

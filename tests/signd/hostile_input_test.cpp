@@ -108,8 +108,11 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_in_the_target_gets_400_over_plain_http_and_sig
 }
 
 BOOST_AUTO_TEST_CASE(invalid_utf8_over_https_in_target_headers_and_json_bodies_is_refused_cleanly) {
-    SigndServer server;
+    // Dozens of refused credentials and enrolments from one address: without the rate limits, so
+    // that each one reaches the parsing this test is about.
     TempDir work("hostile-https");
+    write_text_file((work / "signd.toml").string(), "[rate_limits]\nenabled = false\n");
+    SigndServer server{"--config", (work / "signd.toml").string()};
     for (const auto& bytes : ill_formed) {
         for (const auto& target : {"/" + bytes, "/" + percent_encoded(bytes), "/api/v1/seals/" + percent_encoded(bytes) + "/pdf",
                                    "/app/" + percent_encoded(bytes)}) {

@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
+#include <set>
 
 #include <filesystem>
 #include <fstream>
@@ -253,6 +254,13 @@ BOOST_AUTO_TEST_CASE(a_phone_approves_and_every_document_is_signed) {
     BOOST_TEST(audited(records, "signature_request.create", "ok", id));
     BOOST_TEST(audited(records, "signature_request.activate", "ok", id));
     BOOST_TEST(audited(records, "signature_request.approve", "ok", id));
+    // Every signed document is a signature on record, with its own hash.
+    std::set<std::string> documents_on_record;
+    for (const auto& record : records)
+        if (record.value("action", "") == "signature_request.document" && record.value("result", "") == "ok")
+            documents_on_record.insert(record.value("subject", "") + " " + record.value("document_hash", ""));
+    BOOST_TEST(documents_on_record.size() == 5u);
+    BOOST_TEST(documents_on_record.count(id + "/3 " + sha256_hex(file)) == 1u);
 }
 
 // A signer set to PKCS#1 v1.5 (its readers use mupdf-based viewers) signs so, and a pypdf PDF with

@@ -159,9 +159,13 @@ BOOST_AUTO_TEST_CASE(the_router_and_the_spec_list_the_same_operations) {
     sign::data_folder::LocalTimestamps timestamps(data.token(), data.database().certificates(), data.ca(), clock);
     sign::signd::Metrics metrics;
     sign::isolation::WorkerPdfs untrusted_pdfs(sign::isolation::WorkerProcess(SIGND_WORKER));
+    sign::audit::AuditTally refusals(data.audit(), clock);
+    sign::signd::AttemptLimits limits(clock, {}, refusals);
     sign::signd::Composition services({.token = data.token(),
                                        .database = data.database(),
                                        .audit = data.audit(),
+                                       .refusals = refusals,
+                                       .limits = limits,
                                        .ca = data.ca(),
                                        .tsa = timestamps.authority(),
                                        .timestamps = timestamps.client(),

@@ -116,6 +116,11 @@ BOOST_AUTO_TEST_CASE(callbacks_go_only_where_the_administrator_allowed) {
     BOOST_TEST(!scopes.may_call_back("https://dms.danang.gov.vn/callbacks"));
     BOOST_TEST(!scopes.may_call_back("https://dms.danang.gov.vn/other"));
     BOOST_TEST(!scopes.may_call_back("https://dms.danang.gov.vn.evil.example/callbacks/"));
+    // Compared once normalised: dot segments cannot climb out of an allowed folder.
+    BOOST_TEST(!scopes.may_call_back("https://dms.danang.gov.vn/callbacks/../admin/x"));
+    BOOST_TEST(!scopes.may_call_back("https://dms.danang.gov.vn/callbacks/%2e%2e/admin/x"));
+    BOOST_TEST(scopes.may_call_back("HTTPS://DMS.danang.gov.vn:443/callbacks/./sign"));
+    BOOST_TEST(!scopes.may_call_back("not a url"));
     BOOST_TEST(!clients.find("dms")->scopes.may_call_back("http://169.254.169.254/"));
     clients.add("portal", "Cổng", {{}, {"*"}, false, {}}, std::nullopt, now);
     BOOST_TEST(!clients.find("portal")->scopes.may_call_back("https://dms.danang.gov.vn/callbacks/sign"));

@@ -25,7 +25,7 @@ std::string sha256_hex(std::string_view text) {
 }
 
 const char* const columns =
-    "sequence, time_us, action, actor, client_address, subject, document_hash, result, previous_hash, hash";
+    "sequence, time_us, action, actor, client_address, subject, document_hash, result, previous_hash, hash, occurrences";
 
 int64_t to_microseconds(std::chrono::system_clock::time_point time) {
     return std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
@@ -45,7 +45,10 @@ std::string record_hash(const AuditRecord& record) {
         for (int shift = 56; shift >= 0; shift -= 8) encoded += static_cast<char>((size >> shift) & 0xff);
         encoded += value;
     };
-    field("sign-audit-v1");
+    // A record standing for one occurrence hashes as before occurrences were counted, so older
+    // chains still verify; a count is covered under its own tag.
+    bool counted = record.event.occurrences != 1;
+    field(counted ? "sign-audit-v2" : "sign-audit-v1");
     field(std::to_string(record.sequence));
     field(std::to_string(to_microseconds(record.time)));
     field(record.event.action);
@@ -55,13 +58,14 @@ std::string record_hash(const AuditRecord& record) {
     field(record.event.document_hash);
     field(record.event.result);
     field(record.previous_hash);
+    if (counted) field(std::to_string(record.event.occurrences));
     return sha256_hex(encoded);
 }
 
 AuditEvent bounded(const AuditEvent& event) {
     return {bounded_text(event.action),         bounded_text(event.actor),
             bounded_text(event.client_address), bounded_text(event.subject),
-            bounded_text(event.document_hash, max_document_hash_bytes), bounded_text(event.result)};
+            bounded_text(event.document_hash, max_document_hash_bytes), bounded_text(event.result), event.occurrences};
 }
 
 AuditRecord read_record(const store::Statement& row) {
@@ -76,6 +80,7 @@ AuditRecord read_record(const store::Statement& row) {
     record.event.result = row.text(7);
     record.previous_hash = row.text(8);
     record.hash = row.text(9);
+    record.event.occurrences = row.integer(10);
     return record;
 }
 
@@ -114,6 +119,8 @@ AuditRecord AuditLog::append(const store::SqliteDatabase& transaction, const Aud
                              std::chrono::system_clock::time_point now) {
     if (event.action.empty() || event.actor.empty() || event.result.empty())
         throw Error(ErrorKind::invalid_input, "incomplete_audit_event", "an audit record needs an action, an actor and a result");
+    if (event.occurrences < 1)
+        throw Error(ErrorKind::invalid_input, "incomplete_audit_event", "an audit record stands for at least one occurrence");
     AuditRecord record;
     record.event = bounded(event);
     record.time = from_microseconds(to_microseconds(now));  // what is stored is what is hashed
@@ -126,7 +133,7 @@ AuditRecord AuditLog::append(const store::SqliteDatabase& transaction, const Aud
         record.previous_hash = last.text(1);
     }
     record.hash = record_hash(record);
-    transaction.prepare(std::string("INSERT INTO audit_log (") + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?)")
+    transaction.prepare(std::string("INSERT INTO audit_log (") + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, record.sequence)
         .bind(2, to_microseconds(record.time))
         .bind(3, record.event.action)
@@ -137,6 +144,7 @@ AuditRecord AuditLog::append(const store::SqliteDatabase& transaction, const Aud
         .bind(8, record.event.result)
         .bind(9, record.previous_hash)
         .bind(10, record.hash)
+        .bind(11, record.event.occurrences)
         .run();
     return record;
 }
@@ -179,6 +187,19 @@ bool AuditLog::has_records_before(int64_t sequence) const {
     auto query = queue_.reader().prepare("SELECT 1 FROM audit_log WHERE sequence < ? LIMIT 1");
     query.bind(1, sequence);
     return query.step();
+}
+
+std::pair<int64_t, std::string> AuditLog::head() const {
+    auto last = queue_.reader().prepare("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
+    if (last.step()) return {last.integer(0), last.text(1)};
+    return {0, first_previous_hash};
+}
+
+std::optional<std::string> AuditLog::hash_of(int64_t sequence) const {
+    auto query = queue_.reader().prepare("SELECT hash FROM audit_log WHERE sequence = ?");
+    query.bind(1, sequence);
+    if (query.step()) return query.text(0);
+    return std::nullopt;
 }
 
 std::vector<AuditProblem> AuditLog::verify() const {

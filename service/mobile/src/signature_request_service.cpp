@@ -424,8 +424,21 @@ SignatureRequest SignatureRequestService::sign_activated(SignatureRequest reques
     }
     audit::AuditEvent event = request_event("signature_request.approve", actor, request, failure ? failure->code() : "ok");
     stores_.requests.finish(request.id, final_request.state, now, final_request.error_code,
-                                      final_request.error_detail,
-                                      [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+                                      final_request.error_detail, [&](const store::SqliteDatabase& db) {
+                                          // Each signed document is a signature of its own on record,
+                                          // committed with the request's end.
+                                          if (!failure)
+                                              for (const auto& document : request.documents)
+                                                  audit_.append(db,
+                                                                {.action = "signature_request.document",
+                                                                 .actor = actor.id,
+                                                                 .client_address = actor.address,
+                                                                 .subject = request.id + "/" + std::to_string(document.index),
+                                                                 .document_hash = to_hex(document.sha256),
+                                                                 .result = "ok"},
+                                                                now);
+                                          record_completion(db, final_request, event, now);
+                                      });
     if (failure) discard_files(request.id);
     events_.notify();
     return load(request.id);

@@ -35,6 +35,22 @@ bool is_client_id(std::string_view id) {
 
 }  // namespace
 
+std::string claimed_client(const HttpRequest& request) {
+    if (auto basic = authorization_credential(request, "Basic")) {
+        auto decoded = decode_base64(*basic);
+        if (!decoded) return "";
+        std::string text(decoded->begin(), decoded->end());
+        std::string id = text.substr(0, text.find(':'));
+        return is_client_id(id) ? id : "";
+    }
+    if (auto bearer = authorization_credential(request, "Bearer")) {
+        if (bearer->find('.') != std::string::npos) return api_key_client(*bearer).value_or("");
+        std::string claimed = AccessTokens::claimed_client(*bearer).value_or("");
+        return is_client_id(claimed) ? claimed : "";
+    }
+    return "";
+}
+
 std::optional<std::string> api_key_client(const std::string& api_key) {
     auto dot = api_key.find('.');
     if (dot == std::string::npos) return std::nullopt;
@@ -45,13 +61,13 @@ std::optional<std::string> api_key_client(const std::string& api_key) {
 
 void ClientAuthenticator::refuse_authentication(const HttpRequest& request, const std::string& actor,
                                                 const std::string& code, const std::string& message) const {
-    audit_.append({.action = "authentication",
-                           .actor = actor.empty() ? "anonymous" : actor,
-                           .client_address = request.client_address,
-                           .subject = request.method + " " + request.path,
-                           .document_hash = "",
-                           .result = code},
-                          clock_.now());
+    limits_.failed(Attempt::client_authentication, request, claimed_client(request));
+    refusals_.count({.action = "authentication",
+                     .actor = actor.empty() ? "anonymous" : actor,
+                     .client_address = request.client_address,
+                     .subject = request.method + " " + request.path,
+                     .document_hash = "",
+                     .result = code});
     throw Error(ErrorKind::authentication, code, message);
 }
 
@@ -75,6 +91,16 @@ Caller ClientAuthenticator::from_api_key(const HttpRequest& request, const std::
 }
 
 Caller ClientAuthenticator::authenticate(const HttpRequest& request) const {
+    limits_.admit(Attempt::client_authentication, request, claimed_client(request));
+    return check_bearer_or_certificate(request);
+}
+
+Caller ClientAuthenticator::authenticate_with_api_key(const HttpRequest& request) const {
+    limits_.admit(Attempt::client_authentication, request, claimed_client(request));
+    return check_api_key(request);
+}
+
+Caller ClientAuthenticator::check_bearer_or_certificate(const HttpRequest& request) const {
     if (auto bearer = authorization_credential(request, "Bearer")) {
         // API keys are "<id>.<secret>"; access tokens are one base64url word without a dot.
         if (bearer->find('.') != std::string::npos) return from_api_key(request, *bearer);
@@ -109,7 +135,7 @@ Caller ClientAuthenticator::authenticate(const HttpRequest& request) const {
                           "send 'Authorization: Bearer <API key or access token>' or a client certificate");
 }
 
-Caller ClientAuthenticator::authenticate_with_api_key(const HttpRequest& request) const {
+Caller ClientAuthenticator::check_api_key(const HttpRequest& request) const {
     if (auto basic = authorization_credential(request, "Basic")) {
         auto decoded = decode_base64(*basic);
         std::string text = decoded ? std::string(decoded->begin(), decoded->end()) : std::string();

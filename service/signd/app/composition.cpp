@@ -36,8 +36,9 @@ Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders
       signature_requests_(request_stores(parts.database), parts.audit, signers_, parts.timestamps,
                           {.requests = folders.signature_requests, .signer_images = folders.signer_images}, parts.clock,
                           request_events_, limits_.signature_requests, parts.untrusted_pdfs),
-      client_auth_(parts.database.clients(), parts.database.certificates(), parts.audit, parts.clock, std::move(token_secret)),
-      device_auth_(parts.database.devices(), parts.audit, parts.clock),
+      client_auth_(parts.database.clients(), parts.database.certificates(), parts.audit, parts.refusals, parts.limits,
+                   parts.clock, std::move(token_secret)),
+      device_auth_(parts.database.devices(), parts.refusals, parts.limits, parts.clock),
       mobile_edge_{parts.metrics, request_events_, parts.clock},
       csc_(csc_stores(parts.database), parts.audit, hash_signer_, signature_requests_, parts.clock,
            {.signed_hashes = [&metrics = parts.metrics](const std::string& key_type,
@@ -75,7 +76,11 @@ void Composition::add_routes(Router& router) {
                                           .audit = parts_.audit,
                                           .max_base64_document = limits_.max_base64_document,
                                           .callback_certificate_pem = callback_certificate_pem_});
-    add_device_routes(router, {.auth = device_auth_, .requests = signature_requests_, .edge = mobile_edge_, .audit = parts_.audit});
+    add_device_routes(router, {.auth = device_auth_,
+                               .requests = signature_requests_,
+                               .edge = mobile_edge_,
+                               .audit = parts_.audit,
+                               .limits = parts_.limits});
     add_csc_routes(router, {.auth = client_auth_,
                             .csc = csc_,
                             .timestamps = parts_.tsa,

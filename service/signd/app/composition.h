@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "app/attempt_limits.h"
 #include "app/background_work.h"
 #include "app/client_auth.h"
 #include "app/device_auth.h"
@@ -55,6 +56,8 @@ struct OpenedParts {
     hsm::Token& token;
     store::Database& database;  ///< every store used below is opened by the constructor, on its thread
     audit::AuditLog& audit;
+    audit::AuditTally& refusals;  ///< refusals of callers not authenticated, counted per minute and source
+    AttemptLimits& limits;        ///< failed authentications and activation-code tries
     const ca::CaService& ca;
     const TimestampAuthority& tsa;  ///< answers CSC signatures/timestamp
     TimestampSource& timestamps;    ///< time-stamps B-T signatures

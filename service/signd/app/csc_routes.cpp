@@ -33,7 +33,9 @@ HttpResponse csc_response(const Error& error, bool login) {
     auto answer = answer_for(error, ErrorSurface::api, login);
     if (error.kind() == ErrorKind::internal)
         return csc_response(answer.csc_status, answer.csc_error, error.code(), "the service failed; nothing was signed");
-    return csc_response(answer.csc_status, answer.csc_error, std::string(canonical_code(error.code())), error.what());
+    auto response = csc_response(answer.csc_status, answer.csc_error, std::string(canonical_code(error.code())), error.what());
+    add_retry_after(error, response);
+    return response;
 }
 
 json parse_body(const HttpRequest& request) {
@@ -270,6 +272,8 @@ public:
                 if (!nonce || nonce->empty()) invalid_request("invalid_nonce", "nonce must be 1 to 32 bytes as hexadecimal text");
             }
             auto token = timestamp_token(services_.timestamps, *hash, hash_algorithm, nonce);
+            // A time-stamp token is a signature by the TSA key: an authenticated caller's is on record.
+            services_.audit.append(call.event, services_.clock.now());
             return HttpResponse::json(200, {{"timestamp", encode_base64(token)}});
         });
     }

@@ -16,21 +16,35 @@ bool is_base64url_word(const std::string& text) {
     return !text.empty();
 }
 
+// The device id the Authorization header names, proved or not; empty when it names none.
+std::string claimed_device(const HttpRequest& request) {
+    auto header = request.header("authorization");
+    const std::string scheme = "Device ";
+    if (!header || header->compare(0, scheme.size(), scheme) != 0) return "";
+    std::string id = header->substr(scheme.size(), header->find('.', scheme.size()) - scheme.size());
+    return is_base64url_word(id) && id.size() <= 64 ? id : "";
+}
+
 }  // namespace
 
 void DeviceAuthenticator::refuse(const HttpRequest& request, const std::string& actor, const std::string& code,
                                  const std::string& message) const {
-    audit_.append({.action = "device.authentication",
-                           .actor = actor.empty() ? "anonymous" : "device:" + actor,
-                           .client_address = request.client_address,
-                           .subject = request.method + " " + request.path,
-                           .document_hash = "",
-                           .result = code},
-                          clock_.now());
+    limits_.failed(Attempt::device_authentication, request, claimed_device(request));
+    refusals_.count({.action = "device.authentication",
+                     .actor = actor.empty() ? "anonymous" : "device:" + actor,
+                     .client_address = request.client_address,
+                     .subject = request.method + " " + request.path,
+                     .document_hash = "",
+                     .result = code});
     throw Error(ErrorKind::authentication, code, message);
 }
 
 store::DeviceRecord DeviceAuthenticator::authenticate(const HttpRequest& request) const {
+    limits_.admit(Attempt::device_authentication, request, claimed_device(request));
+    return check(request);
+}
+
+store::DeviceRecord DeviceAuthenticator::check(const HttpRequest& request) const {
     const std::string invalid = "device_auth_invalid";
     auto header = request.header("authorization");
     const std::string scheme = "Device ";

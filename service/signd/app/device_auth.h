@@ -8,7 +8,8 @@
 #include <chrono>
 
 #include "http/http_request.h"
-#include "sign/audit/audit_log.h"
+#include "app/attempt_limits.h"
+#include "sign/audit/audit_tally.h"
 #include "sign/clock.h"
 #include "sign/store/device_store.h"
 
@@ -20,19 +21,25 @@ public:
     static constexpr std::chrono::seconds max_clock_skew{120};
 
     /// All borrowed; they must outlive this.
-    DeviceAuthenticator(const store::DeviceStore& devices, audit::AuditLog& audit, const Clock& clock)
-        : devices_(devices), audit_(audit), clock_(clock) {}
+    DeviceAuthenticator(const store::DeviceStore& devices, audit::AuditTally& refusals, AttemptLimits& limits,
+                        const Clock& clock)
+        : devices_(devices), refusals_(refusals), limits_(limits), clock_(clock) {}
 
     /// The device that signed `request`. Throws authentication `device_auth_invalid` (malformed,
-    /// unknown device, bad signature, stale time) or `device_revoked`, after auditing the attempt.
+    /// unknown device, bad signature, stale time) or `device_revoked`, after counting the refusal
+    /// (the caller is not authenticated: one record per minute and source); RateLimited while
+    /// the address or the device id has failed too often.
     store::DeviceRecord authenticate(const HttpRequest& request) const;
 
 private:
     [[noreturn]] void refuse(const HttpRequest& request, const std::string& actor, const std::string& code,
                              const std::string& message) const;
 
+    store::DeviceRecord check(const HttpRequest& request) const;
+
     const store::DeviceStore& devices_;
-    audit::AuditLog& audit_;
+    audit::AuditTally& refusals_;
+    AttemptLimits& limits_;
     const Clock& clock_;
 };
 

@@ -37,6 +37,8 @@ public:
     HttpResponse enrol(const HttpRequest& request) {
         return mobile_answer(services_.edge, MobileCaller::device, false, [&](std::string& caller_id) {
             mobile::DeviceEnrolment enrolment;
+            // Guessing codes costs time: each failed enrolment spends a try of the address and of the code.
+            services_.limits.admit(Attempt::activation_code, request, "");
             try {
                 json body = json_object_body(request);
                 enrolment.activation_code = string_member(body, "activationCode", "activation_code_invalid");
@@ -54,9 +56,17 @@ public:
                                         .document_hash = "",
                                         .result = error.code()},
                                        services_.edge.clock.now());
+                services_.limits.failed(Attempt::activation_code, request, "");
                 throw;
             }
-            auto enrolled = services_.requests.enrol(enrolment, request.client_address);
+            services_.limits.admit(Attempt::activation_code, request, enrolment.activation_code);
+            mobile::EnrolledDevice enrolled;
+            try {
+                enrolled = services_.requests.enrol(enrolment, request.client_address);
+            } catch (const Error&) {
+                services_.limits.failed(Attempt::activation_code, request, enrolment.activation_code);
+                throw;
+            }
             caller_id = "device:" + enrolled.device.id;
             return HttpResponse::json(201, {{"deviceId", enrolled.device.id},
                                             {"signer", {{"id", enrolled.device.signer_id}, {"name", enrolled.signer_name}}}});

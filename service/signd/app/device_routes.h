@@ -19,6 +19,7 @@ struct DeviceRouteServices {
     mobile::SignatureRequestService& requests;
     MobileEdge& edge;
     audit::AuditLog& audit;  ///< for requests refused before they reach the service
+    AttemptLimits& limits;   ///< activation-code tries
 };
 
 void add_device_routes(Router& router, const DeviceRouteServices& services);

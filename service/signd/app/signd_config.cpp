@@ -33,6 +33,38 @@ void read_millis(const toml::table& table, const std::string& path, const char* 
     into = std::chrono::milliseconds(millis);
 }
 
+void read_rule(const toml::table& table, const std::string& path, const char* key, AttemptRule& rule) {
+    auto node = table[key];
+    if (!node) return;
+    std::string where = std::string("rate_limits.") + key;
+    if (!node.is_table()) invalid(path, where + " must be a table { burst = N, per_minute = N }");
+    for (const auto& [name, value] : *node.as_table())
+        if (name.str() != "burst" && name.str() != "per_minute")
+            invalid(path, "unknown key '" + where + "." + std::string(name.str()) + "'");
+    read_number(*node.as_table(), path + ": " + where, "burst", rule.burst, 1, 1'000'000);
+    read_number(*node.as_table(), path + ": " + where, "per_minute", rule.per_minute, 1, 6'000'000);
+}
+
+void read_rate_limits(const toml::table& table, const std::string& path, RateLimitSettings& limits) {
+    auto node = table["rate_limits"];
+    if (!node) return;
+    if (!node.is_table()) invalid(path, "rate_limits must be a table");
+    const toml::table& section = *node.as_table();
+    static const std::set<std::string> known{"enabled", "max_tracked", "client_authentication", "device_authentication",
+                                             "activation_code", "anonymous"};
+    for (const auto& [key, value] : section)
+        if (!known.contains(std::string(key.str()))) invalid(path, "unknown key 'rate_limits." + std::string(key.str()) + "'");
+    if (auto enabled = section["enabled"]) {
+        if (!enabled.is_boolean()) invalid(path, "rate_limits.enabled must be true or false");
+        limits.enabled = *enabled.value<bool>();
+    }
+    read_number(section, path, "max_tracked", limits.max_tracked, 1, 10'000'000);
+    read_rule(section, path, "client_authentication", limits.client_authentication);
+    read_rule(section, path, "device_authentication", limits.device_authentication);
+    read_rule(section, path, "activation_code", limits.activation_code);
+    read_rule(section, path, "anonymous", limits.anonymous);
+}
+
 }  // namespace
 
 void check_request_expiry(const SigndConfig& config, const std::string& origin) {
@@ -52,8 +84,8 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
                                              "header_timeout_ms", "idle_timeout_ms", "body_timeout_ms",
                                              "shutdown_grace_ms", "sad_lifetime_s",    "max_base64_document",
                                              "signature_request_expiry_s", "signature_request_max_expiry_s",
-                                             "signature_result_retention_h", "seals",
-                                             "document_worker"};
+                                             "signature_result_retention_h", "seals", "audit_checkpoint_interval_s",
+                                             "rate_limits", "document_worker"};
     for (const auto& [key, value] : table)
         if (!known.contains(std::string(key.str()))) invalid(path, "unknown key '" + std::string(key.str()) + "'");
     if (auto data = table["data"]) {
@@ -80,6 +112,8 @@ void apply_config_file(SigndConfig& config, const std::string& path) {
     read_number(table, path, "signature_request_expiry_s", config.signature_request_expiry_s, 30, 86400);
     read_number(table, path, "signature_request_max_expiry_s", config.signature_request_max_expiry_s, 30, 86400);
     read_number(table, path, "signature_result_retention_h", config.signature_result_retention_h, 1, 8760);
+    read_number(table, path, "audit_checkpoint_interval_s", config.audit_checkpoint_interval_s, 1, 86400);
+    read_rate_limits(table, path, config.rate_limits);
     check_request_expiry(config, path);
     if (auto worker = table["document_worker"]) {
         if (!worker.is_table()) invalid(path, "document_worker must be a table");

@@ -20,8 +20,18 @@
 //   signature_request_max_expiry_s = 900  # the longest a client may ask for, 30 to 86400
 //   signature_result_retention_h = 168    # how long signed results are kept, 1 to 8760 hours
 //
+//   audit_checkpoint_interval_s = 3600    # how often the audit chain's head is signed, 1 to 86400
+//
 //   [seals.agency-seal]                # per seal (its key label): how its PDF and CMS signatures are made
 //   scheme = "rsa-pkcs1"               # rsa-pss (RSA's default), rsa-pkcs1 or ecdsa; XML takes rsa-pkcs1
+//
+//   [rate_limits]                      # 429 rate_limited with Retry-After (docs/signd.md)
+//   enabled = true
+//   max_tracked = 10000                # addresses and identities remembered per kind of attempt
+//   client_authentication = { burst = 20, per_minute = 20 }   # failures per address and per client id
+//   device_authentication = { burst = 20, per_minute = 20 }   # failures per address and per device id
+//   activation_code = { burst = 5, per_minute = 5 }           # failed enrolments per address and per code
+//   anonymous = { burst = 300, per_minute = 6000 }            # OCSP and TSA requests per address
 
 #include <cstddef>
 #include <map>
@@ -31,6 +41,7 @@
 #include "sign/isolation/worker_process.h"
 #include "sign/signature_scheme.h"
 
+#include "app/attempt_limits.h"
 #include "http/server.h"
 
 namespace sign::signd {
@@ -47,6 +58,8 @@ struct SigndConfig {
     std::map<std::string, SignatureScheme> seal_schemes;
     /// Bounds of the process that opens clients' PDFs and renders previews, from [document_worker].
     isolation::WorkerLimits document_worker;
+    unsigned audit_checkpoint_interval_s = 3600;
+    RateLimitSettings rate_limits;
 };
 
 /// Refuses a default request expiry above the maximum (invalid_input `invalid_config`, naming `origin`).

@@ -1,6 +1,8 @@
 #include "app/trust_routes.h"
 
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
+#include <openssl/ts.h>
 #include <openssl/x509.h>
 
 #include <filesystem>
@@ -75,6 +77,43 @@ std::string current_crl(const TrustRouteServices& services, const std::string& c
     return der;
 }
 
+bool ocsp_successful(const std::vector<uint8_t>& der) {
+    const unsigned char* cursor = der.data();
+    std::unique_ptr<OCSP_RESPONSE, decltype(&OCSP_RESPONSE_free)> response(
+        d2i_OCSP_RESPONSE(nullptr, &cursor, static_cast<long>(der.size())), OCSP_RESPONSE_free);
+    return response && OCSP_response_status(response.get()) == OCSP_RESPONSE_STATUS_SUCCESSFUL;
+}
+
+bool timestamp_granted(const std::vector<uint8_t>& der) {
+    const unsigned char* cursor = der.data();
+    std::unique_ptr<TS_RESP, decltype(&TS_RESP_free)> response(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(der.size())),
+                                                               TS_RESP_free);
+    if (!response) return false;
+    long status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response.get())));
+    return status == TS_STATUS_GRANTED || status == TS_STATUS_GRANTED_WITH_MODS;
+}
+
+// Counts one answer of a public responder, `issued` or refused (the request's fault, or ours).
+void count_answer(const TrustRouteServices& services, const char* action, bool issued) {
+    services.answers.count({.action = action, .actor = "anonymous", .client_address = "", .subject = "", .document_hash = "",
+                            .result = issued ? "issued" : "refused"});
+}
+
+// Runs `answer`, counting what it answered under `action`; `issued` tells a granted answer from
+// a refusal inside a 200 (OCSP and RFC 3161 answer refusals in their own status fields).
+template <typename Answer, typename Issued>
+HttpResponse counted(const TrustRouteServices& services, const char* action, Answer&& answer, Issued&& issued) {
+    HttpResponse response;
+    try {
+        response = answer();
+    } catch (...) {
+        count_answer(services, action, false);
+        throw;
+    }
+    count_answer(services, action, response.status == 200 && issued(as_bytes(response.body)));
+    return response;
+}
+
 HttpResponse ocsp_answer(const TrustRouteServices& services, const std::vector<uint8_t>& request) {
     std::lock_guard lock(services.ca_mutex);
     auto response = services.ca.respond_ocsp(request, services.clock.now());
@@ -111,21 +150,30 @@ void add_trust_routes(Router& router, const TrustRouteServices& services) {
                    });
     }
     router.add("POST", "/ocsp", "ocsp", Transport::plain_or_tls, [services](const HttpRequest& request) {
-        if (auto refused = wrong_media_type(request, "application/ocsp-request")) return *refused;
-        return ocsp_answer(services, as_bytes(request.body));
+        services.limits.spend(Attempt::anonymous, request);
+        return counted(services, "ocsp.response", [&] {
+            if (auto refused = wrong_media_type(request, "application/ocsp-request")) return *refused;
+            return ocsp_answer(services, as_bytes(request.body));
+        }, ocsp_successful);
     });
     router.add("GET", "/ocsp/{request*}", "ocsp", Transport::plain_or_tls,
                [services](const HttpRequest& request) {
-                   auto der = decode_base64(request.params.at("request"));
-                   if (!der || der->empty())
-                       throw Error(ErrorKind::invalid_input, "invalid_base64", "the OCSP request in the URL is not valid base64");
-                   return ocsp_answer(services, *der);
+                   services.limits.spend(Attempt::anonymous, request);
+                   return counted(services, "ocsp.response", [&] {
+                       auto der = decode_base64(request.params.at("request"));
+                       if (!der || der->empty())
+                           throw Error(ErrorKind::invalid_input, "invalid_base64", "the OCSP request in the URL is not valid base64");
+                       return ocsp_answer(services, *der);
+                   }, ocsp_successful);
                });
-    router.add("POST", "/tsa", "tsa", Transport::plain_or_tls, [&timestamps = services.timestamps](const HttpRequest& request) {
-        if (auto refused = wrong_media_type(request, "application/timestamp-query")) return *refused;
-        auto body = as_bytes(request.body);
-        auto reply = timestamps.respond(std::span<const uint8_t>(body));
-        return HttpResponse::bytes(200, "application/timestamp-reply", as_text(reply));
+    router.add("POST", "/tsa", "tsa", Transport::plain_or_tls, [services](const HttpRequest& request) {
+        services.limits.spend(Attempt::anonymous, request);
+        return counted(services, "tsa.response", [&] {
+            if (auto refused = wrong_media_type(request, "application/timestamp-query")) return *refused;
+            auto body = as_bytes(request.body);
+            auto reply = services.timestamps.respond(std::span<const uint8_t>(body));
+            return HttpResponse::bytes(200, "application/timestamp-reply", as_text(reply));
+        }, timestamp_granted);
     });
 }
 

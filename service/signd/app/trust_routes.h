@@ -12,12 +12,14 @@
 
 #include <mutex>
 
+#include "app/attempt_limits.h"
 #include "http/router.h"
 #include "sign/clock.h"
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "sign/audit/audit_tally.h"
 #include "sign/ca/ca_service.h"
 #include "sign/timestamp_authority.h"
 
@@ -33,6 +35,11 @@ struct TrustRouteServices {
     const Clock& clock;
     /// Serialises every use of the CA and its database among the handlers that share them.
     std::mutex& ca_mutex;
+    /// Counts the OCSP responses and time-stamp tokens issued and refused, a record per minute
+    /// rather than one per answer: anyone may ask as often as they like.
+    audit::AuditTally& answers;
+    /// Each OCSP and time-stamp request spends one of its address's anonymous tries.
+    AttemptLimits& limits;
 };
 
 /// The current CRL of each CA (DER), renewed half-way through its validity as /crl serves it.

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "http/token_buckets.h"
+
 namespace sign::signd {
 
 namespace {
@@ -38,6 +40,7 @@ constexpr std::array entries{
     // unprocessable; a worker that ran out of time may succeed later.
     Entry{"document_unprocessable", 422, 0, "", 0},
     Entry{"document_processing_timeout", 503, 0, "temporarily_unavailable", 503},
+    Entry{"rate_limited", 429, 0, "temporarily_unavailable", 429},
 };
 
 struct Alias {
@@ -118,7 +121,13 @@ HttpResponse problem_response(const Error& error, ErrorSurface surface, const st
     int status = answer_for(error, surface).status;
     auto response = HttpResponse::problem(status, code, error.what(), extensions);
     if (status == 401) response.headers.emplace_back("WWW-Authenticate", realm_scheme + " realm=\"signd\"");
+    add_retry_after(error, response);
     return response;
+}
+
+void add_retry_after(const Error& error, HttpResponse& response) {
+    if (auto* limited = dynamic_cast<const RateLimited*>(&error))
+        response.headers.emplace_back("Retry-After", std::to_string(limited->retry_after().count()));
 }
 
 HttpResponse unexpected_failure_response() {

@@ -46,6 +46,9 @@ HttpResponse problem_response(const Error& error, ErrorSurface surface = ErrorSu
                               const std::string& realm_scheme = "Bearer",
                               nlohmann::json extensions = nlohmann::json::object());
 
+/// Adds `Retry-After` to the answer of a RateLimited error (nothing for others).
+void add_retry_after(const Error& error, HttpResponse& response);
+
 /// The problem answered for anything that is not a sign::Error: a bug, said as no more than that.
 HttpResponse unexpected_failure_response();
 

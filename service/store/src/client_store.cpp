@@ -8,6 +8,7 @@
 #include "secret_token.h"
 #include "sign/error.h"
 #include "sign/serial_number.h"
+#include "sign/url.h"
 #include "sign/utc_time.h"
 
 namespace sign::store {
@@ -49,9 +50,9 @@ bool ClientScopes::may_seal(const std::string& seal) const { return !verify_only
 bool ClientScopes::may_ask(const std::string& signer) const { return !verify_only && grants(signers, signer); }
 
 bool ClientScopes::may_call_back(const std::string& url) const {
-    return std::any_of(callback_urls.begin(), callback_urls.end(), [&](const std::string& allowed) {
-        return url == allowed || (allowed.ends_with('/') && url.starts_with(allowed));
-    });
+    // Compared in RFC 3986 normal form only: a text prefix would let "/cb/../admin" pass as below "/cb/".
+    auto parsed = HttpUrl::try_parse(url);
+    return parsed && parsed->is_allowed_by_any(callback_urls);
 }
 
 bool valid_callback_url(const std::string& url) {

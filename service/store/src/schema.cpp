@@ -173,6 +173,22 @@ const std::vector<std::string>& schema_migrations() {
         R"sql(
     ALTER TABLE signers ADD COLUMN scheme TEXT NOT NULL DEFAULT '';  -- rsa-pkcs1, rsa-pss, ecdsa or ''
     )sql",
+        // 5: how many occurrences one audit record stands for (a minute's refusals from one source,
+        // a minute's time-stamps), and the signed, time-stamped checkpoints of the chain's head.
+        R"sql(
+    ALTER TABLE audit_log ADD COLUMN occurrences INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE audit_checkpoints (
+        id              INTEGER PRIMARY KEY,
+        sequence        INTEGER NOT NULL,  -- the last record it covers (0: the log was empty)
+        head_hash       TEXT NOT NULL,     -- that record's hash, hex
+        created_at_us   INTEGER NOT NULL,
+        statement       TEXT NOT NULL,     -- what the audit key signed
+        signature       BLOB NOT NULL,
+        public_key_spki BLOB NOT NULL,     -- the audit key's public half when it signed
+        timestamp_token BLOB NOT NULL      -- RFC 3161 token over SHA-256 of the signature
+    );
+    CREATE INDEX audit_checkpoints_by_sequence ON audit_checkpoints(sequence);
+    )sql",
     };
     return migrations;
 }

@@ -3,8 +3,11 @@
 // issuance or revocation, client change and failed authentication, appended to
 // a hash chain in the data folder's database. Each record's hash covers its
 // fields and the previous record's hash, so editing, removing or reordering a
-// record breaks the chain at that record. (Cutting records off the end leaves a
-// shorter valid chain; compare the count with an external copy for that.)
+// record breaks the chain at that record. Cutting records off the end leaves a
+// shorter chain that is valid in itself; the signed checkpoints of the chain's
+// head (audit_checkpoints.h) show that, and any rewrite of what they cover.
+// Floods are recorded as counts (audit_tally.h): one record may stand for many
+// occurrences of the same refusal from the same source within a minute.
 
 #include <chrono>
 #include <cstddef>
@@ -13,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sign/store/write_queue.h"
@@ -41,6 +45,8 @@ struct AuditEvent {
     std::string subject;         ///< credential, seal, key URI, certificate serial or client id concerned
     std::string document_hash;   ///< hex SHA-256 of the document, or the signed hashes joined by ','; may be empty
     std::string result;          ///< "ok", or the stable error code
+    /// How many occurrences of this event the record stands for: 1, or a tally's count for its window.
+    int64_t occurrences = 1;
 };
 
 struct AuditRecord {
@@ -54,7 +60,10 @@ struct AuditRecord {
 /// A break in the chain, naming the record where it shows.
 struct AuditProblem {
     int64_t sequence;
-    std::string code;     ///< "hash_mismatch" (edited), "chain_broken" (removed or reordered before it), "sequence_gap"
+    /// "hash_mismatch" (edited), "chain_broken" (removed or reordered before it), "sequence_gap";
+    /// against checkpoints (AuditCheckpoints::verify): "audit_truncated", "checkpoint_mismatch",
+    /// "checkpoint_signature_invalid", "checkpoint_key_missing"
+    std::string code;
     std::string message;
 };
 
@@ -79,6 +88,10 @@ public:
     bool has_records_after(int64_t sequence) const;
     /// Whether a record precedes `sequence`.
     bool has_records_before(int64_t sequence) const;
+    /// The newest record's sequence and hash: {0, 64 zeros} when the log is empty.
+    std::pair<int64_t, std::string> head() const;
+    /// The hash of record `sequence`, when there is one.
+    std::optional<std::string> hash_of(int64_t sequence) const;
 
     /// Walks the whole chain; empty when intact.
     std::vector<AuditProblem> verify() const;

@@ -19,7 +19,7 @@ struct ClientScopes {
     std::vector<std::string> signers;  ///< signer ids it may ask to sign (its CSC credentials); "*" for all
     bool verify_only = false;          ///< may only verify; refused any signing operation
     /// Where its signature requests' callbacks may go: an http(s) URL matches itself, and one
-    /// ending in '/' every URL below it. A client with none may not ask for callbacks, so a
+    /// ending in '/' every URL below it, both compared in RFC 3986 normal form (sign/url.h). A client with none may not ask for callbacks, so a
     /// stolen API key cannot make signd call into the city's network.
     std::vector<std::string> callback_urls;
 
