@@ -17,6 +17,7 @@ enum ExitCode : int {
     exit_token = 8,           ///< the token failed or is unreachable
     exit_audit_broken = 9,    ///< `audit verify` found edited, removed or reordered records
     exit_key_usage = 10,      ///< `token check` left keys that may do more than sign or verify
+    exit_owner_required = 11, ///< a personal key without its owner: no --signer, or no way to ask the signer's PIN
 };
 
 /// The exit code for a failure of this kind.
@@ -31,6 +32,12 @@ inline int exit_code_for(ErrorKind kind) {
     case ErrorKind::internal: return exit_internal;
     }
     return exit_internal;
+}
+
+/// The exit code for `error`: its kind's, except the refusals scripts must tell apart.
+inline int exit_code_for(const Error& error) {
+    if (error.code() == "signer_required" || error.code() == "signer_pin_required") return exit_owner_required;
+    return exit_code_for(error.kind());
 }
 
 }  // namespace sign::signctl

@@ -173,6 +173,12 @@ const std::vector<std::string>& schema_migrations() {
         R"sql(
     ALTER TABLE signers ADD COLUMN scheme TEXT NOT NULL DEFAULT '';  -- rsa-pkcs1, rsa-pss, ecdsa or ''
     )sql",
+        // 5: how each PIN verifier was made: 'scrypt' (every row before), or 'hmac-sha256' under the
+        // token's PIN verifier key; a scrypt row is replaced on its next right PIN.
+        R"sql(
+    ALTER TABLE signers ADD COLUMN pin_scheme TEXT NOT NULL DEFAULT 'scrypt';
+    ALTER TABLE devices ADD COLUMN pin_scheme TEXT NOT NULL DEFAULT 'scrypt';
+    )sql",
     };
     return migrations;
 }
