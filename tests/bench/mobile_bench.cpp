@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(mobile_approvals) {
     // Enrol one phone per signer through the SDK.
     std::vector<Phone> phones;
     for (const auto& [signer, code] : codes.items()) {
-        Phone phone{signer};
+        Phone phone{signer, "", nullptr, nullptr};
         require_sdk(sm_key_generate(&phone.key), "key");
         require_sdk(sm_client_new(server.https_url().c_str(), server.root_ca_pem().c_str(), &phone.client), "client");
         uint8_t* spki = nullptr;
