@@ -39,6 +39,7 @@ std::vector<uint8_t> ec_params_for(const std::string& curve) {
 
 std::string key_type_name(const detail::RawSession& session, CK_OBJECT_HANDLE object) {
     CK_ULONG type = session.ulong_attribute(object, CKA_KEY_TYPE);
+    if (type == CKK_GENERIC_SECRET) return "secret-" + std::to_string(session.ulong_attribute(object, CKA_VALUE_LEN) * 8);
     if (type == CKK_RSA) return "rsa-" + std::to_string(session.attribute(object, CKA_MODULUS).size() * 8);
     if (type == CKK_EC) {
         auto params = session.attribute(object, CKA_EC_PARAMS);
@@ -85,6 +86,12 @@ const UsageAttribute private_key_excess[] = {
 const UsageAttribute public_key_excess[] = {
     {CKA_ENCRYPT, "CKA_ENCRYPT"}, {CKA_WRAP, "CKA_WRAP"}, {CKA_VERIFY_RECOVER, "CKA_VERIFY_RECOVER"},
     {CKA_DERIVE, "CKA_DERIVE"},
+};
+// A MAC key (the PIN verifier key) only makes MACs: one that also decrypted or unwrapped could
+// be turned against what it protects.
+const UsageAttribute secret_key_excess[] = {
+    {CKA_ENCRYPT, "CKA_ENCRYPT"}, {CKA_DECRYPT, "CKA_DECRYPT"}, {CKA_WRAP, "CKA_WRAP"},
+    {CKA_UNWRAP, "CKA_UNWRAP"},   {CKA_DERIVE, "CKA_DERIVE"},
 };
 
 // True only when the module says the attribute is there and true; a key type without the
@@ -171,6 +178,42 @@ PrivateKey Token::generate_key_pair(const KeySpec& spec, const std::string& obje
     return PrivateKey(connection_, uri, public_half(connection_->load_key(uri)));
 }
 
+SecretKey Token::generate_secret_key(const std::string& object_label) {
+    if (object_label.empty())
+        throw sign::Error(ErrorKind::invalid_input, "invalid_label", "a key needs a non-empty label");
+    std::unique_lock lock(connection_->mutex());
+    detail::RawSession session(module().functions(), connection_->slot_id());
+    if (!session.find({attr(CKA_LABEL, object_label.data(), object_label.size())}).empty())
+        throw sign::Error(ErrorKind::conflict, "duplicate_label",
+                          "token '" + label() + "' already holds an object labelled '" + object_label + "'");
+    CK_OBJECT_CLASS secret_class = CKO_SECRET_KEY;
+    CK_KEY_TYPE generic = CKK_GENERIC_SECRET;
+    CK_ULONG length = 32;
+    std::vector<uint8_t> id(16);
+    RAND_bytes(id.data(), static_cast<int>(id.size()));
+    std::vector<CK_ATTRIBUTE> key_template = {
+        attr(CKA_CLASS, secret_class), attr(CKA_KEY_TYPE, generic), attr(CKA_VALUE_LEN, length),
+        attr(CKA_TOKEN, yes), attr(CKA_PRIVATE, yes), attr(CKA_SENSITIVE, yes), attr(CKA_EXTRACTABLE, no),
+        attr(CKA_SIGN, yes), attr(CKA_VERIFY, no), attr(CKA_ENCRYPT, no), attr(CKA_DECRYPT, no), attr(CKA_WRAP, no),
+        attr(CKA_UNWRAP, no), attr(CKA_DERIVE, no),
+        attr(CKA_LABEL, object_label.data(), object_label.size()), attr(CKA_ID, id.data(), id.size()),
+    };
+    CK_MECHANISM mechanism{CKM_GENERIC_SECRET_KEY_GEN, nullptr, 0};
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+    CK_RV rv = module().functions()->C_GenerateKey(session.handle(), &mechanism, key_template.data(), key_template.size(), &key);
+    if (rv != CKR_OK) throw_for_ckr(rv, "generating the secret key '" + object_label + "' on token '" + label() + "'");
+    return SecretKey(connection_, object_label);
+}
+
+std::optional<SecretKey> Token::secret_key(const std::string& object_label) const {
+    std::shared_lock lock(connection_->mutex());
+    detail::RawSession session(module().functions(), connection_->slot_id());
+    CK_OBJECT_CLASS secret_class = CKO_SECRET_KEY;
+    if (session.find({attr(CKA_CLASS, secret_class), attr(CKA_LABEL, object_label.data(), object_label.size())}).empty())
+        return std::nullopt;
+    return SecretKey(connection_, object_label);
+}
+
 PrivateKey Token::private_key(const Uri& requested) const {
     if (requested.token && *requested.token != label())
         throw KeyNotFound("the key " + requested.to_string() + " is not on token '" + label() + "'");
@@ -255,6 +298,7 @@ std::vector<ObjectInfo> Token::objects() const {
         {CKO_PRIVATE_KEY, ObjectType::private_key},
         {CKO_PUBLIC_KEY, ObjectType::public_key},
         {CKO_CERTIFICATE, ObjectType::certificate},
+        {CKO_SECRET_KEY, ObjectType::secret_key},
     };
     for (auto [object_class, type] : classes) {
         for (CK_OBJECT_HANDLE handle : session.find({attr(CKA_CLASS, object_class)})) {
@@ -290,7 +334,8 @@ std::vector<KeyUsageFinding> Token::check_key_usage(bool fix) {
         std::span<const UsageAttribute> excess;
     };
     const Role roles[] = {{CKO_PRIVATE_KEY, ObjectType::private_key, private_key_excess},
-                          {CKO_PUBLIC_KEY, ObjectType::public_key, public_key_excess}};
+                          {CKO_PUBLIC_KEY, ObjectType::public_key, public_key_excess},
+                          {CKO_SECRET_KEY, ObjectType::secret_key, secret_key_excess}};
     for (const Role& role : roles) {
         for (CK_OBJECT_HANDLE handle : session.find({attr(CKA_CLASS, role.object_class)})) {
             KeyUsageFinding finding;

@@ -36,7 +36,8 @@ ObjectType parse_type(const std::string& value) {
     if (value == "private") return ObjectType::private_key;
     if (value == "public") return ObjectType::public_key;
     if (value == "cert") return ObjectType::certificate;
-    refuse("type must be private, public or cert (got '" + value + "')");
+    if (value == "secret-key") return ObjectType::secret_key;
+    refuse("type must be private, public, cert or secret-key (got '" + value + "')");
 }
 
 const char* type_name(ObjectType type) {
@@ -44,6 +45,7 @@ const char* type_name(ObjectType type) {
     case ObjectType::private_key: return "private";
     case ObjectType::public_key: return "public";
     case ObjectType::certificate: return "cert";
+    case ObjectType::secret_key: return "secret-key";
     }
     return "private";
 }

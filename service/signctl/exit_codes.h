@@ -19,6 +19,7 @@ enum ExitCode : int {
     exit_key_usage = 10,      ///< `token check` left keys that may do more than sign or verify
     exit_signature_invalid = 11,        ///< `verify`: a signature is invalid (TOTAL-FAILED)
     exit_signature_indeterminate = 12,  ///< `verify`: not enough to say (INDETERMINATE: unknown trust, no revocation data...)
+    exit_owner_required = 13,           ///< a personal key without its owner: no --signer, or no way to ask the signer's PIN
 };
 
 /// The exit code for a failure of this kind.
@@ -33,6 +34,12 @@ inline int exit_code_for(ErrorKind kind) {
     case ErrorKind::internal: return exit_internal;
     }
     return exit_internal;
+}
+
+/// The exit code for `error`: its kind's, except the refusals scripts must tell apart.
+inline int exit_code_for(const Error& error) {
+    if (error.code() == "signer_required" || error.code() == "signer_pin_required") return exit_owner_required;
+    return exit_code_for(error.kind());
 }
 
 }  // namespace sign::signctl

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
     app.add_flag("--json", cli.json, tr("Print JSON for scripts instead of tables"));
     app.footer(tr("Exit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input, 4 refused by policy,\n"
                   "5 not found, 6 already exists, 7 wrong or locked PIN, 8 token failure, 9 audit log broken,\n"
-                  "10 keys that may do more than sign, 11 signature invalid, 12 signature indeterminate."));
+                  "10 keys that may do more than sign, 11 signature invalid, 12 signature indeterminate,\n"
+                  "13 a personal key without its owner's PIN."));
 
     add_init_command(app, cli);
     add_token_commands(app, cli);
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
             std::cout << nlohmann::json{{"error", {{"code", error.code()}, {"message", error.what()}}}}.dump(2) << "\n";
         }
         std::cerr << "signctl: " << sign::i18n::translate_message(error.what()) << "\n";
-        return exit_code_for(error.kind());
+        return exit_code_for(error);
     } catch (const std::exception& error) {
         std::cerr << "signctl: " << tr("unexpected failure: ") << error.what() << "\n";
         return exit_internal;

@@ -10,9 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit_trail.h"
 #include "sign/atomic_file.h"
+#include "sign/data_folder/hidden_input.h"
 #include "sign/error.h"
+#include "sign/hex.h"
+#include "sign/key_policy.h"
 #include "sign/messages.h"
+#include "sign/openssl_ptr.h"
 
 namespace sign::signctl {
 
@@ -55,7 +60,47 @@ void show_progress(size_t done, size_t total, const std::string& name) {
     }
 }
 
+// The owner's PIN: from the file the signer handed over, else typed unseen at the terminal.
+std::string signer_pin(const SignArguments& arguments) {
+    if (arguments.signer_pin_file) {
+        hsm::Pin pin = hsm::Pin::from_file(*arguments.signer_pin_file);
+        return std::string(pin.c_str(), pin.size());
+    }
+    if (!isatty(STDIN_FILENO))
+        throw Error(ErrorKind::policy, "signer_pin_required",
+                    "the PIN of signer '" + *arguments.signer_id +
+                        "' is needed: the signer types it on a terminal, or gives it in --signer-pin-file");
+    return data_folder::read_hidden_line(i18n::format(i18n::tr("PIN for signer '{}': "), {*arguments.signer_id}));
+}
+
+// The SHA-256 of a single input file, so that even a refused signature names its document.
+std::string input_hash(const SignArguments& arguments) {
+    std::error_code error;
+    if (!fs::is_regular_file(arguments.input, error)) return "";
+    try {
+        return to_hex(digest_file(arguments.input, "sha256"));
+    } catch (const Error&) {
+        return "";
+    }
+}
+
 }  // namespace
+
+std::vector<uint8_t> digest_file(const fs::path& path, const std::string& digest_name) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::not_found, "file_not_found", "cannot read " + path.string());
+    EvpMdCtxPtr context(EVP_MD_CTX_new());
+    if (!context || EVP_DigestInit_ex(context.get(), check_digest(digest_name), nullptr) != 1)
+        throw Error(ErrorKind::internal, "openssl_failure", "cannot start a digest: " + drain_openssl_errors());
+    std::vector<char> block(1 << 16);
+    while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0)
+        EVP_DigestUpdate(context.get(), block.data(), static_cast<size_t>(in.gcount()));
+    std::vector<uint8_t> digest(EVP_MAX_MD_SIZE);
+    unsigned length = 0;
+    EVP_DigestFinal_ex(context.get(), digest.data(), &length);
+    digest.resize(length);
+    return digest;
+}
 
 void add_sign_arguments(CLI::App& command, SignArguments& arguments) {
     command.add_option("--key", arguments.key_uri, "PKCS#11 URI of the signing key, e.g. \"pkcs11:object=leader;type=private\"")
@@ -83,10 +128,36 @@ void add_sign_arguments(CLI::App& command, SignArguments& arguments) {
         ->check(CLI::ExistingPath);
     command.add_option("--out", arguments.out, "Output file, or output folder when IN is a folder");
     command.add_flag("--quiet", arguments.quiet, "No progress bar when signing a folder");
+    auto* signer = command.add_option("--signer", arguments.signer_id,
+                                      "For a personal key (leader, citizen): the signer registered for it, whose PIN "
+                                      "is then asked; without it only seals and service keys sign");
+    command.add_option("--signer-pin-file", arguments.signer_pin_file,
+                       "File the signer provides holding their PIN (instead of typing it)")
+        ->needs(signer);
 }
 
-SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
-    : registry_(data.database().certificates()), level_(parse_level(arguments.level)) {
+SigningSetup::SigningSetup(Cli& cli, const std::string& action, const SignArguments& arguments)
+    : cli_(cli), action_(action), registry_(cli.data().database().certificates()), level_(parse_level(arguments.level)) {
+    DataFolder& data = cli.data();
+    AuditedSubject refused{"key=" + arguments.key_uri, input_hash(arguments), ""};
+    if (arguments.signer_id) refused.subject = "signer=" + *arguments.signer_id + " " + refused.subject;
+    try {
+        open(data, arguments);
+    } catch (const Error& refusal) {
+        record_refusal(cli, action, refused, refusal);
+        throw;
+    }
+    // A wrong or locked PIN from here on is the signer's, not the token's.
+    if (arguments.signer_id) refused.authenticated = "signer:" + *arguments.signer_id;
+    try {
+        activate(data, arguments);
+    } catch (const Error& refusal) {
+        record_refusal(cli, action, refused, refusal);
+        throw;
+    }
+}
+
+void SigningSetup::open(DataFolder& data, const SignArguments& arguments) {
     if (has_signature_timestamp(level_) && !arguments.tsa)
         throw Error(ErrorKind::invalid_input, "timestamp_source_missing",
                     std::string("--level ") + to_string(level_) + " needs --tsa local");
@@ -101,6 +172,24 @@ SigningSetup::SigningSetup(DataFolder& data, const SignArguments& arguments)
 
     // The folder's own TSA, reached in-process; its client trusts only our root.
     if (has_signature_timestamp(level_)) timestamps_.emplace(data.token(), data.database().certificates(), data.ca(), clock_);
+}
+
+void SigningSetup::activate(DataFolder& data, const SignArguments& arguments) {
+    signing::SoleControl sole_control(data.database().certificates(), data.profiles(), data.database().signers());
+    activation_ = sole_control.activate(*key_, arguments.signer_id, [&] { return signer_pin(arguments); },
+                                        std::chrono::system_clock::now());
+}
+
+SignOne SigningSetup::with_audit_records(SignOne sign_one) const {
+    return [this, sign_one = std::move(sign_one)](const fs::path& input, const fs::path& output) {
+        AuditedSubject subject{activation_.audit_subject(), "", ""};
+        signctl::audited(cli_, action_, subject, [&] {
+            // Hashed before signing, so a refused file is named by its content too.
+            subject.document_hash = to_hex(digest_file(input, "sha256"));
+            sign_one(input, output);
+            return std::string();
+        });
+    };
 }
 
 SignOne writing(std::function<std::vector<uint8_t>(const fs::path& input)> sign_bytes) {

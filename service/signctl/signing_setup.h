@@ -1,8 +1,9 @@
 #pragma once
 // What every `signctl sign ...` command shares: the options that name the
-// signer and the level, the Signer built from them with its key on the token,
-// the folder's TSA for B-T, and signing one file or a whole folder with a
-// progress bar, each output written through a temporary file and a rename.
+// signer and the level, the Signer built from them with its key on the token
+// (a personal key activated by its owner's PIN first), the folder's TSA for
+// B-T, and signing one file or a whole folder with a progress bar, each output
+// written through a temporary file and a rename and each one an audit record.
 
 #include <filesystem>
 #include <functional>
@@ -12,12 +13,14 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "commands.h"
 #include "sign/data_folder/data_folder.h"
 #include "sign/data_folder/local_timestamps.h"
 #include "sign/clock.h"
 #include "sign/signature_level.h"
 #include "sign/signer.h"
 #include "sign/validate/validation_data_collector.h"
+#include "sign/signing/sole_control.h"
 
 namespace sign::signctl {
 
@@ -34,6 +37,8 @@ struct SignArguments {
     std::string input;                     ///< a file, or a folder whose matching files are all signed
     std::optional<std::string> out;        ///< a file, or for a folder input a folder
     bool quiet = false;                    ///< no progress bar
+    std::optional<std::string> signer_id;  ///< the owner of a personal key (a registered signer)
+    std::optional<std::string> signer_pin_file;  ///< that signer's PIN; asked on the terminal without it
     /// The scheme for RSA keys when --scheme is not given: RSA-PSS, as Circular 15 expects, except
     /// where the format's verifiers cannot check it yet (XML-DSig).
     SignatureScheme rsa_default = SignatureScheme::rsa_pss;
@@ -44,12 +49,22 @@ struct SignArguments {
 /// Adds the options above to a `sign <format>` command.
 void add_sign_arguments(CLI::App& command, SignArguments& arguments);
 
+/// Writes the signed form of `input` to `output`, through a temporary file and a rename.
+using SignOne = std::function<void(const std::filesystem::path& input, const std::filesystem::path& output)>;
+
 /// The signer and time-stamp source for one command run.
 class SigningSetup {
 public:
-    SigningSetup(DataFolder& data, const SignArguments& arguments);
+    /// Opens the key and certificate and, for a personal key, checks its owner's PIN
+    /// (signing::SoleControl). `action` ("signature.pdf", ...) names the audit records: a refusal
+    /// here is recorded before it is thrown, and each file signed by audited() below is a record.
+    SigningSetup(Cli& cli, const std::string& action, const SignArguments& arguments);
     SigningSetup(const SigningSetup&) = delete;
     SigningSetup& operator=(const SigningSetup&) = delete;
+
+    /// `sign_one` with an audit record per file: the action, the key and signer, the input's
+    /// SHA-256, "ok" or the refusal's code.
+    SignOne with_audit_records(SignOne sign_one) const;
 
     const Signer& signer() const { return *signer_; }
     SignatureLevel level() const { return level_; }
@@ -60,8 +75,14 @@ public:
     const CertificateRegistry& registry() const { return registry_; }
 
 private:
+    void open(DataFolder& data, const SignArguments& arguments);
+    void activate(DataFolder& data, const SignArguments& arguments);
+
+    Cli& cli_;
+    std::string action_;
     const CertificateRegistry& registry_;
     SignatureLevel level_;
+    signing::KeyActivation activation_;
     SystemClock clock_;
     std::optional<hsm::PrivateKey> key_;
     std::optional<Signer> signer_;
@@ -79,6 +100,9 @@ SignatureLevel parse_level(const std::string& text);
 
 /// Writes the signed form of `input` to `output`, through a temporary file and a rename.
 using SignOne = std::function<void(const std::filesystem::path& input, const std::filesystem::path& output)>;
+
+/// The digest (`digest_name`, e.g. "sha256") of a file's bytes, read in blocks.
+std::vector<uint8_t> digest_file(const std::filesystem::path& path, const std::string& digest_name);
 
 /// A SignOne for formats that produce the signed bytes in memory.
 SignOne writing(std::function<std::vector<uint8_t>(const std::filesystem::path& input)> sign_bytes);

@@ -103,6 +103,8 @@ int serve(const Flags& flags) {
     }
     // Open the token, the database and the CA now, on one thread: handlers then share them.
     hsm::Token& token = data.token();
+    // A folder older than the PIN verifier key gets it here, before any handler checks a PIN.
+    data.pin_verifier_key();
     store::Database& database = data.database();
     audit::AuditLog& audit = data.audit();
     ca::CaService& ca = data.ca();

@@ -3,14 +3,17 @@
 // SDK, as a real app would use it) lists, reads and approves it with the PIN,
 // the document system sees it completed". Prints approvals per second and the
 // time from the approval being sent to the document system seeing the request
-// approved (p50, p99). Not a test: CTest never runs this program.
+// approved (p50, p99), once with the device PIN verifiers made the old way
+// (scrypt, 2^15 x 8, 32 MiB) and once with the HMAC on the token, in one run
+// against one signd. Not a test: CTest never runs this program.
 //
 //   mobile_bench [-- --seconds S] [--signers N] [--pdf]
 //
 // Each request carries one bare SHA-256 hash; with --pdf, a one-page PDF whose empty leader
 // field gets the signer's visible PAdES B-T signature (time-stamped by the local TSA).
-// Each approval costs the deliberately slow scrypt PIN check (2^15 x 8, 32 MiB);
-// on a 2-core machine that check, not the token signature, bounds the rate.
+// A right PIN replaces a scrypt verifier by the HMAC form, so in the scrypt phase
+// each phone's scrypt verifier is written back after each approval; the HMAC
+// phase writes its own verifier back the same way, so both pay the same write.
 
 #define BOOST_TEST_MODULE mobile_bench
 #include <boost/test/unit_test.hpp>
@@ -30,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_support.h"
+#include "legacy_pin_verifier.h"
 #include "minimal_pdf.h"
 #include "signd_process.h"
 #include "signd_tools.h"
@@ -65,8 +69,18 @@ void require_sdk(sm_status status, const char* what) {
 // One enrolled phone: the SDK client speaking for its device.
 struct Phone {
     std::string signer;
+    std::string device_id;
     sm_key* key = nullptr;
     sm_client* client = nullptr;
+};
+
+struct PhaseResult {
+    std::vector<double> approval_to_completed_ms, end_to_end_ms;
+    long failures = 0;
+    std::string first_failure;
+    double elapsed = 0;
+
+    double rate() const { return static_cast<double>(approval_to_completed_ms.size()) / elapsed; }
 };
 
 double percentile(std::vector<double> values, double p) {
@@ -120,7 +134,7 @@ BOOST_AUTO_TEST_CASE(mobile_approvals) {
     // Enrol one phone per signer through the SDK.
     std::vector<Phone> phones;
     for (const auto& [signer, code] : codes.items()) {
-        Phone phone{signer};
+        Phone phone{signer, "", nullptr, nullptr};
         require_sdk(sm_key_generate(&phone.key), "key");
         require_sdk(sm_client_new(server.https_url().c_str(), server.root_ca_pem().c_str(), &phone.client), "client");
         uint8_t* spki = nullptr;
@@ -131,79 +145,99 @@ BOOST_AUTO_TEST_CASE(mobile_approvals) {
                              &device_id, nullptr),
                     "enrol");
         require_sdk(sm_client_set_device(phone.client, device_id, sm_key_signer(phone.key)), "device");
+        phone.device_id = device_id;
         sm_free(spki);
         sm_free(device_id);
         phones.push_back(phone);
     }
 
-    std::mutex mutex;
-    std::vector<double> approval_to_completed_ms, end_to_end_ms;
-    std::atomic<long> failures{0};
-    std::string first_failure;
-    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-    const auto started = Clock::now();
+    const std::string database = server.data_dir() + "/sign.db";
+    // One phase: every phone approves in a loop for `seconds`, its verifier written back after each.
+    auto run_phase = [&](const std::vector<test::StoredPinVerifier>& verifiers) {
+        for (size_t i = 0; i < phones.size(); ++i)
+            test::write_pin_verifier_row(database, "devices", phones[i].device_id, verifiers[i]);
+        PhaseResult result;
+        std::mutex mutex;
+        const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+        const auto started = Clock::now();
+        std::vector<std::thread> threads;
+        for (size_t index = 0; index < phones.size(); ++index)
+            threads.emplace_back([&, index] {
+                Phone& phone = phones[index];
+                while (Clock::now() < deadline) {
+                    try {
+                        auto t0 = Clock::now();
+                        std::vector<uint8_t> hash(32);
+                        RAND_bytes(hash.data(), 32);
+                        nlohmann::json body{{"signer", phone.signer},
+                                            {"displayText", "Ký đơn đăng ký trực tuyến"},
+                                            {"documents", {pdf ? nlohmann::json{{"title", "Đơn.pdf"}, {"type", "pdf"},
+                                                                                {"content", pdf_base64},
+                                                                                {"field", "chu_ky_lanh_dao"}}
+                                                               : nlohmann::json{{"title", "Đơn.pdf"}, {"type", "hash"},
+                                                                                {"hash", base64(hash)},
+                                                                                {"hashAlgorithm", "sha256"}}}}};
+                        auto created = test::https(server, "POST", "/api/v1/signature-requests", dms, body.dump(), "application/json");
+                        if (created.status != 201) throw std::runtime_error("create: " + created.body);
+                        std::string id = created.json().at("id");
 
-    std::vector<std::thread> threads;
-    for (auto& phone : phones)
-        threads.emplace_back([&, &phone = phone] {
-            while (Clock::now() < deadline) {
-                try {
-                    auto t0 = Clock::now();
-                    std::vector<uint8_t> hash(32);
-                    RAND_bytes(hash.data(), 32);
-                    nlohmann::json body{{"signer", phone.signer},
-                                        {"displayText", "Ký đơn đăng ký trực tuyến"},
-                                        {"documents", {pdf ? nlohmann::json{{"title", "Đơn.pdf"}, {"type", "pdf"},
-                                                                            {"content", pdf_base64},
-                                                                            {"field", "chu_ky_lanh_dao"}}
-                                                           : nlohmann::json{{"title", "Đơn.pdf"}, {"type", "hash"},
-                                                                            {"hash", base64(hash)},
-                                                                            {"hashAlgorithm", "sha256"}}}}};
-                    auto created = test::https(server, "POST", "/api/v1/signature-requests", dms, body.dump(), "application/json");
-                    if (created.status != 201) throw std::runtime_error("create: " + created.body);
-                    std::string id = created.json().at("id");
+                        // The phone: the pending list, the request's details, the approval.
+                        char* listed = nullptr;
+                        require_sdk(sm_requests_list(phone.client, 0, &listed), "list");
+                        sm_free(listed);
+                        char* request = nullptr;
+                        require_sdk(sm_request_get(phone.client, id.c_str(), &request), "get");
+                        auto t1 = Clock::now();
+                        sm_status approved = sm_request_approve(phone.client, request, pin.c_str(), nullptr);
+                        sm_free(request);
+                        require_sdk(approved, "approve");
 
-                    // The phone: the pending list, the request's details, the approval.
-                    char* listed = nullptr;
-                    require_sdk(sm_requests_list(phone.client, 0, &listed), "list");
-                    sm_free(listed);
-                    char* request = nullptr;
-                    require_sdk(sm_request_get(phone.client, id.c_str(), &request), "get");
-                    auto t1 = Clock::now();
-                    sm_status approved = sm_request_approve(phone.client, request, pin.c_str(), nullptr);
-                    sm_free(request);
-                    require_sdk(approved, "approve");
-
-                    // The document system waits for the outcome.
-                    auto done = test::https(server, "GET", "/api/v1/signature-requests/" + id + "?wait=25", dms);
-                    auto t2 = Clock::now();
-                    if (done.status != 200 || done.json().at("state") != "approved")
-                        throw std::runtime_error("outcome: " + done.body);
-                    std::lock_guard lock(mutex);
-                    approval_to_completed_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
-                    end_to_end_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t0).count());
-                } catch (const std::exception& e) {
-                    std::lock_guard lock(mutex);
-                    if (failures++ == 0) first_failure = e.what();
+                        // The document system waits for the outcome.
+                        auto done = test::https(server, "GET", "/api/v1/signature-requests/" + id + "?wait=25", dms);
+                        auto t2 = Clock::now();
+                        if (done.status != 200 || done.json().at("state") != "approved")
+                            throw std::runtime_error("outcome: " + done.body);
+                        test::write_pin_verifier_row(database, "devices", phone.device_id, verifiers[index]);
+                        std::lock_guard lock(mutex);
+                        result.approval_to_completed_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+                        result.end_to_end_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t0).count());
+                    } catch (const std::exception& e) {
+                        std::lock_guard lock(mutex);
+                        if (result.failures++ == 0) result.first_failure = e.what();
+                    }
                 }
-            }
-        });
-    for (auto& thread : threads) thread.join();
-    double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+            });
+        for (auto& thread : threads) thread.join();
+        result.elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        return result;
+    };
 
-    std::printf("\nmobile signing, %d signers at once, %s, %.0f s, %u cores\n", signers,
-                pdf ? "one-page PDF (PAdES B-T, visible)" : "one bare hash", elapsed,
-                std::thread::hardware_concurrency());
-    std::printf("approvals completed   %zu (%.1f per second), failures %ld\n", approval_to_completed_ms.size(),
-                static_cast<double>(approval_to_completed_ms.size()) / elapsed, failures.load());
-    std::printf("approval -> completed p50 %.1f ms, p99 %.1f ms\n", percentile(approval_to_completed_ms, 0.5),
-                percentile(approval_to_completed_ms, 0.99));
-    std::printf("create -> completed   p50 %.1f ms, p99 %.1f ms\n", percentile(end_to_end_ms, 0.5),
-                percentile(end_to_end_ms, 0.99));
-    if (failures) std::printf("first failure: %s\n", first_failure.c_str());
+    // The verifiers each phase starts from: the HMAC ones enrolment made, and scrypt ones made the old way.
+    std::vector<test::StoredPinVerifier> hmac_verifiers, scrypt_verifiers;
+    for (const auto& phone : phones) {
+        hmac_verifiers.push_back(test::read_pin_verifier_row(database, "devices", phone.device_id));
+        scrypt_verifiers.push_back(test::scrypt_pin_verifier(pin));
+    }
+    PhaseResult old_way = run_phase(scrypt_verifiers);
+    PhaseResult on_token = run_phase(hmac_verifiers);
+
+    std::printf("\nmobile signing, %d signers at once, %s, %.0f s per verifier, %u cores\n", signers,
+                pdf ? "one-page PDF (PAdES B-T, visible)" : "one bare hash", seconds, std::thread::hardware_concurrency());
+    std::printf("%-28s %10s %12s %9s %9s %9s\n", "PIN verifier", "approvals", "per second", "p50 ms", "p99 ms", "failures");
+    for (const auto& [name, phase] : {std::pair<const char*, const PhaseResult&>{"scrypt 2^15x8 (old)", old_way},
+                                      std::pair<const char*, const PhaseResult&>{"HMAC-SHA256 on the token", on_token}})
+        std::printf("%-28s %10zu %12.1f %9.1f %9.1f %9ld\n", name, phase.approval_to_completed_ms.size(), phase.rate(),
+                    percentile(phase.approval_to_completed_ms, 0.5), percentile(phase.approval_to_completed_ms, 0.99),
+                    phase.failures);
+    std::printf("approvals per second, HMAC on the token / scrypt: %.1fx\n", on_token.rate() / old_way.rate());
+    std::printf("create -> completed p50: scrypt %.1f ms, HMAC %.1f ms\n", percentile(old_way.end_to_end_ms, 0.5),
+                percentile(on_token.end_to_end_ms, 0.5));
+    for (const auto* phase : {&old_way, &on_token})
+        if (phase->failures) std::printf("first failure: %s\n", phase->first_failure.c_str());
     for (auto& phone : phones) {
         sm_client_free(phone.client);
         sm_key_free(phone.key);
     }
-    BOOST_TEST(failures.load() == 0);
+    BOOST_TEST(old_way.failures == 0);
+    BOOST_TEST(on_token.failures == 0);
 }

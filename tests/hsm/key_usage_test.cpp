@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "command.h"
@@ -35,6 +36,16 @@ std::vector<uint8_t> peer_point() {
     BOOST_TEST_REQUIRE(EVP_PKEY_get_octet_string_param(peer, "encoded-pub-key", point.data(), point.size(), &size) == 1);
     EVP_PKEY_free(peer);
     return point;
+}
+
+// A second secret key under a taken label is refused.
+bool error_code_of_duplicate(Token& token) {
+    try {
+        token.generate_secret_key("pin-verifier");
+    } catch (const sign::Error& error) {
+        return error.code() == "duplicate_label";
+    }
+    return false;
 }
 
 bool names(const std::vector<std::string>& list, const std::string& name) {
@@ -149,6 +160,61 @@ BOOST_AUTO_TEST_CASE(pkcs11_tool_sees_generated_keys_as_sign_only_and_cannot_dec
     auto decrypted = test::run_command(decrypting, environment);
     BOOST_TEST(decrypted.exit_code != 0, decrypted.output);
     BOOST_TEST(decrypted.output.find("CKR_KEY_FUNCTION_NOT_PERMITTED") != std::string::npos, decrypted.output);
+}
+
+// The PIN verifier key: made on the token, its value unreadable, usable for HMAC-SHA256 only; the
+// HMAC is the one OpenSSL computes (checked with a key of known value, as the generated one cannot
+// be read).
+BOOST_AUTO_TEST_CASE(a_generated_secret_key_only_makes_hmacs_and_never_leaves_the_token) {
+    SoftHsmToken softhsm;
+    Token token = softhsm.open();
+    SecretKey key = token.generate_secret_key("pin-verifier");
+    RawPkcs11Session session(token);
+    CK_OBJECT_HANDLE handle = session.find(CKO_SECRET_KEY, "pin-verifier");
+    BOOST_TEST(session.flag(handle, CKA_SENSITIVE));
+    BOOST_TEST(!session.flag(handle, CKA_EXTRACTABLE));
+    BOOST_TEST(session.flag(handle, CKA_NEVER_EXTRACTABLE));
+    BOOST_TEST(session.flag(handle, CKA_PRIVATE));
+    BOOST_TEST(session.flag(handle, CKA_SIGN));
+    for (CK_ATTRIBUTE_TYPE usage : {CKA_VERIFY, CKA_ENCRYPT, CKA_DECRYPT, CKA_WRAP, CKA_UNWRAP, CKA_DERIVE})
+        BOOST_TEST(!session.flag(handle, usage), "attribute 0x" << std::hex << usage);
+    std::vector<uint8_t> value(32);
+    CK_ATTRIBUTE read{CKA_VALUE, value.data(), value.size()};
+    BOOST_TEST(ckr_name(session.p11()->C_GetAttributeValue(session.handle(), handle, &read, 1)) == "CKR_ATTRIBUTE_SENSITIVE");
+    CK_MECHANISM aes{CKM_AES_ECB, nullptr, 0};
+    BOOST_TEST(session.p11()->C_EncryptInit(session.handle(), &aes, handle) != CKR_OK);
+
+    const std::vector<uint8_t> message = {'2', '4', '6', '8', '1', '0'};
+    auto first = key.mac(message);
+    BOOST_TEST(first.size() == 32u);
+    BOOST_TEST((key.mac(message) == first));
+    BOOST_TEST((key.mac(std::vector<uint8_t>{'1', '3', '5'}) != first));
+    BOOST_TEST((token.secret_key("pin-verifier")->mac(message) == first));
+    BOOST_TEST(!token.secret_key("no-such-key").has_value());
+    BOOST_TEST(error_code_of_duplicate(token));
+
+    // The token's HMAC is HMAC-SHA256 as OpenSSL computes it: checked with a key of known value.
+    std::vector<uint8_t> known(32, 0x5a);
+    CK_OBJECT_CLASS secret_class = CKO_SECRET_KEY;
+    CK_KEY_TYPE generic = CKK_GENERIC_SECRET;
+    CK_BBOOL yes = CK_TRUE;
+    std::string label = "known-value";
+    CK_ATTRIBUTE object[] = {{CKA_CLASS, &secret_class, sizeof secret_class}, {CKA_KEY_TYPE, &generic, sizeof generic},
+                             {CKA_VALUE, known.data(), known.size()},       {CKA_SIGN, &yes, sizeof yes},
+                             {CKA_LABEL, label.data(), label.size()}};
+    CK_OBJECT_HANDLE created = CK_INVALID_HANDLE;
+    BOOST_TEST_REQUIRE(session.p11()->C_CreateObject(session.handle(), object, 5, &created) == CKR_OK);
+    std::vector<uint8_t> expected(32);
+    unsigned length = 0;
+    HMAC(EVP_sha256(), known.data(), static_cast<int>(known.size()), message.data(), message.size(), expected.data(), &length);
+    BOOST_TEST((token.secret_key(label)->mac(message) == expected));
+
+    // Listed, and clean for token check.
+    bool listed = false;
+    for (const auto& object : token.objects())
+        listed = listed || (object.type == ObjectType::secret_key && object.label == "pin-verifier" && object.key_type == "secret-256");
+    BOOST_TEST(listed);
+    for (const auto& finding : token.check_key_usage(false)) BOOST_TEST(finding.key.label != "pin-verifier");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "command.h"
 #include "raw_pkcs11.h"
 #include "sign/hsm/errors.h"
 #include "sign/hsm/module.h"
@@ -83,6 +84,46 @@ BOOST_AUTO_TEST_CASE(reports_a_key_that_also_decrypts_and_fix_limits_it_to_signi
     BOOST_TEST(hsm::ckr_name(session.decrypt_init(key)) == "CKR_KEY_FUNCTION_NOT_PERMITTED");
     BOOST_TEST(session.flag(key, CKA_SIGN));
     unsetenv("SOFTHSM2_CONF");
+}
+
+// signctl init makes the PIN verifier key; a folder without it (made before it existed) is
+// reported, and --fix makes it, once.
+BOOST_AUTO_TEST_CASE(knows_the_pin_verifier_key_and_fix_makes_it) {
+    SignctlFolder folder;
+    folder.init_ca();
+    auto made = folder.signctl_json({"token", "check"});
+    BOOST_TEST(made["pin_verifier_key"]["present"].get<bool>(), made.dump());
+    BOOST_TEST(made["clean"].get<bool>(), made.dump());
+    auto objects = folder.signctl_json({"token", "objects"});
+    BOOST_TEST(std::count_if(objects.begin(), objects.end(), [](const auto& object) {
+                   return object["label"] == "pin-verifier" && object["type"] == "secret key";
+               }) == 1);
+
+    // As in a folder made before the key existed.
+    auto deleted = test::run_command({"pkcs11-tool", "--module", hsm::Module::default_path(), "--token-label",
+                                      folder.signctl_json({"token", "slots"})[0]["token"].get<std::string>(), "--login",
+                                      "--pin", folder.user_pin(), "--delete-object", "--type", "secrkey", "--label",
+                                      "pin-verifier"},
+                                     folder.token_environment());
+    BOOST_TEST_REQUIRE(deleted.exit_code == 0, deleted.output);
+    auto missing = folder.signctl({"--json", "token", "check"});
+    BOOST_TEST(missing.exit_code == 10, missing.output);
+    auto report = nlohmann::json::parse(missing.output);
+    BOOST_TEST(!report["pin_verifier_key"]["present"].get<bool>());
+    BOOST_TEST(!report["clean"].get<bool>());
+
+    auto fixed = folder.signctl({"--json", "token", "check", "--fix"});
+    BOOST_TEST_REQUIRE(fixed.exit_code == 0, fixed.output);
+    auto fix_report = nlohmann::json::parse(fixed.output);
+    BOOST_TEST(fix_report["pin_verifier_key"]["made"].get<bool>());
+    BOOST_TEST(fix_report["clean"].get<bool>());
+    auto again = folder.signctl_json({"token", "check", "--fix"});
+    BOOST_TEST(!again["pin_verifier_key"]["made"].get<bool>());
+    BOOST_TEST(again["pin_verifier_key"]["present"].get<bool>());
+    auto audit = folder.signctl_json({"audit", "list"});
+    BOOST_TEST(std::count_if(audit.begin(), audit.end(), [](const auto& record) {
+                   return record["action"] == "token.pin-verifier-key" && record["result"] == "ok";
+               }) == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -60,7 +60,7 @@ CommandResult sign_with(const std::string& label, const std::filesystem::path& i
     std::vector<std::string> argv = {"sign", "pdf", "--key", "pkcs11:object=" + label + ";type=private", "--cert",
                                      pki.path("certs/" + label + ".pem"), in.string(), "--out", out.string()};
     argv.insert(argv.end(), options.begin(), options.end());
-    return pki.folder().signctl(argv);
+    return pki.folder().signctl(pki.folder().as_owner(argv, label));
 }
 
 }  // namespace

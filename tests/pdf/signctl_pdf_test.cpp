@@ -17,7 +17,7 @@ std::vector<std::string> signs_as(const std::string& label, std::vector<std::str
     std::vector<std::string> argv = {"sign", "pdf", "--key", "pkcs11:object=" + label + ";type=private", "--cert",
                                      pki.path("certs/" + label + ".pem"), "--level", "b-t", "--tsa", "local"};
     argv.insert(argv.end(), arguments.begin(), arguments.end());
-    return argv;
+    return pki.folder().as_owner(argv, label);
 }
 
 }  // namespace

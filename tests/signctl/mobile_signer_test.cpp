@@ -15,6 +15,7 @@
 #include <regex>
 
 #include "sign/store/device_store.h"
+#include "software_mac_key.h"
 #include "sign/store/write_queue.h"
 #include "sign/utc_time.h"
 #include "signctl_folder.h"
@@ -159,7 +160,8 @@ BOOST_AUTO_TEST_CASE(a_phone_only_signer_with_image_activation_code_and_devices)
     std::string phone;
     {
         sign::store::WriteQueue queue(folder.path("sign.db"));
-        sign::store::DeviceStore devices(queue);
+        sign::test::SoftwareMacKey pin_key;  // the PINs are never checked here
+        sign::store::DeviceStore devices(queue, [&]() -> const sign::MacKey& { return pin_key; });
         phone = devices.enrol(code, p256_spki(), "246810", "iPhone của An", std::chrono::system_clock::now()).id;
         devices.enrol(found.str(), p256_spki(), "246810", "Tablet", std::chrono::system_clock::now());
     }

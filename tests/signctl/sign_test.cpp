@@ -39,6 +39,8 @@ std::vector<std::string> leader_signs(const std::vector<std::string>& command) {
     std::vector<std::string> argv = {"sign"};
     argv.insert(argv.end(), command.begin(), command.end());
     argv.insert(argv.end(), {"--key", "pkcs11:object=leader;type=private", "--cert", pki.path("certs/leader.pem")});
+    auto owner = pki.folder().owner_of("leader");
+    argv.insert(argv.end(), owner.begin(), owner.end());
     return argv;
 }
 
@@ -102,8 +104,11 @@ BOOST_AUTO_TEST_CASE(a_folder_of_any_files_gets_cades_signatures_with_json_lines
     auto& pki = TokenPki::shared();
     TempDir dir("signctl-folder-cms");
     for (const char* name : {"1.txt", "2.bin", "3.doc"}) write(dir / name, std::string("nội dung ") + name);
-    auto result = pki.folder().signctl({"--json", "sign", "cms", "--key", "pkcs11:object=citizen;type=private", "--cert",
-                                        pki.path("certs/citizen.pem"), dir.path().string()});
+    std::vector<std::string> argv = {"--json", "sign", "cms", "--key", "pkcs11:object=citizen;type=private", "--cert",
+                                     pki.path("certs/citizen.pem"), dir.path().string()};
+    auto owner = pki.folder().owner_of("citizen");
+    argv.insert(argv.end(), owner.begin(), owner.end());
+    auto result = pki.folder().signctl(argv);
     BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
     BOOST_TEST(std::count(result.output.begin(), result.output.end(), '\n') == 3);
     for (const char* name : {"1.txt", "2.bin", "3.doc"}) {

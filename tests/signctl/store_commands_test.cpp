@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(signers_need_a_person_certificate_with_its_key_on_the_token
 
     std::string pin = folder.path("good.pin");
     expect_refusal(folder, {"signer", "add", "seal", "--name", "x", "--cert", agency, "--pin-file", pin}, 4,
-                   "leader or citizen", "not_a_signer_certificate");
+                   "personal profile", "not_a_signer_certificate");
     expect_refusal(folder, {"signer", "add", "vo-thi-sau", "--name", "x", "--cert", from_csr, "--pin-file", pin}, 4,
                    "not on the token", "key_not_on_token");
     expect_refusal(folder, {"signer", "add", "gone", "--name", "x", "--cert", revoked, "--pin-file", pin}, 4, "revoked",
@@ -181,15 +181,23 @@ BOOST_AUTO_TEST_CASE(signers_need_a_person_certificate_with_its_key_on_the_token
                    "a signer id is", "invalid_signer_id");
     expect_refusal(folder, {"signer", "unlock", "nobody"}, 5, "no signer", "unknown_signer");
 
-    {
-        // Five wrong PINs, as signd would count them, lock the signer; the list shows it.
-        sign::store::WriteQueue queue(folder.path("sign.db"));
-        sign::store::SignerStore signers(queue);
-        for (int i = 0; i < 5; ++i)
-            BOOST_TEST(sign::test::error_code_of([&] {
-                           signers.verify_pin("nguyen-van-an", "000000", std::chrono::system_clock::now());
-                       }) == "wrong_pin");
+    // Five wrong PINs lock the signer; the list shows it. signctl sign checks the PIN with the
+    // function signd uses, under the token's PIN verifier key.
+    std::ofstream(folder.path("leader.pem")) << folder.signctl_json({"cert", "show", leader, "--pem"})["pem"].get<std::string>();
+    std::ofstream(folder.path("wrong.pin")) << "000000\n";
+    std::ofstream(folder.path("document.txt")) << "Tờ trình\n";
+    auto sign_as_an = [&](const std::string& pin_file) {
+        return folder.signctl({"--json", "sign", "cms", "--key", "pkcs11:object=leader;type=private", "--cert",
+                               folder.path("leader.pem"), folder.path("document.txt"), "--signer", "nguyen-van-an",
+                               "--signer-pin-file", pin_file});
+    };
+    for (int i = 0; i < 5; ++i) {
+        auto refused = sign_as_an(folder.path("wrong.pin"));
+        BOOST_TEST(refused.exit_code == 7, refused.output);
+        BOOST_TEST(refused.output.find("\"wrong_pin\"") != std::string::npos, refused.output);
     }
+    auto locked = sign_as_an(pin);
+    BOOST_TEST(locked.output.find("\"signer_locked\"") != std::string::npos, locked.output);
     auto list = folder.signctl_json({"signer", "list"});
     BOOST_TEST_REQUIRE(list.size() == 2u);
     BOOST_TEST(list[0]["id"] == "nguyen-van-an");
@@ -202,9 +210,8 @@ BOOST_AUTO_TEST_CASE(signers_need_a_person_certificate_with_its_key_on_the_token
     auto unlocked = folder.signctl_json({"signer", "unlock", "nguyen-van-an"});
     BOOST_TEST(unlocked["status"] == "active");
     BOOST_TEST(unlocked["failed_pins"] == 0);
-    sign::store::WriteQueue queue(folder.path("sign.db"));
-    sign::store::SignerStore signers(queue);
-    signers.verify_pin("nguyen-van-an", "135790", std::chrono::system_clock::now());
+    auto signed_now = sign_as_an(pin);
+    BOOST_TEST(signed_now.exit_code == 0, signed_now.output);
 }
 
 // Viewers on mupdf cannot check RSA-PSS: a signer's documents may be signed with PKCS#1 v1.5, kept
@@ -234,8 +241,7 @@ BOOST_AUTO_TEST_CASE(a_signer_keeps_the_scheme_chosen_for_it) {
 
     BOOST_TEST(folder.signctl_json({"signer", "set-scheme", "nguyen-van-an", "--scheme", "rsa-pss"})["scheme"] == "rsa-pss");
     BOOST_TEST(folder.signctl_json({"signer", "set-scheme", "nguyen-van-an", "--scheme", ""})["scheme"].is_null());
-    sign::store::WriteQueue queue(folder.path("sign.db"));
-    BOOST_TEST(sign::store::SignerStore(queue).find("nguyen-van-an")->scheme == "");
+    BOOST_TEST(folder.signctl_json({"signer", "list"})[0]["scheme"].is_null());
 }
 
 BOOST_AUTO_TEST_CASE(the_audit_log_records_every_change_and_verify_names_a_tampered_record) {

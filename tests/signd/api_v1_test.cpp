@@ -33,10 +33,14 @@ void require_problem(const Reply& reply, int status, const std::string& code) {
 // A one-page PDF signed by the leader with signctl (PAdES B-T, visible, field chu_ky_lanh_dao).
 std::string signed_by_the_leader(const SigndServer& server, const TempDir& dir) {
     write_text_file((dir / "draft.pdf").string(), minimal_pdf());
-    auto leader = server.signctl({"sign", "pdf", "--key", "pkcs11:object=leader;type=private", "--cert", server.certificate("leader"),
-                                  "--level", "b-t", "--tsa", "local", "--rect", "110,40,60,25", "--field-name", "chu_ky_lanh_dao",
-                                  "--image", server.data_dir() + "/images/leader-signature.png", (dir / "draft.pdf").string(),
-                                  "--out", (dir / "signed.pdf").string()});
+    std::vector<std::string> argv = {"sign", "pdf", "--key", "pkcs11:object=leader;type=private", "--cert",
+                                     server.certificate("leader"), "--level", "b-t", "--tsa", "local", "--rect",
+                                     "110,40,60,25", "--field-name", "chu_ky_lanh_dao", "--image",
+                                     server.data_dir() + "/images/leader-signature.png", (dir / "draft.pdf").string(),
+                                     "--out", (dir / "signed.pdf").string()};
+    auto owner = key_owner_arguments(server.data_dir(), "leader");
+    argv.insert(argv.end(), owner.begin(), owner.end());
+    auto leader = server.signctl(argv);
     BOOST_TEST_REQUIRE(leader.exit_code == 0, leader.output);
     return read_text_file((dir / "signed.pdf").string());
 }
@@ -429,8 +433,11 @@ BOOST_AUTO_TEST_CASE(a_signature_by_a_revoked_certificate_is_reported_revoked) {
     BOOST_TEST_REQUIRE(issued.exit_code == 0, issued.output);
     write_text_file((dir / "don.txt").string(), "Đơn xin cấp phép");
     // Signed without a time-stamp, then revoked: what counts is now, and now it is revoked.
-    auto signed_file = server.signctl({"sign", "cms", "--key", "pkcs11:object=" + label + ";type=private", "--cert", certificate,
-                                       (dir / "don.txt").string()});
+    std::vector<std::string> argv = {"sign", "cms", "--key", "pkcs11:object=" + label + ";type=private", "--cert",
+                                     certificate, (dir / "don.txt").string()};
+    auto owner = key_owner_arguments(server.data_dir(), label, certificate);
+    argv.insert(argv.end(), owner.begin(), owner.end());
+    auto signed_file = server.signctl(argv);
     BOOST_TEST_REQUIRE(signed_file.exit_code == 0, signed_file.output);
     auto serial = openssl({"x509", "-in", certificate, "-noout", "-serial"});
     std::string hex = serial.output.substr(serial.output.find('=') + 1);

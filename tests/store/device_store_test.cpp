@@ -14,9 +14,11 @@
 #include <thread>
 
 #include "error_code.h"
+#include "legacy_pin_verifier.h"
 #include "sign/store/device_store.h"
 #include "sign/store/signer_store.h"
 #include "temp_dir.h"
+#include "token_pin_key.h"
 
 using sign::store::DeviceStore;
 using sign::store::SignerStore;
@@ -56,8 +58,8 @@ BOOST_AUTO_TEST_CASE(a_code_enrols_one_device_and_the_database_keeps_it) {
     auto key = p256_key();
     {
         WriteQueue queue(path);
-        SignerStore signers(queue);
-        DeviceStore devices(queue);
+        SignerStore signers(queue, sign::test::token_pin_key());
+        DeviceStore devices(queue, sign::test::token_pin_key());
         add_signer(signers);
         auto code = devices.issue_activation(signer, std::chrono::hours{24}, now);
         BOOST_TEST(code.code.size() == 24u);  // 20 characters in five groups of four
@@ -87,7 +89,7 @@ BOOST_AUTO_TEST_CASE(a_code_enrols_one_device_and_the_database_keeps_it) {
     }
     // A new queue on the same file (a restart) finds everything.
     WriteQueue queue(path);
-    DeviceStore devices(queue);
+    DeviceStore devices(queue, sign::test::token_pin_key());
     auto found = devices.find(device_id);
     BOOST_TEST_REQUIRE(found.has_value());
     BOOST_TEST(found->signer_id == signer);
@@ -102,8 +104,8 @@ BOOST_AUTO_TEST_CASE(a_code_enrols_one_device_and_the_database_keeps_it) {
 BOOST_AUTO_TEST_CASE(two_phones_racing_with_one_code_get_one_device) {
     TempDir dir("devices");
     WriteQueue queue((dir / "sign.db").string());
-    SignerStore signers(queue);
-    DeviceStore devices(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
+    DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
     auto code = devices.issue_activation(signer, std::chrono::hours{1}, now);
     std::vector<std::string> results(6);
@@ -121,8 +123,8 @@ BOOST_AUTO_TEST_CASE(two_phones_racing_with_one_code_get_one_device) {
 BOOST_AUTO_TEST_CASE(codes_are_typed_loosely_and_expire) {
     TempDir dir("devices");
     WriteQueue queue((dir / "sign.db").string());
-    SignerStore signers(queue);
-    DeviceStore devices(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
+    DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
 
     // Lower case, no dashes, spaces, and O/I/L for 0/1 all name the same code.
@@ -165,8 +167,8 @@ BOOST_AUTO_TEST_CASE(codes_are_typed_loosely_and_expire) {
 BOOST_AUTO_TEST_CASE(only_p256_keys_good_names_and_pins_are_accepted_and_a_refusal_keeps_the_code) {
     TempDir dir("devices");
     WriteQueue queue((dir / "sign.db").string());
-    SignerStore signers(queue);
-    DeviceStore devices(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
+    DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
     auto code = devices.issue_activation(signer, std::chrono::hours{1}, now).code;
     auto enrol = [&](const std::vector<uint8_t>& key, const std::string& pin, const std::string& name) {
@@ -193,8 +195,8 @@ BOOST_AUTO_TEST_CASE(only_p256_keys_good_names_and_pins_are_accepted_and_a_refus
 BOOST_AUTO_TEST_CASE(a_revoked_device_can_do_nothing) {
     TempDir dir("devices");
     WriteQueue queue((dir / "sign.db").string());
-    SignerStore signers(queue);
-    DeviceStore devices(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
+    DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
     signers.add("citizen-binh", "Trần Thị Bình", "7E02", key_uri, std::nullopt, now);
     auto device = devices.enrol(devices.issue_activation(signer, std::chrono::hours{1}, now).code, p256_key(), "123456",
@@ -226,8 +228,8 @@ BOOST_AUTO_TEST_CASE(device_pins_and_the_csc_pin_share_one_count_that_survives_a
     std::string tablet;
     {
         WriteQueue queue(path);
-        SignerStore signers(queue);
-        DeviceStore devices(queue);
+        SignerStore signers(queue, sign::test::token_pin_key());
+        DeviceStore devices(queue, sign::test::token_pin_key());
         add_signer(signers);
         phone = devices.enrol(devices.issue_activation(signer, std::chrono::hours{1}, now).code, p256_key(), "111111",
                               "phone", now).id;
@@ -244,8 +246,8 @@ BOOST_AUTO_TEST_CASE(device_pins_and_the_csc_pin_share_one_count_that_survives_a
     }
     {
         WriteQueue queue(path);
-        SignerStore signers(queue);
-        DeviceStore devices(queue);
+        SignerStore signers(queue, sign::test::token_pin_key());
+        DeviceStore devices(queue, sign::test::token_pin_key());
         BOOST_TEST(signers.find(signer)->failed_pins == 3);
         BOOST_TEST(error_code_of([&] { devices.verify_pin(tablet, "999999", now); }) == "wrong_pin");
         std::string message;
@@ -258,8 +260,8 @@ BOOST_AUTO_TEST_CASE(device_pins_and_the_csc_pin_share_one_count_that_survives_a
     }
     {
         WriteQueue queue(path);
-        SignerStore signers(queue);
-        DeviceStore devices(queue);
+        SignerStore signers(queue, sign::test::token_pin_key());
+        DeviceStore devices(queue, sign::test::token_pin_key());
         BOOST_TEST(error_code_of([&] { devices.verify_pin(tablet, "222222", now); }) == "signer_locked");
         signers.unlock(signer);
         BOOST_TEST(error_code_of([&] { devices.verify_pin(phone, "999999", now); }) == "wrong_pin");
@@ -271,8 +273,8 @@ BOOST_AUTO_TEST_CASE(device_pins_and_the_csc_pin_share_one_count_that_survives_a
 BOOST_AUTO_TEST_CASE(concurrent_wrong_device_pins_are_each_counted) {
     TempDir dir("devices");
     WriteQueue queue((dir / "sign.db").string());
-    SignerStore signers(queue);
-    DeviceStore devices(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
+    DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
     auto phone = devices.enrol(devices.issue_activation(signer, std::chrono::hours{1}, now).code, p256_key(), "111111",
                                "phone", now).id;
@@ -292,8 +294,8 @@ BOOST_AUTO_TEST_CASE(concurrent_wrong_device_pins_are_each_counted) {
 BOOST_AUTO_TEST_CASE(a_signer_without_a_csc_pin_approves_only_on_a_phone) {
     TempDir dir("devices");
     WriteQueue queue((dir / "sign.db").string());
-    SignerStore signers(queue);
-    DeviceStore devices(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
+    DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers, std::nullopt);
     BOOST_TEST(!signers.find(signer)->has_pin);
     BOOST_TEST(error_code_of([&] { signers.verify_pin(signer, "", now); }) == "pin_not_set");
@@ -306,6 +308,34 @@ BOOST_AUTO_TEST_CASE(a_signer_without_a_csc_pin_approves_only_on_a_phone) {
     signers.set_pin(signer, "246810");
     BOOST_TEST(signers.find(signer)->has_pin);
     BOOST_TEST(error_code_of([&] { signers.verify_pin(signer, "246810", now); }) == "no error");
+}
+
+// A device PIN verifier made the old way (scrypt) still opens the device and is replaced by an
+// HMAC under the token's key on its next right PIN.
+BOOST_AUTO_TEST_CASE(a_device_verifier_made_the_old_way_is_replaced_on_its_next_right_pin) {
+    TempDir dir("devices");
+    std::string path = (dir / "sign.db").string();
+    WriteQueue queue(path);
+    SignerStore signers(queue, sign::test::token_pin_key());
+    DeviceStore devices(queue, sign::test::token_pin_key());
+    add_signer(signers, std::nullopt);
+    auto code = devices.issue_activation(signer, std::chrono::hours{1}, now);
+    auto phone = devices.enrol(code.code, p256_key(), "111111", "iPhone", now).id;
+    sign::test::store_scrypt_pin_verifier(path, "devices", phone, "111111");
+    auto scheme = [&] {
+        auto row = queue.reader().prepare("SELECT pin_scheme FROM devices WHERE id = ?");
+        row.bind(1, phone);
+        row.step();
+        return row.text(0);
+    };
+    BOOST_TEST_REQUIRE(scheme() == "scrypt");
+    BOOST_TEST(error_code_of([&] { devices.verify_pin(phone, "999999", now); }) == "wrong_pin");
+    BOOST_TEST(scheme() == "scrypt");
+    BOOST_TEST(error_code_of([&] { devices.verify_pin(phone, "111111", now); }) == "no error");
+    BOOST_TEST(scheme() == "hmac-sha256");
+    BOOST_TEST(signers.find(signer)->failed_pins == 0);
+    BOOST_TEST(error_code_of([&] { devices.verify_pin(phone, "111111", now); }) == "no error");
+    BOOST_TEST(error_code_of([&] { devices.verify_pin(phone, "999999", now); }) == "wrong_pin");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -15,6 +15,7 @@
 #include "sign/store/signature_request_store.h"
 #include "sign/store/signer_store.h"
 #include "temp_dir.h"
+#include "token_pin_key.h"
 
 using sign::store::RequestDocument;
 using sign::store::RequestState;
@@ -32,7 +33,7 @@ const auto now = std::chrono::sys_days{std::chrono::year{2026} / 11 / 27} + std:
 const std::string signer = "leader-an";
 
 void add_signers(WriteQueue& queue) {
-    SignerStore signers(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
     signers.add(signer, "Nguyễn Văn An", "7E01", "pkcs11:token=t;object=an;type=private", std::nullopt, now);
     signers.add("leader-binh", "Trần Thị Bình", "7E02", "pkcs11:token=t;object=binh;type=private", std::nullopt, now);
 }

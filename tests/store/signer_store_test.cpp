@@ -10,8 +10,10 @@
 #include <thread>
 
 #include "error_code.h"
+#include "legacy_pin_verifier.h"
 #include "sign/store/signer_store.h"
 #include "temp_dir.h"
+#include "token_pin_key.h"
 
 using sign::store::SignerStore;
 using sign::store::WriteQueue;
@@ -27,6 +29,32 @@ void add_leader(SignerStore& signers) {
     signers.add("nguyen-van-an", "Nguyễn Văn An", "7E01", key_uri, "246810", now);
 }
 
+// The verifier columns of a row, as the database holds them.
+struct StoredVerifier {
+    std::string scheme;
+    std::vector<uint8_t> hash;
+    int64_t log2_n = -1;
+};
+
+StoredVerifier stored_verifier(const std::string& path, const std::string& table, const std::string& id) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* row = nullptr;
+    sqlite3_prepare_v2(db, ("SELECT pin_scheme, pin_hash, scrypt_log2_n FROM " + table + " WHERE id = ?").c_str(), -1, &row,
+                       nullptr);
+    sqlite3_bind_text(row, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    StoredVerifier verifier;
+    if (sqlite3_step(row) == SQLITE_ROW) {
+        verifier.scheme = reinterpret_cast<const char*>(sqlite3_column_text(row, 0));
+        auto* hash = static_cast<const uint8_t*>(sqlite3_column_blob(row, 1));
+        verifier.hash.assign(hash, hash + sqlite3_column_bytes(row, 1));
+        verifier.log2_n = sqlite3_column_int64(row, 2);
+    }
+    sqlite3_finalize(row);
+    sqlite3_close(db);
+    return verifier;
+}
+
 std::string verify(SignerStore& signers, const std::string& pin, std::string* message = nullptr) {
     return error_code_of([&] { signers.verify_pin("nguyen-van-an", pin, now); }, message);
 }
@@ -40,7 +68,7 @@ BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_and_the_count_survives_a_restart) {
     std::string path = (dir / "sign.db").string();
     {
         WriteQueue queue(path);
-        SignerStore signers(queue);
+        SignerStore signers(queue, sign::test::token_pin_key());
         add_leader(signers);
         BOOST_TEST(verify(signers, "246810") == "no error");
         std::string message;
@@ -52,7 +80,7 @@ BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_and_the_count_survives_a_restart) {
     {
         // The count is on disk, so closing the database (a restart) does not reset it.
         WriteQueue queue(path);
-        SignerStore signers(queue);
+        SignerStore signers(queue, sign::test::token_pin_key());
         BOOST_TEST(signers.find("nguyen-van-an")->failed_pins == 2);
         BOOST_TEST(verify(signers, "111113") == "wrong_pin");
         BOOST_TEST(verify(signers, "111114") == "wrong_pin");
@@ -68,7 +96,7 @@ BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_and_the_count_survives_a_restart) {
     }
     {
         WriteQueue queue(path);
-        SignerStore signers(queue);
+        SignerStore signers(queue, sign::test::token_pin_key());
         BOOST_TEST(verify(signers, "246810") == "signer_locked");
         signers.unlock("nguyen-van-an");
         BOOST_TEST(!signers.find("nguyen-van-an")->locked());
@@ -80,7 +108,7 @@ BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_and_the_count_survives_a_restart) {
 BOOST_AUTO_TEST_CASE(a_right_pin_before_the_fifth_resets_the_count) {
     TempDir dir("signers");
     WriteQueue queue((dir / "sign.db").string());
-    SignerStore signers(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
     add_leader(signers);
     for (int i = 0; i < 4; ++i) BOOST_TEST(verify(signers, "000000") == "wrong_pin");
     BOOST_TEST(signers.find("nguyen-van-an")->failed_pins == 4);
@@ -94,7 +122,7 @@ BOOST_AUTO_TEST_CASE(a_right_pin_before_the_fifth_resets_the_count) {
 BOOST_AUTO_TEST_CASE(concurrent_wrong_pins_are_each_counted) {
     TempDir dir("signers");
     WriteQueue queue((dir / "sign.db").string());
-    SignerStore signers(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
     add_leader(signers);
     std::vector<std::string> codes(8);
     std::vector<std::thread> attempts;
@@ -110,7 +138,7 @@ BOOST_AUTO_TEST_CASE(bad_signers_are_refused_and_only_a_verifier_is_stored) {
     TempDir dir("signers");
     std::string path = (dir / "sign.db").string();
     WriteQueue queue(path);
-    SignerStore signers(queue);
+    SignerStore signers(queue, sign::test::token_pin_key());
     BOOST_TEST(error_code_of([&] { signers.add("Nguyen", "An", "7e01", key_uri, "246810", now); }) == "invalid_signer_id");
     BOOST_TEST(error_code_of([&] { signers.add("an", "An", "7e01", key_uri, "123", now); }) == "pin_too_short");
     BOOST_TEST(error_code_of([&] { signers.add("an", "An", "7e01", key_uri, std::string(65, '1'), now); }) == "pin_too_long");
@@ -139,6 +167,52 @@ BOOST_AUTO_TEST_CASE(bad_signers_are_refused_and_only_a_verifier_is_stored) {
     sqlite3_close(db);
     BOOST_TEST(everything.find("13579") == std::string::npos);
     BOOST_TEST(everything.find("an") != std::string::npos);  // the row was read
+}
+
+// A verifier made the old way (scrypt, by OpenSSL straight into the row) still works, and the next
+// right PIN replaces it with an HMAC under the token's key; a wrong PIN leaves it as it was.
+BOOST_AUTO_TEST_CASE(a_verifier_made_the_old_way_is_replaced_on_its_next_right_pin) {
+    TempDir dir("signers");
+    std::string path = (dir / "sign.db").string();
+    WriteQueue queue(path);
+    SignerStore signers(queue, sign::test::token_pin_key());
+    add_leader(signers);
+    BOOST_TEST(stored_verifier(path, "signers", "nguyen-van-an").scheme == "hmac-sha256");
+    sign::test::store_scrypt_pin_verifier(path, "signers", "nguyen-van-an", "246810");
+    auto old = stored_verifier(path, "signers", "nguyen-van-an");
+    BOOST_TEST_REQUIRE(old.scheme == "scrypt");
+    BOOST_TEST(old.log2_n == 15);
+
+    BOOST_TEST(verify(signers, "135790") == "wrong_pin");
+    BOOST_TEST(signers.find("nguyen-van-an")->failed_pins == 1);
+    BOOST_TEST((stored_verifier(path, "signers", "nguyen-van-an").hash == old.hash));
+
+    BOOST_TEST(verify(signers, "246810") == "no error");
+    auto upgraded = stored_verifier(path, "signers", "nguyen-van-an");
+    BOOST_TEST(upgraded.scheme == "hmac-sha256");
+    BOOST_TEST(upgraded.log2_n == 0);
+    BOOST_TEST(upgraded.hash.size() == 32u);
+    BOOST_TEST((upgraded.hash != old.hash));
+    BOOST_TEST(signers.find("nguyen-van-an")->failed_pins == 0);
+
+    BOOST_TEST(verify(signers, "246810") == "no error");
+    BOOST_TEST(verify(signers, "135790") == "wrong_pin");
+    BOOST_TEST((stored_verifier(path, "signers", "nguyen-van-an").hash == upgraded.hash));
+}
+
+// The stored verifier is an HMAC under the token's key: the same PIN and salt under another key
+// (what someone holding only the database could try) do not give it.
+BOOST_AUTO_TEST_CASE(the_verifier_depends_on_the_token_key) {
+    TempDir dir("signers");
+    std::string path = (dir / "sign.db").string();
+    WriteQueue queue(path);
+    SignerStore signers(queue, sign::test::token_pin_key());
+    add_leader(signers);
+    // A second key on the same token, made the same way: verifiers made with it do not match.
+    static sign::hsm::SecretKey other = sign::test::pin_key_token().generate_secret_key("other-pin-verifier");
+    SignerStore with_other_key(queue, []() -> const sign::MacKey& { return other; });
+    BOOST_TEST(error_code_of([&] { with_other_key.verify_pin("nguyen-van-an", "246810", now); }) == "wrong_pin");
+    BOOST_TEST(verify(signers, "246810") == "no error");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
+#include <mutex>
+#include <set>
 
 namespace sign::test {
 
@@ -44,6 +46,41 @@ std::string SignctlFolder::user_pin() const {
     std::string pin;
     std::getline(in, pin);
     return pin;
+}
+
+std::vector<std::string> SignctlFolder::owner_of(const std::string& label) const {
+    return key_owner_arguments(dir_.path().string(), label);
+}
+
+std::vector<std::string> SignctlFolder::as_owner(std::vector<std::string> argv, const std::string& label) const {
+    if (label != "leader" && label != "citizen") return argv;
+    auto owner = owner_of(label);
+    argv.insert(argv.end(), owner.begin(), owner.end());
+    return argv;
+}
+
+std::vector<std::string> key_owner_arguments(const std::string& data_dir, const std::string& label,
+                                             const std::string& certificate) {
+    static std::mutex mutex;
+    static std::set<std::string> registered;
+    std::string signer = "owner-" + label;
+    std::string pin_file = data_dir + "/" + signer + ".pin";
+    std::lock_guard lock(mutex);
+    if (registered.insert(data_dir + "\n" + label).second) {
+        std::ofstream(pin_file) << key_owner_pin << "\n";
+        auto serial = openssl({"x509", "-noout", "-serial", "-in",
+                               certificate.empty() ? data_dir + "/certs/" + label + ".pem" : certificate});
+        auto equals = serial.output.find('=');
+        if (serial.exit_code != 0 || equals == std::string::npos)
+            throw std::runtime_error("no serial in certs/" + label + ".pem: " + serial.output);
+        std::string hex = serial.output.substr(equals + 1);
+        while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
+        auto added = run_command({SIGNCTL, "--data", data_dir, "signer", "add", signer, "--name", "Owner of " + label,
+                                  "--cert", hex, "--pin-file", pin_file});
+        if (added.exit_code != 0 && added.output.find("exists already") == std::string::npos)
+            throw std::runtime_error("signer add " + signer + " failed: " + added.output);
+    }
+    return {"--signer", signer, "--signer-pin-file", pin_file};
 }
 
 CommandResult openssl(const std::vector<std::string>& args) {

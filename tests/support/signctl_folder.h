@@ -25,6 +25,11 @@ public:
     /// `init` plus `ca init` with fast EC keys, for tests that need only a CA.
     void init_ca() const;
 
+    /// See key_owner_arguments().
+    std::vector<std::string> owner_of(const std::string& label) const;
+    /// `argv` followed by owner_of(`label`) when `label` is a personal key (leader, citizen).
+    std::vector<std::string> as_owner(std::vector<std::string> argv, const std::string& label) const;
+
     /// A path inside the data folder.
     std::string path(const std::string& relative) const { return (dir_ / relative).string(); }
     /// The environment under which other tools (pkcs11-tool) see this folder's token.
@@ -35,6 +40,15 @@ public:
 private:
     TempDir dir_;
 };
+
+/// The arguments with which the owner of the personal key `label` (certificate certs/<label>.pem
+/// of the data folder `data_dir`) lets `signctl sign` use it: `--signer owner-<label>
+/// --signer-pin-file <file>`. The signer is registered with that PIN on the first call.
+/// `certificate` is the key's certificate file when it is not certs/<label>.pem.
+std::vector<std::string> key_owner_arguments(const std::string& data_dir, const std::string& label,
+                                             const std::string& certificate = {});
+/// The PIN key_owner_arguments() registers.
+inline constexpr const char* key_owner_pin = "24681357";
 
 /// Runs `openssl args...` and returns the result.
 CommandResult openssl(const std::vector<std::string>& args);

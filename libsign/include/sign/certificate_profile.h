@@ -42,6 +42,9 @@ struct CertificateProfile {
     std::vector<SubjectAttributePattern> attribute_patterns;
     bool requires_dns_names = false;             ///< at least one DNS subjectAltName (TLS); others take none
     bool allows_ip_addresses = false;            ///< iPAddress subjectAltNames besides the DNS names (TLS servers)
+    /// The key belongs to one person (leader, citizen, and profiles marked `personal = true`): it
+    /// signs only after its owner activates it (PIN or phone), never on an operator's word.
+    bool personal = false;
 };
 
 /// All profiles of one configuration, by name.

@@ -50,7 +50,7 @@ public:
         check_keys(table_, {"description", "self_signed", "ca", "path_length", "key_usage", "extended_key_usage",
                             "extended_key_usage_critical", "policies", "ocsp_no_check", "revocation_pointers",
                             "validity_days", "key_algorithm", "subject", "dns_names_required",
-                            "ip_addresses_allowed"},
+                            "ip_addresses_allowed", "personal"},
                    "");
         CertificateProfile profile;
         profile.name = name_;
@@ -67,6 +67,11 @@ public:
         profile.revocation_pointers = bool_or(table_, "revocation_pointers", true);
         profile.requires_dns_names = bool_or(table_, "dns_names_required", false);
         profile.allows_ip_addresses = bool_or(table_, "ip_addresses_allowed", false);
+        // Data folders made before the flag existed keep their copy of this file: leader and
+        // citizen keys stay personal without it, and no file can declare them otherwise.
+        bool always_personal = name_ == "leader" || name_ == "citizen";
+        profile.personal = bool_or(table_, "personal", always_personal);
+        if (always_personal && !profile.personal) fail("the " + name_ + " profile is always personal");
         profile.default_key_algorithm = string_or(table_, "key_algorithm", "");
         read_validity(profile);
         read_subject(profile);
@@ -178,6 +183,7 @@ private:
         bool signs_certificates = listed(profile.key_usage, "keyCertSign");
         if (profile.is_ca != signs_certificates) fail("CA profiles, and only they, need keyCertSign in key_usage");
         if (profile.self_signed && !profile.is_ca) fail("a self-signed profile must be a CA");
+        if (profile.personal && profile.is_ca) fail("a CA profile cannot be personal");
         if (profile.path_length && (!profile.is_ca || *profile.path_length < 0))
             fail("path_length is only for CA profiles and cannot be negative");
         for (auto& usage : profile.extended_key_usage) {

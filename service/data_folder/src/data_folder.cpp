@@ -1,6 +1,8 @@
 #include "sign/data_folder/data_folder.h"
 
+#include <fcntl.h>
 #include <openssl/rand.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,6 +76,7 @@ void DataFolder::init(const InitOptions& options) {
         if (!fs::exists(path(settings.profiles))) write_file_atomically(path(settings.profiles), default_profiles_toml);
         write_settings(settings);
         settings_ = settings;
+        pin_verifier_key();
     } catch (...) {
         std::error_code ignored;
         for (auto it = created.rbegin(); it != created.rend(); ++it) fs::remove_all(*it, ignored);
@@ -171,10 +174,42 @@ hsm::Token& DataFolder::token() {
     return *token_;
 }
 
+const hsm::SecretKey& DataFolder::pin_verifier_key() {
+    std::lock_guard lock(pin_key_mutex_);
+    if (pin_key_) return *pin_key_;
+    hsm::Token& on = token();
+    auto found = on.secret_key(pin_verifier_key_label);
+    if (!found) {
+        // Another signctl or signd of this folder may be making it right now: one of them does.
+        std::string lock_path = path(".pin-verifier-key.lock");
+        int descriptor = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (descriptor < 0 || ::flock(descriptor, LOCK_EX) != 0) {
+            if (descriptor >= 0) ::close(descriptor);
+            throw Error(ErrorKind::internal, "lock_failed", "cannot lock " + lock_path);
+        }
+        try {
+            found = on.secret_key(pin_verifier_key_label);
+            if (!found) found = on.generate_secret_key(pin_verifier_key_label);
+        } catch (...) {
+            ::close(descriptor);
+            throw;
+        }
+        ::close(descriptor);
+    }
+    pin_key_ = std::make_unique<hsm::SecretKey>(*found);
+    return *pin_key_;
+}
+
+bool DataFolder::has_pin_verifier_key() {
+    std::lock_guard lock(pin_key_mutex_);
+    return pin_key_ || token().secret_key(pin_verifier_key_label).has_value();
+}
+
 store::Database& DataFolder::database() {
     if (!database_) {
         settings();
-        database_ = std::make_unique<store::Database>(path("sign.db"));
+        database_ = std::make_unique<store::Database>(path("sign.db"),
+                                                      [this]() -> const MacKey& { return pin_verifier_key(); });
     }
     return *database_;
 }

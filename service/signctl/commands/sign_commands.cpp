@@ -26,23 +26,6 @@ std::span<const uint8_t> bytes_of(const std::vector<uint8_t>& data) { return {da
 
 bool has_extension(const fs::path& path, const char* extension) { return path.extension() == extension; }
 
-// The digest of a file's bytes, read in blocks.
-std::vector<uint8_t> digest_file(const fs::path& path, const std::string& digest_name) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::not_found, "file_not_found", "cannot read " + path.string());
-    EvpMdCtxPtr context(EVP_MD_CTX_new());
-    if (!context || EVP_DigestInit_ex(context.get(), check_digest(digest_name), nullptr) != 1)
-        throw Error(ErrorKind::internal, "openssl_failure", "cannot start a digest: " + drain_openssl_errors());
-    std::vector<char> block(1 << 16);
-    while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0)
-        EVP_DigestUpdate(context.get(), block.data(), static_cast<size_t>(in.gcount()));
-    std::vector<uint8_t> digest(EVP_MAX_MD_SIZE);
-    unsigned length = 0;
-    EVP_DigestFinal_ex(context.get(), digest.data(), &length);
-    digest.resize(length);
-    return digest;
-}
-
 void add_sign_cms(CLI::App& sign, Cli& cli) {
     auto* cms = sign.add_subcommand("cms", "Make CAdES signatures (CMS SignedData, detached by default) of any files");
     auto args = std::make_shared<SignArguments>();
@@ -50,13 +33,13 @@ void add_sign_cms(CLI::App& sign, Cli& cli) {
     add_sign_arguments(*cms, *args);
     cms->add_flag("--enveloping", *enveloping, "Put the content inside the signature (.p7m) instead of beside it (.p7s)");
     cms->callback([&cli, args, enveloping] {
-        SigningSetup setup(cli.data(), *args);
+        SigningSetup setup(cli, "signature.cms", *args);
         CadesOptions options{.detached = !*enveloping, .level = setup.level(), .registry = &setup.registry()};
         sign_inputs(
             *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}, {"packaging", *enveloping ? "enveloping" : "detached"}},
             [](const fs::path& file) { return !has_extension(file, ".p7s") && !has_extension(file, ".p7m"); },
             [&](const fs::path& file) { return fs::path(file.string() + (*enveloping ? ".p7m" : ".p7s")); },
-            writing([&](const fs::path& file) {
+            setup.with_audit_records(writing([&](const fs::path& file) {
                 if (*enveloping) {
                     auto content = read_file(file.string());
                     return sign_cades(setup.signer(), bytes_of(content), options, setup.clock(), setup.timestamps());
@@ -64,7 +47,7 @@ void add_sign_cms(CLI::App& sign, Cli& cli) {
                 // Detached: hash the file as it streams by, so a large file is never held in memory.
                 auto digest = digest_file(file, setup.signer().digest);
                 return sign_cades_digest(setup.signer(), digest, options, setup.clock(), setup.timestamps());
-            }));
+            })));
     });
 }
 
@@ -78,7 +61,7 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
     xml->add_flag("--detached", *detached,
                   "Write a separate signature document naming the signed file, which may be any file");
     xml->callback([&cli, args, detached] {
-        SigningSetup setup(cli.data(), *args);
+        SigningSetup setup(cli, "signature.xml", *args);
         sign_inputs(
             *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}, {"packaging", *detached ? "detached" : "enveloped"}},
             [&](const fs::path& file) {
@@ -89,7 +72,7 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
                 if (*detached) return fs::path(file.string() + ".xades.xml");
                 return file.parent_path() / (file.stem().string() + ".signed.xml");
             },
-            writing([&](const fs::path& file) {
+            setup.with_audit_records(writing([&](const fs::path& file) {
                 XadesOptions options;
                 options.packaging = *detached ? XadesPackaging::detached : XadesPackaging::enveloped;
                 options.level = setup.level();
@@ -98,7 +81,7 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
                 if (*detached) options.detached_uri = percent_encode(file.filename().string());
                 auto document = read_file(file.string());
                 return document_formats().sign_xades(setup.signer(), bytes_of(document), options, setup.clock(), setup.timestamps());
-            }));
+            })));
     });
 }
 
@@ -188,7 +171,7 @@ void add_sign_pdf(CLI::App& sign, Cli& cli) {
     pdf->callback([&cli, args, look] {
         PadesOptions options;
         apply_appearance(*look, options);
-        SigningSetup setup(cli.data(), *args);
+        SigningSetup setup(cli, "signature.pdf", *args);
         options.level = setup.level();
         options.field_name = look->field_name;
         options.reason = look->reason;
@@ -203,10 +186,10 @@ void add_sign_pdf(CLI::App& sign, Cli& cli) {
             *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}},
             [](const fs::path& file) { return has_extension(file, ".pdf") && file.stem().extension() != ".signed"; },
             [](const fs::path& file) { return file.parent_path() / (file.stem().string() + ".signed.pdf"); },
-            [&](const fs::path& input, const fs::path& output) {
+            setup.with_audit_records([&](const fs::path& input, const fs::path& output) {
                 if (leader_check) document_formats().require_valid_leader_signature(input, *look->seal_over, *leader_check);
                 document_formats().sign_pades(input, output, setup.signer(), setup.clock(), options, setup.timestamps());
-            });
+            }));
     });
 }
 

@@ -17,6 +17,7 @@
 #include "sign/data_folder/hidden_input.h"
 #include "sign/error.h"
 #include "sign/signature_scheme.h"
+#include "sign/signing/sole_control.h"
 #include "sign/utc_time.h"
 
 namespace sign::signctl {
@@ -46,9 +47,6 @@ void check_signer_scheme(DataFolder& data, const std::string& key_uri, const std
     SignatureScheme parsed = parse_signature_scheme(scheme);
     check_scheme_fits_key(data.token().private_key(key_uri).public_key().get(), parsed);
 }
-
-// Remote signers sign as persons; seals, CAs and service certificates never do.
-const std::vector<std::string> signer_profiles = {"leader", "citizen"};
 
 nlohmann::json to_json(const store::SignerRecord& signer) {
     return {
@@ -108,10 +106,11 @@ std::optional<std::string> signer_pin(const SignerArguments& args) {
 std::string signer_key(DataFolder& data, const std::string& serial) {
     auto record = data.database().certificates().find(serial);
     if (!record) throw Error(ErrorKind::not_found, "unknown_certificate", "no certificate with serial " + serial);
-    if (std::find(signer_profiles.begin(), signer_profiles.end(), record->profile) == signer_profiles.end())
+    // Remote signers sign as persons; seals, CAs and service certificates never do.
+    if (!signing::is_personal_profile(data.profiles(), record->profile))
         throw Error(ErrorKind::policy, "not_a_signer_certificate",
                     "certificate " + record->serial_hex + " has profile '" + record->profile +
-                        "'; remote signers need a leader or citizen certificate");
+                        "'; remote signers need a certificate of a personal profile (leader, citizen)");
     if (record->key_uri.empty())
         throw Error(ErrorKind::policy, "key_not_on_token",
                     "certificate " + record->serial_hex + " was issued for a CSR: its key is not on the token");

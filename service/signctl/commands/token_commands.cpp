@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../audit_trail.h"
 #include "../commands.h"
 #include "../exit_codes.h"
 #include "../output.h"
@@ -17,6 +18,7 @@ const char* type_name(hsm::ObjectType type) {
     case hsm::ObjectType::private_key: return "private key";
     case hsm::ObjectType::public_key: return "public key";
     case hsm::ObjectType::certificate: return "certificate";
+    case hsm::ObjectType::secret_key: return "secret key";
     }
     return "object";
 }
@@ -73,12 +75,23 @@ void add_token_commands(CLI::App& app, Cli& cli) {
     });
 
     auto* check = token->add_subcommand(
-        "check", "Report keys that may do more than sign (private) or verify (public); --fix corrects them");
+        "check", "Report keys that may do more than sign (private) or verify (public), and a missing PIN verifier "
+                 "key; --fix corrects them");
     auto fix = std::make_shared<bool>(false);
-    check->add_flag("--fix", *fix, "Set the excess attributes to false on the token");
+    check->add_flag("--fix", *fix, "Set the excess attributes to false on the token and make the PIN verifier key");
     check->callback([&cli, fix] {
-        auto findings = cli.data().token().check_key_usage(*fix);
-        bool remaining = false;
+        DataFolder& data = cli.data();
+        bool pin_key = data.has_pin_verifier_key();
+        bool pin_key_made = false;
+        if (!pin_key && *fix) {
+            audited(cli, "token.pin-verifier-key", DataFolder::pin_verifier_key_label, [&] {
+                data.pin_verifier_key();
+                return std::string();
+            });
+            pin_key = pin_key_made = true;
+        }
+        auto findings = data.token().check_key_usage(*fix);
+        bool remaining = !pin_key;
         for (const auto& finding : findings) remaining = remaining || still_permissive(finding);
         if (remaining) cli.exit_code = exit_key_usage;
         if (cli.json) {
@@ -88,9 +101,23 @@ void add_token_commands(CLI::App& app, Cli& cli) {
                                 {"id", to_hex(finding.key.id)}, {"key_type", finding.key.key_type},
                                 {"uri", finding.key.uri}, {"excess", finding.excess},
                                 {"corrected", finding.corrected}, {"refused", finding.refused}});
-            std::cout << nlohmann::json{{"keys", list}, {"clean", !remaining}}.dump(2) << "\n";
+            std::cout << nlohmann::json{{"keys", list},
+                                        {"pin_verifier_key", {{"label", DataFolder::pin_verifier_key_label},
+                                                              {"present", pin_key},
+                                                              {"made", pin_key_made}}},
+                                        {"clean", !remaining}}
+                             .dump(2)
+                      << "\n";
             return;
         }
+        if (pin_key_made)
+            std::cout << i18n::tr("Made the PIN verifier key on the token; PIN verifiers made the old way are replaced "
+                                  "as each PIN is next given.")
+                      << "\n";
+        else if (!pin_key)
+            std::cout << i18n::tr("The token has no PIN verifier key: run `signctl token check --fix` before signd "
+                                  "replicas share this token.")
+                      << "\n";
         if (findings.empty()) {
             std::cout << i18n::tr("Every key on the token is limited to signing or verifying.") << "\n";
             return;

@@ -150,15 +150,15 @@ DeviceRecord DeviceStore::enrol(const std::string& activation_code, const std::v
     check_public_key(public_key_spki);
     check_device_name(name);
     check_pin_rules(pin);
-    // A cheap look before the slow scrypt, so guessing codes costs the server little; the write
-    // below decides.
+    // A cheap look before the token computes the verifier, so guessing codes costs the server
+    // little; the write below decides.
     {
         auto query = queue_.reader().prepare(
             "SELECT 1 FROM activation_codes WHERE code_sha256 = ? AND used_at_us IS NULL AND expires_at_us > ?");
         query.bind(1, *hash).bind(2, to_microseconds(now));
         if (!query.step()) throw code_invalid();
     }
-    PinVerifier verifier = new_pin_verifier(pin);
+    PinVerifier verifier = new_pin_verifier(pin, pin_key_());
 
     DeviceRecord record;
     record.id = sign::random_id();
@@ -181,11 +181,12 @@ DeviceRecord DeviceStore::enrol(const std::string& activation_code, const std::v
         signer.step();
         record.signer_id = signer.text(0);
         auto insert = database.prepare(
-            "INSERT INTO devices (id, signer_id, name, public_key_spki, pin_salt, pin_hash, scrypt_log2_n, scrypt_r, "
-            "scrypt_p, created_at_us) VALUES (?,?,?,?,?,?,?,?,?,?)");
+            "INSERT INTO devices (id, signer_id, name, public_key_spki, created_at_us, " + pin_verifier_columns() +
+            ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
         insert.bind(1, record.id).bind(2, record.signer_id).bind(3, name).bind(4, public_key_spki);
-        bind_pin_verifier(insert, 5, verifier);
-        insert.bind(10, to_microseconds(now)).run();
+        insert.bind(5, to_microseconds(now));
+        bind_pin_verifier(insert, 6, verifier);
+        insert.run();
         if (in_same_write) in_same_write(database);
     });
     return record;
@@ -227,13 +228,14 @@ void DeviceStore::revoke(const std::string& signer_id, const std::string& device
 
 void DeviceStore::verify_pin(const std::string& device_id, const std::string& pin,
                              std::chrono::system_clock::time_point now) {
-    // The slow scrypt runs outside the write queue so it never holds up other writers.
+    // The check (a token HMAC, or an old row's slow scrypt) runs outside the write queue so it
+    // never holds up other writers.
     std::string signer_id;
     PinVerifier verifier;
     {
         auto query = queue_.reader().prepare(
-            "SELECT d.signer_id, d.revoked_at_us IS NOT NULL, s.locked_at IS NOT NULL, d.pin_salt, d.pin_hash, "
-            "d.scrypt_log2_n, d.scrypt_r, d.scrypt_p FROM devices d JOIN signers s ON s.id = d.signer_id WHERE d.id = ?");
+            "SELECT d.signer_id, d.revoked_at_us IS NOT NULL, s.locked_at IS NOT NULL, " + pin_verifier_columns("d.") +
+            " FROM devices d JOIN signers s ON s.id = d.signer_id WHERE d.id = ?");
         query.bind(1, device_id);
         if (!query.step()) throw unknown_device(device_id);
         signer_id = query.text(0);
@@ -241,7 +243,8 @@ void DeviceStore::verify_pin(const std::string& device_id, const std::string& pi
         if (query.integer(2) != 0) throw signer_locked_error(signer_id);
         verifier = read_pin_verifier(query, 3);
     }
-    bool right = pin_matches(pin, verifier);
+    bool right = pin_matches(pin, verifier, pin_key_);
+    std::optional<PinVerifier> upgraded = right ? upgraded_pin_verifier(pin, verifier, pin_key_) : std::nullopt;
 
     int failed = 0;
     queue_.run([&](const SqliteDatabase& database) {
@@ -250,6 +253,13 @@ void DeviceStore::verify_pin(const std::string& device_id, const std::string& pi
         if (!device) throw unknown_device(device_id);
         if (device->revoked()) throw device_revoked(device_id);
         failed = count_pin_attempt(database, signer_id, right, now);
+        // Only the verifier that was checked is replaced; a concurrent change of it stays.
+        if (upgraded) {
+            auto update = database.prepare("UPDATE devices SET (" + pin_verifier_columns() +
+                                           ") = (?,?,?,?,?,?) WHERE id = ? AND pin_hash = ?");
+            bind_pin_verifier(update, 1, *upgraded);
+            update.bind(7, device_id).bind(8, verifier.hash).run();
+        }
     });
     if (!right) throw WrongPin(signer_id, failed, SignerStore::max_failed_pins);
 }

@@ -189,6 +189,12 @@ const std::vector<std::string>& schema_migrations() {
     );
     CREATE INDEX audit_checkpoints_by_sequence ON audit_checkpoints(sequence);
     )sql",
+        // 6: how each PIN verifier was made: 'scrypt' (every row before), or 'hmac-sha256' under the
+        // token's PIN verifier key; a scrypt row is replaced on its next right PIN.
+        R"sql(
+    ALTER TABLE signers ADD COLUMN pin_scheme TEXT NOT NULL DEFAULT 'scrypt';
+    ALTER TABLE devices ADD COLUMN pin_scheme TEXT NOT NULL DEFAULT 'scrypt';
+    )sql",
     };
     return migrations;
 }

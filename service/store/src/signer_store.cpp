@@ -62,7 +62,7 @@ SignerRecord SignerStore::add(const std::string& id, const std::string& display_
     if (key_uri.empty()) throw Error(ErrorKind::invalid_input, "invalid_key_uri", "a signer needs the URI of its key");
     check_scheme_name(scheme);
     // A signer without a CSC PIN keeps an empty verifier: it approves only on a phone.
-    PinVerifier verifier = pin ? new_pin_verifier(*pin) : PinVerifier{};
+    PinVerifier verifier = pin ? new_pin_verifier(*pin, pin_key_()) : PinVerifier{};
     SignerRecord record;
     record.has_pin = pin.has_value();
     record.id = id;
@@ -75,11 +75,12 @@ SignerRecord SignerStore::add(const std::string& id, const std::string& display_
         if (find_on(database, id))
             throw Error(ErrorKind::conflict, "signer_exists", "a signer with id '" + id + "' exists already");
         auto insert = database.prepare(
-            "INSERT INTO signers (id, display_name, certificate_serial, key_uri, pin_salt, pin_hash, "
-            "scrypt_log2_n, scrypt_r, scrypt_p, failed_pins, created_at, scheme) VALUES (?,?,?,?,?,?,?,?,?,0,?,?)");
+            "INSERT INTO signers (id, display_name, certificate_serial, key_uri, failed_pins, created_at, scheme, " +
+            pin_verifier_columns() + ") VALUES (?,?,?,?,0,?,?,?,?,?,?,?,?)");
         insert.bind(1, id).bind(2, display_name).bind(3, record.certificate_serial).bind(4, key_uri);
-        bind_pin_verifier(insert, 5, verifier);
-        insert.bind(10, format_utc(record.created_at)).bind(11, scheme).run();
+        insert.bind(5, format_utc(record.created_at)).bind(6, scheme);
+        bind_pin_verifier(insert, 7, verifier);
+        insert.run();
     });
     return record;
 }
@@ -94,11 +95,12 @@ std::vector<SignerRecord> SignerStore::list() const {
 }
 
 void SignerStore::verify_pin(const std::string& id, const std::string& pin, std::chrono::system_clock::time_point now) {
-    // The slow scrypt runs outside the write queue so it never holds up other writers.
+    // The check (a token HMAC, or an old row's slow scrypt) runs outside the write queue so it
+    // never holds up other writers.
     PinVerifier verifier;
     {
-        auto query = queue_.reader().prepare(
-            "SELECT locked_at IS NOT NULL, pin_salt, pin_hash, scrypt_log2_n, scrypt_r, scrypt_p FROM signers WHERE id = ?");
+        auto query = queue_.reader().prepare("SELECT locked_at IS NOT NULL, " + pin_verifier_columns() +
+                                             " FROM signers WHERE id = ?");
         query.bind(1, id);
         if (!query.step()) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + id + "'");
         verifier = read_pin_verifier(query, 1);
@@ -107,7 +109,8 @@ void SignerStore::verify_pin(const std::string& id, const std::string& pin, std:
             throw Error(ErrorKind::authentication, "pin_not_set", "this signer approves on a phone; it has no CSC PIN");
         if (query.integer(0) != 0) throw signer_locked_error(id);
     }
-    bool right = pin_matches(pin, verifier);
+    bool right = pin_matches(pin, verifier, pin_key_);
+    std::optional<PinVerifier> upgraded = right ? upgraded_pin_verifier(pin, verifier, pin_key_) : std::nullopt;
 
     int failed = 0;
     queue_.run([&](const SqliteDatabase& database) {
@@ -118,6 +121,11 @@ void SignerStore::verify_pin(const std::string& id, const std::string& pin, std:
         if (!equal_in_constant_time(query.blob(0), verifier.hash))
             throw Error(ErrorKind::conflict, "pin_changed", "the PIN of signer '" + id + "' changed meanwhile; try again");
         failed = count_pin_attempt(database, id, right, now);
+        if (upgraded) {
+            auto update = database.prepare("UPDATE signers SET (" + pin_verifier_columns() + ") = (?,?,?,?,?,?) WHERE id = ?");
+            bind_pin_verifier(update, 1, *upgraded);
+            update.bind(7, id).run();
+        }
     });
     if (!right) throw WrongPin(id, failed, SignerStore::max_failed_pins);
 }
@@ -138,13 +146,12 @@ void SignerStore::set_scheme(const std::string& id, const std::string& scheme) {
 }
 
 void SignerStore::set_pin(const std::string& id, const std::string& pin) {
-    PinVerifier verifier = new_pin_verifier(pin);
+    PinVerifier verifier = new_pin_verifier(pin, pin_key_());
     queue_.run([&](const SqliteDatabase& database) {
         existing_on(database, id);
-        auto update = database.prepare(
-            "UPDATE signers SET pin_salt = ?, pin_hash = ?, scrypt_log2_n = ?, scrypt_r = ?, scrypt_p = ? WHERE id = ?");
+        auto update = database.prepare("UPDATE signers SET (" + pin_verifier_columns() + ") = (?,?,?,?,?,?) WHERE id = ?");
         bind_pin_verifier(update, 1, verifier);
-        update.bind(6, id).run();
+        update.bind(7, id).run();
     });
 }
 

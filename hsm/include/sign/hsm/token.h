@@ -3,6 +3,7 @@
 // certificates by URI, stores certificates beside their keys. Thread-safe.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "sign/hsm/module.h"
 #include "sign/hsm/pin.h"
 #include "sign/hsm/private_key.h"
+#include "sign/hsm/secret_key.h"
 #include "sign/hsm/uri.h"
 #include "sign/openssl_ptr.h"
 
@@ -60,6 +62,13 @@ public:
     /// `id` defaults to 16 random bytes. Throws sign::Error(conflict) if `object_label` is taken.
     PrivateKey generate_key_pair(const KeySpec& spec, const std::string& object_label,
                                  std::vector<uint8_t> id = {});
+
+    /// Generates a 256-bit secret key for HMAC-SHA256 on the token: CKA_SENSITIVE, never
+    /// extractable, private, CKA_SIGN only (no verify, encrypt, decrypt, wrap, unwrap or derive).
+    /// Throws sign::Error(conflict) `duplicate_label` if `object_label` is taken.
+    SecretKey generate_secret_key(const std::string& object_label);
+    /// The secret key labelled `object_label`, if the token holds one.
+    std::optional<SecretKey> secret_key(const std::string& object_label) const;
 
     /// The private key named by `uri` (its token= attribute, if any, must be this token).
     PrivateKey private_key(const Uri& uri) const;

@@ -11,7 +11,7 @@
 namespace sign::hsm {
 
 /// The object class a URI asks for (`type=` attribute).
-enum class ObjectType { private_key, public_key, certificate };
+enum class ObjectType { private_key, public_key, certificate, secret_key };
 
 /// The path attributes of a PKCS#11 URI that the project uses.
 struct Uri {

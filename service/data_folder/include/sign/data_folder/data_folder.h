@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -54,6 +55,15 @@ public:
 
     /// The token, logged in (opened on first use).
     hsm::Token& token();
+    /// The label of the token's PIN verifier key (an HMAC key; see pin_verifier_key()).
+    static constexpr const char* pin_verifier_key_label = "pin-verifier";
+    /// The secret key on the token under which PIN verifiers are made (sign.db keeps only HMACs
+    /// of PINs under it). Made on the token on first need, under a lock file so that two
+    /// processes on this host make one; `signctl init` and `signctl token check --fix` make it
+    /// ahead. Thread-safe.
+    const hsm::SecretKey& pin_verifier_key();
+    /// Whether the token holds the PIN verifier key (looks without making it).
+    bool has_pin_verifier_key();
     /// The configured PKCS#11 module, loaded without logging in: what only reads slots needs no PIN.
     hsm::Module module();
     /// The database: certificates and every durable store (opened on first use).
@@ -85,6 +95,8 @@ private:
     std::unique_ptr<ProfileCatalog> profiles_;
     std::unique_ptr<ca::CaService> ca_;
     std::unique_ptr<audit::AuditLog> audit_;
+    std::mutex pin_key_mutex_;
+    std::unique_ptr<hsm::SecretKey> pin_key_;
 };
 
 }  // namespace sign::data_folder

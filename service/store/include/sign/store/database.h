@@ -14,6 +14,7 @@
 #include "sign/store/client_store.h"
 #include "sign/store/csc_response_store.h"
 #include "sign/store/device_store.h"
+#include "sign/store/pin_key.h"
 #include "sign/store/signature_request_store.h"
 #include "sign/store/signer_store.h"
 #include "sign/store/write_queue.h"
@@ -25,7 +26,8 @@ public:
     /// Opens the SQLite file at `path`, creating it and bringing its schema up to date. The writer
     /// starts on first use of a store that writes, so a program that only reads certificates
     /// starts no thread.
-    explicit Database(std::string path);
+    /// `pin_key` is handed to the stores that keep PIN verifiers (signers, devices).
+    Database(std::string path, PinKeySource pin_key);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -53,6 +55,7 @@ public:
 
 private:
     std::string path_;
+    PinKeySource pin_key_;
     std::unique_ptr<CertificateStore> certificates_;
     // Declared before the stores that borrow it, so it is destroyed after them.
     std::unique_ptr<WriteQueue> write_queue_;

@@ -1,8 +1,8 @@
 #pragma once
 // The phones of remote signers. A phone enrols with a one-time activation code
 // an administrator issued for its signer, its ECDSA P-256 public key and the
-// PIN its owner chose; only the code's SHA-256 and a scrypt verifier of the PIN
-// are kept. A signer may have several devices; a revoked device can do nothing.
+// PIN its owner chose; only the code's SHA-256 and a verifier of the PIN (an
+// HMAC under the token's PIN verifier key; older rows scrypt) are kept. A signer may have several devices; a revoked device can do nothing.
 // Wrong PINs are counted per signer (SignerStore's count), across its devices.
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sign/store/pin_key.h"
 #include "sign/store/write_queue.h"
 
 namespace sign::store {
@@ -39,7 +40,8 @@ public:
     /// The longest an activation code is valid.
     static constexpr std::chrono::hours max_activation_validity{24};
 
-    explicit DeviceStore(WriteQueue& queue) : queue_(queue) {}
+    /// `pin_key` makes and checks the PIN verifiers; asked for only when a PIN is set or checked.
+    DeviceStore(WriteQueue& queue, PinKeySource pin_key) : queue_(queue), pin_key_(std::move(pin_key)) {}
 
     /// Issues a one-time code for `signer_id`, valid for `validity` (1 minute to
     /// max_activation_validity). Throws not_found `unknown_signer`, invalid_input `validity_out_of_range`.
@@ -74,6 +76,7 @@ public:
 
 private:
     WriteQueue& queue_;
+    PinKeySource pin_key_;
 };
 
 }  // namespace sign::store

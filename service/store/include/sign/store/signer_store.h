@@ -1,14 +1,16 @@
 #pragma once
 // The people who sign remotely (leaders, citizens): each is a CSC credential,
 // a key on the token with its certificate, activated by the signer's PIN. Only
-// a scrypt verifier of the PIN is kept. Wrong PINs are counted durably; the
-// fifth in a row locks the signer until an administrator unlocks it.
+// a verifier of the PIN is kept, an HMAC under the token's PIN verifier key
+// (older rows: scrypt, replaced on the next right PIN). Wrong PINs are counted
+// durably; the fifth in a row locks the signer until an administrator unlocks it.
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sign/store/pin_key.h"
 #include "sign/store/write_queue.h"
 
 namespace sign::store {
@@ -34,7 +36,8 @@ public:
     /// Wrong PINs in a row that lock a signer.
     static constexpr int max_failed_pins = 5;
 
-    explicit SignerStore(WriteQueue& queue) : queue_(queue) {}
+    /// `pin_key` makes and checks the verifiers; asked for only when a PIN is set or checked.
+    SignerStore(WriteQueue& queue, PinKeySource pin_key) : queue_(queue), pin_key_(std::move(pin_key)) {}
 
     /// Adds a signer. PINs are 4 to 64 characters; without one (nullopt) the signer has no CSC PIN
     /// and approves only on a phone. Throws invalid_input `invalid_signer_id`, `invalid_signer_name`
@@ -49,7 +52,8 @@ public:
     /// Checks `pin`. A wrong one is counted on disk before this throws authentication `wrong_pin`
     /// (the message says how many attempts remain); the fifth locks the signer. A locked signer
     /// gets authentication `signer_locked` without the PIN being looked at. A right PIN resets the
-    /// count. A signer without a CSC PIN gets authentication `pin_not_set`, not counted. Throws
+    /// count, and replaces a verifier made the old way (scrypt) with one under the token's key, in
+    /// the same write. A signer without a CSC PIN gets authentication `pin_not_set`, not counted. Throws
     /// not_found `unknown_signer`; conflict `pin_changed` when set_pin() replaced the
     /// verifier while this PIN was being checked (the attempt counts neither way).
     void verify_pin(const std::string& id, const std::string& pin, std::chrono::system_clock::time_point now);
@@ -63,6 +67,7 @@ public:
 
 private:
     WriteQueue& queue_;
+    PinKeySource pin_key_;
 };
 
 }  // namespace sign::store
