@@ -54,6 +54,9 @@ public:
         auto issued = signctl({"cert", "issue", "--profile", "leader", "--subject", leader_subject, "--days",
                                std::to_string(days), "--key-type", "ec-p256", "--label", label, "--out", out});
         BOOST_REQUIRE_MESSAGE(issued.exit_code == 0, issued.output);
+        // A leader's key signs only with its owner: the signer is registered while the certificate
+        // is good, as it would be in practice.
+        key_owner_arguments(path(""), label, out);
         return out;
     }
 
@@ -67,8 +70,11 @@ public:
 
     CommandResult sign(const std::filesystem::path& in, const std::filesystem::path& out, const std::string& label,
                        const std::string& level) const {
-        return signctl({"sign", "pdf", in.string(), "--key", "pkcs11:object=" + label + ";type=private", "--cert",
-                        path(label + ".pem"), "--level", level, "--tsa", "local", "--out", out.string()});
+        std::vector<std::string> argv = {"sign", "pdf", in.string(), "--key", "pkcs11:object=" + label + ";type=private",
+                                         "--cert", path(label + ".pem"), "--level", level, "--tsa", "local", "--out", out.string()};
+        auto owner = key_owner_arguments(path(""), label, path(label + ".pem"));
+        argv.insert(argv.end(), owner.begin(), owner.end());
+        return signctl(argv);
     }
 
     /// The serial (hex) of a certificate file.
