@@ -11,6 +11,7 @@
 #include <string>
 
 #include "http/http_request.h"
+#include "app/rate_limit_settings.h"
 #include "http/token_buckets.h"
 #include "sign/audit/audit_tally.h"
 #include "sign/clock.h"
@@ -22,22 +23,6 @@ enum class Attempt {
     device_authentication,  ///< `Authorization: Device`; identity: the device id
     activation_code,        ///< device enrolment; identity: the code tried
     anonymous,              ///< the public OCSP and time-stamping responders; address only
-};
-
-/// One kind of attempt's buckets: the same rule for addresses and identities.
-struct AttemptRule {
-    unsigned burst;
-    unsigned per_minute;  ///< tokens back per minute
-};
-
-/// signd.toml [rate_limits]; the defaults leave honest use alone.
-struct RateLimitSettings {
-    bool enabled = true;
-    std::size_t max_tracked = 10'000;  ///< keys per bucket table; the oldest is forgotten past it
-    AttemptRule client_authentication{20, 20};
-    AttemptRule device_authentication{20, 20};
-    AttemptRule activation_code{5, 5};
-    AttemptRule anonymous{300, 6'000};
 };
 
 class AttemptLimits {

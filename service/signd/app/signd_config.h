@@ -41,7 +41,7 @@
 #include "sign/isolation/worker_process.h"
 #include "sign/signature_scheme.h"
 
-#include "app/attempt_limits.h"
+#include "app/rate_limit_settings.h"
 #include "http/server.h"
 
 namespace sign::signd {
