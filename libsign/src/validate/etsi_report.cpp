@@ -233,14 +233,6 @@ void signature_report(Builder& builder, const ValidationReport& report, const Si
 
 }  // namespace
 
-CheckedFile CheckedFile::of(std::string name, std::span<const std::uint8_t> bytes) {
-    std::uint8_t digest[EVP_MAX_MD_SIZE];
-    unsigned length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw Error(ErrorKind::internal, "openssl_failure", "hashing failed");
-    return {std::move(name), to_hex(std::span<const std::uint8_t>(digest, length))};
-}
-
 std::string etsi_uri(MainIndication indication) {
     switch (indication) {
         case MainIndication::total_passed: return "http://uri.etsi.org/19102/mainindication/total-passed";
