@@ -105,9 +105,10 @@ int main(int argc, char** argv) {
     require(folder.make_test_pki(), "make-test-pki");
     std::string root = folder.path("ca/root-ca.pem");
     auto sign = [&](const fs::path& in, const fs::path& out, const std::string& label) {
-        require(folder.signctl({"sign", "pdf", in.string(), "--key", "pkcs11:object=" + label + ";type=private", "--cert",
-                                folder.path("certs/" + label + ".pem"), "--level", "b-lt", "--tsa", "local", "--out",
-                                out.string()}),
+        require(folder.signctl(folder.as_owner({"sign", "pdf", in.string(), "--key", "pkcs11:object=" + label + ";type=private",
+                                                "--cert", folder.path("certs/" + label + ".pem"), "--level", "b-lt", "--tsa",
+                                                "local", "--out", out.string()},
+                                               label)),
                 "signctl sign pdf " + label);
     };
 
