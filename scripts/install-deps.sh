@@ -33,6 +33,9 @@ packages=(
   nodejs
   # the signing benchmark's peers sign with the token key through the OpenSSL pkcs11 engine
   libengine-pkcs11-openssl
+  # the long-term signature test runs pdfsig with the clock moved past every expiry; the
+  # validation tests check the ETSI XML report with xmllint
+  faketime libxml2-utils
   # signd-worker confines itself with a seccomp filter before it opens a client's document
   libseccomp-dev
   # msgfmt compiles the command-line programs' translations (po/*.po) at build time
