@@ -55,10 +55,10 @@ nlohmann::json json_report(const std::vector<std::string>& args, int expected_ex
 fs::path signed_pdf(const TempDir& dir) {
     auto& pki = TokenPki::shared();
     write(dir / "quyet-dinh.pdf", minimal_pdf());
-    auto result = pki.folder().signctl(pki.folder().as_owner({"sign", "pdf", "--key", "pkcs11:object=leader;type=private", "--cert",
-                                        pki.path("certs/leader.pem"), "--level", "b-t", "--tsa", "local",
-                                        (dir / "quyet-dinh.pdf").string(), "--out", (dir / "signed.pdf").string()},
-                                                          "leader"));
+    auto result = pki.folder().signctl(pki.folder().as_owner(
+        {"sign", "pdf", "--key", "pkcs11:object=leader;type=private", "--cert", pki.path("certs/leader.pem"), "--level",
+         "b-t", "--tsa", "local", (dir / "quyet-dinh.pdf").string(), "--out", (dir / "signed.pdf").string()},
+        "leader"));
     BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
     return dir / "signed.pdf";
 }
@@ -67,10 +67,10 @@ fs::path signed_pdf(const TempDir& dir) {
 fs::path signed_text(const TempDir& dir, const std::string& text) {
     auto& pki = TokenPki::shared();
     write(dir / "don.txt", text);
-    auto result = pki.folder().signctl(pki.folder().as_owner({"sign", "cms", "--key", "pkcs11:object=leader;type=private", "--cert",
-                                        pki.path("certs/leader.pem"), "--level", "b-t", "--tsa", "local",
-                                        (dir / "don.txt").string()},
-                                                          "leader"));
+    auto result = pki.folder().signctl(pki.folder().as_owner(
+        {"sign", "cms", "--key", "pkcs11:object=leader;type=private", "--cert", pki.path("certs/leader.pem"), "--level",
+         "b-t", "--tsa", "local", (dir / "don.txt").string()},
+        "leader"));
     BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
     return dir / "don.txt.p7s";
 }
@@ -79,10 +79,10 @@ fs::path signed_text(const TempDir& dir, const std::string& text) {
 fs::path signed_xml(const TempDir& dir) {
     auto& pki = TokenPki::shared();
     write(dir / "don.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DonDeNghi><HoTen>Nguyễn Văn A</HoTen></DonDeNghi>\n");
-    auto result = pki.folder().signctl(pki.folder().as_owner({"sign", "xml", "--key", "pkcs11:object=leader;type=private", "--cert",
-                                        pki.path("certs/leader.pem"), "--level", "b-t", "--tsa", "local",
-                                        (dir / "don.xml").string(), "--out", (dir / "don.signed.xml").string()},
-                                                          "leader"));
+    auto result = pki.folder().signctl(pki.folder().as_owner(
+        {"sign", "xml", "--key", "pkcs11:object=leader;type=private", "--cert", pki.path("certs/leader.pem"), "--level",
+         "b-t", "--tsa", "local", (dir / "don.xml").string(), "--out", (dir / "don.signed.xml").string()},
+        "leader"));
     BOOST_TEST_REQUIRE(result.exit_code == 0, result.output);
     return dir / "don.signed.xml";
 }
