@@ -11,6 +11,7 @@
 
 #include "../x509/openssl_util.h"
 #include "sign/distinguished_name.h"
+#include "certificate_urls.h"
 #include "sign/error.h"
 #include "sign/hex.h"
 #include "sign/signature_scheme.h"
@@ -42,8 +43,6 @@ namespace {
 
 using EssSigningCertPtr = std::unique_ptr<ESS_SIGNING_CERT, OpenSslDeleter<ESS_SIGNING_CERT_free>>;
 using EssSigningCertV2Ptr = std::unique_ptr<ESS_SIGNING_CERT_V2, OpenSslDeleter<ESS_SIGNING_CERT_V2_free>>;
-using AccessDescriptionsPtr = std::unique_ptr<AUTHORITY_INFO_ACCESS, OpenSslDeleter<AUTHORITY_INFO_ACCESS_free>>;
-using DistPointsPtr = std::unique_ptr<CRL_DIST_POINTS, OpenSslDeleter<CRL_DIST_POINTS_free>>;
 
 struct X509StackOwner {
     void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_pop_free(stack, X509_free); }
@@ -141,40 +140,6 @@ void constrain(SignatureReport& report, Verdict& verdict, ConstraintLevel level,
     found.severity = severity_of(level);
     report.findings.push_back(std::move(found));
     if (level == ConstraintLevel::fail) verdict.raise(sub);
-}
-
-std::vector<std::string> uri_names(const GENERAL_NAMES* names) {
-    std::vector<std::string> out;
-    for (int i = 0; names && i < sk_GENERAL_NAME_num(names); ++i) {
-        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
-        if (name->type != GEN_URI) continue;
-        const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
-        out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)), static_cast<std::size_t>(ASN1_STRING_length(uri)));
-    }
-    return out;
-}
-
-std::vector<std::string> access_urls(const X509* certificate, int method) {
-    std::vector<std::string> out;
-    AccessDescriptionsPtr access(static_cast<AUTHORITY_INFO_ACCESS*>(X509_get_ext_d2i(certificate, NID_info_access, nullptr, nullptr)));
-    for (int i = 0; access && i < sk_ACCESS_DESCRIPTION_num(access.get()); ++i) {
-        const ACCESS_DESCRIPTION* description = sk_ACCESS_DESCRIPTION_value(access.get(), i);
-        if (OBJ_obj2nid(description->method) != method || description->location->type != GEN_URI) continue;
-        const ASN1_IA5STRING* uri = description->location->d.uniformResourceIdentifier;
-        out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)), static_cast<std::size_t>(ASN1_STRING_length(uri)));
-    }
-    return out;
-}
-
-std::vector<std::string> crl_urls(const X509* certificate) {
-    std::vector<std::string> out;
-    DistPointsPtr points(static_cast<CRL_DIST_POINTS*>(X509_get_ext_d2i(certificate, NID_crl_distribution_points, nullptr, nullptr)));
-    for (int i = 0; points && i < sk_DIST_POINT_num(points.get()); ++i) {
-        const DIST_POINT* point = sk_DIST_POINT_value(points.get(), i);
-        if (!point->distpoint || point->distpoint->type != 0) continue;
-        for (auto& url : uri_names(point->distpoint->name.fullname)) out.push_back(url);
-    }
-    return out;
 }
 
 std::string reason_text(int reason) {
