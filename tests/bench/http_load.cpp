@@ -29,12 +29,42 @@ double percentile(std::vector<double>& sorted, double fraction) {
 
 }  // namespace
 
+struct KeptAliveConnection::State {
+    explicit State(const HttpTarget& target) : tls(asio::ssl::context::tls_client), stream(io, tls), host(target.host) {
+        tls.load_verify_file(target.ca_file);
+        tls.set_verify_mode(asio::ssl::verify_peer);
+        asio::ip::tcp::resolver resolver(io);
+        beast::get_lowest_layer(stream).connect(resolver.resolve(target.host, std::to_string(target.port)));
+        stream.handshake(asio::ssl::stream_base::client);
+    }
+
+    asio::io_context io;
+    asio::ssl::context tls;
+    beast::ssl_stream<beast::tcp_stream> stream;
+    beast::flat_buffer buffer;
+    std::string host;
+};
+
+KeptAliveConnection::KeptAliveConnection(const HttpTarget& target) : state_(std::make_unique<State>(target)) {}
+
+KeptAliveConnection::~KeptAliveConnection() = default;
+
+LoadReply KeptAliveConnection::send(LoadRequest request) {
+    http::request<http::string_body> message{http::string_to_verb(request.method), request.path, 11};
+    message.set(http::field::host, state_->host);
+    if (!request.content_type.empty()) message.set(http::field::content_type, request.content_type);
+    for (const auto& [name, value] : request.headers) message.set(name, value);
+    message.body() = std::move(request.body);
+    message.prepare_payload();
+    http::write(state_->stream, message);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(256u << 20);
+    http::read(state_->stream, state_->buffer, parser);
+    return LoadReply{static_cast<int>(parser.get().result_int()), std::move(parser.get().body())};
+}
+
 LoadResult run_load(const HttpTarget& target, int connections, std::chrono::duration<double> duration,
                     const std::function<bool(int, long, LoadRequest&)>& next) {
-    asio::ssl::context tls(asio::ssl::context::tls_client);
-    tls.load_verify_file(target.ca_file);
-    tls.set_verify_mode(asio::ssl::verify_peer);
-
     std::mutex mutex;
     LoadResult result;
     std::vector<double> latencies;
@@ -43,34 +73,20 @@ LoadResult run_load(const HttpTarget& target, int connections, std::chrono::dura
     auto start = Steady::now();
 
     auto client = [&](int connection) {
-        asio::io_context io;
-        asio::ip::tcp::resolver resolver(io);
-        beast::ssl_stream<beast::tcp_stream> stream(io, tls);
         std::vector<double> mine;
         long failures = 0;
         std::string first_failure;
         try {
-            beast::get_lowest_layer(stream).connect(resolver.resolve(target.host, std::to_string(target.port)));
-            stream.handshake(asio::ssl::stream_base::client);
-            beast::flat_buffer buffer;
+            KeptAliveConnection kept(target);
             for (long index = 0; !stop; ++index) {
                 LoadRequest request;
                 if (!next(connection, index, request)) break;
-                http::request<http::string_body> message{http::string_to_verb(request.method), request.path, 11};
-                message.set(http::field::host, target.host);
-                message.set(http::field::content_type, request.content_type);
-                for (const auto& [name, value] : request.headers) message.set(name, value);
-                message.body() = std::move(request.body);
-                message.prepare_payload();
                 auto sent = Steady::now();
-                http::write(stream, message);
-                http::response_parser<http::string_body> parser;
-                parser.body_limit(256u << 20);
-                http::read(stream, buffer, parser);
-                if (parser.get().result_int() != 200) {
+                LoadReply reply = kept.send(std::move(request));
+                if (reply.status != 200) {
                     // A failing client stops: its fast errors would pass for throughput.
                     ++failures;
-                    first_failure = std::to_string(parser.get().result_int()) + " " + parser.get().body().substr(0, 300);
+                    first_failure = std::to_string(reply.status) + " " + reply.body.substr(0, 300);
                     break;
                 }
                 mine.push_back(std::chrono::duration<double, std::milli>(Steady::now() - sent).count());

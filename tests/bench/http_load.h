@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,29 @@ struct LoadResult {
     std::string first_failure;  ///< status and body of the first failure, for the report
 
     double per_second() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
+};
+
+struct LoadReply {
+    int status = 0;
+    std::string body;
+};
+
+/// One TLS connection to the target, kept alive between requests, as a document system or a
+/// phone app holds one: the handshake and the trust store are paid once, not per request.
+class KeptAliveConnection {
+public:
+    /// Connects and completes the handshake, verifying the server against `target.ca_file`.
+    explicit KeptAliveConnection(const HttpTarget& target);
+    ~KeptAliveConnection();
+    KeptAliveConnection(const KeptAliveConnection&) = delete;
+    KeptAliveConnection& operator=(const KeptAliveConnection&) = delete;
+
+    /// Sends one request and reads its answer (any status). Throws on a connection error.
+    LoadReply send(LoadRequest request);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
 };
 
 /// Runs `connections` clients for `duration`. `next(connection, index)` builds each client's next
