@@ -38,6 +38,8 @@ packages=(
   faketime libxml2-utils
   # signd-worker confines itself with a seccomp filter before it opens a client's document
   libseccomp-dev
+  # the PostgreSQL store (libpq), and the servers its tests start in temporary folders
+  libpq-dev postgresql
   # msgfmt compiles the command-line programs' translations (po/*.po) at build time
   gettext
 )

@@ -51,5 +51,6 @@ void add_audit_commands(CLI::App& app, Cli& cli);
 void add_verify_commands(CLI::App& app, Cli& cli);
 void add_trust_commands(CLI::App& app, Cli& cli);
 void add_extend_command(CLI::App& app, Cli& cli);
+void add_db_commands(CLI::App& app, Cli& cli);
 
 }  // namespace sign::signctl

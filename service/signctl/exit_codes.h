@@ -39,6 +39,7 @@ inline int exit_code_for(ErrorKind kind) {
 /// The exit code for `error`: its kind's, except the refusals scripts must tell apart.
 inline int exit_code_for(const Error& error) {
     if (error.code() == "signer_required" || error.code() == "signer_pin_required") return exit_owner_required;
+    if (error.code() == "audit_broken") return exit_audit_broken;
     return exit_code_for(error.kind());
 }
 

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     add_audit_commands(app, cli);
     add_verify_commands(app, cli);
     add_trust_commands(app, cli);
+    add_db_commands(app, cli);
     add_extend_command(app, cli);
 
     try {

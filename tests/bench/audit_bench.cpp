@@ -57,7 +57,7 @@ int main(int argc, char** argv) try {
         sign::audit::AuditLog log(queue);
         auto now = std::chrono::system_clock::now();
         for (int64_t done = 0; done < records;) {
-            queue.run([&](const sign::store::SqliteDatabase& transaction) {
+            queue.run([&](const sign::store::Connection& transaction) {
                 for (int64_t end = std::min(records, done + 10000); done < end; ++done)
                     log.append(transaction, event_number(done + 1), now + std::chrono::microseconds(done));
             });

@@ -633,7 +633,7 @@ BOOST_AUTO_TEST_CASE(ended_requests_lose_their_files_and_results_go_after_the_re
 
         std::filesystem::create_directories(request_folder(data_dir, rejected));
         write_text_file((request_folder(data_dir, rejected) / "0.original").string(), "left by a crash");
-        data.database().write_queue().run([&](const sign::store::SqliteDatabase& db) {
+        data.database().write_queue().run([&](const sign::store::Connection& db) {
             db.prepare("UPDATE signature_requests SET files_removed_at_us = NULL WHERE id = ?").bind(1, rejected).run();
         });
     }

@@ -4,7 +4,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include <openssl/sha.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <clocale>
@@ -14,12 +13,14 @@
 #include "error_code.h"
 #include "sign/audit/audit_log.h"
 #include "sign/hex.h"
+#include "sign/store/connection.h"
 #include "sign/store/write_queue.h"
+#include "postgresql_server.h"
 #include "temp_dir.h"
 
 using sign::audit::AuditLog;
 using sign::audit::AuditProblem;
-using sign::store::SqliteDatabase;
+using sign::store::Connection;
 using sign::store::WriteQueue;
 using sign::test::TempDir;
 
@@ -37,37 +38,29 @@ void write_six(const std::string& path) {
                    start + std::chrono::seconds(i) + std::chrono::microseconds(i));
 }
 
-// Changes the file behind the store's back, as someone with access to the disk could.
-void tamper(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    char* message = nullptr;
-    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
-    std::string detail = message ? message : "";
-    sqlite3_free(message);
-    sqlite3_close(db);
-    BOOST_TEST_REQUIRE(rc == SQLITE_OK, detail);
-}
+// Changes the database behind the store's back, as someone with access to it could.
+void tamper(const std::string& path, const std::string& sql) { sign::store::open_connection(path)->execute(sql); }
 
 std::vector<AuditProblem> verify(const std::string& path) {
     WriteQueue queue(path);
     return AuditLog(queue).verify();
 }
 
-// Reads one column of one record as SQLite holds it, bypassing the log.
+// Reads one text column of one record as the database holds it, bypassing the log.
 std::string stored(const std::string& path, int64_t sequence, const std::string& column) {
-    sqlite3* db = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    sqlite3_stmt* statement = nullptr;
-    std::string sql = "SELECT " + column + " FROM audit_log WHERE sequence = ?";
-    BOOST_TEST_REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK);
-    sqlite3_bind_int64(statement, 1, sequence);
-    std::string value;
-    if (sqlite3_step(statement) == SQLITE_ROW)
-        value.assign(reinterpret_cast<const char*>(sqlite3_column_blob(statement, 0)), sqlite3_column_bytes(statement, 0));
-    sqlite3_finalize(statement);
-    sqlite3_close(db);
-    return value;
+    auto database = sign::store::open_connection(path);
+    auto query = database->prepare("SELECT " + column + " FROM audit_log WHERE sequence = ?");
+    query.bind(1, sequence);
+    return query.step() ? query.text(0) : "";
+}
+
+// How much room the database takes: the SQLite file, or the audit table on a PostgreSQL server.
+uintmax_t database_bytes(const std::string& path) {
+    if (!sign::store::is_postgresql(path)) return std::filesystem::file_size(path);
+    auto database = sign::store::open_connection(path);
+    auto query = database->prepare("SELECT pg_total_relation_size('audit_log')");
+    query.step();
+    return static_cast<uintmax_t>(query.integer(0));
 }
 
 // True when `text` is well-formed UTF-8 without control characters (what a terminal and a JSON
@@ -103,7 +96,7 @@ BOOST_AUTO_TEST_SUITE(audit_log)
 
 BOOST_AUTO_TEST_CASE(records_are_chained_and_listed_as_appended) {
     TempDir dir("audit");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     write_six(path);
     WriteQueue queue(path);
     AuditLog log(queue);
@@ -130,17 +123,17 @@ BOOST_AUTO_TEST_CASE(records_are_chained_and_listed_as_appended) {
 
 BOOST_AUTO_TEST_CASE(an_append_inside_a_write_commits_or_rolls_back_with_it) {
     TempDir dir("audit");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuditLog log(queue);
     log.append({"client.add", "signctl", "", "portal", "", "ok"}, start);
     auto refused = sign::test::error_code_of([&] {
-        queue.run([&](const SqliteDatabase& transaction) {
+        queue.run([&](const Connection& transaction) {
             log.append(transaction, {"csc.authorize", "portal", "10.0.0.1", "leader", "", "ok"}, start);
             throw sign::Error(sign::ErrorKind::conflict, "later_step_failed", "the write this record belongs to failed");
         });
     });
     BOOST_TEST(refused == "later_step_failed");
-    queue.run([&](const SqliteDatabase& transaction) {
+    queue.run([&](const Connection& transaction) {
         auto record = log.append(transaction, {"csc.authorize", "portal", "10.0.0.1", "leader", "", "ok"}, start);
         BOOST_TEST(record.sequence == 2);
     });
@@ -150,7 +143,7 @@ BOOST_AUTO_TEST_CASE(an_append_inside_a_write_commits_or_rolls_back_with_it) {
 
 BOOST_AUTO_TEST_CASE(an_edited_field_is_named_at_its_record) {
     TempDir dir("audit");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     write_six(path);
     tamper(path, "UPDATE audit_log SET result = 'ok ' WHERE sequence = 3");
     auto problems = verify(path);
@@ -169,7 +162,7 @@ BOOST_AUTO_TEST_CASE(an_edited_field_is_named_at_its_record) {
 
 BOOST_AUTO_TEST_CASE(a_removed_record_is_named_at_the_next) {
     TempDir dir("audit");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     write_six(path);
     tamper(path, "DELETE FROM audit_log WHERE sequence = 3");
     auto problems = verify(path);
@@ -182,7 +175,7 @@ BOOST_AUTO_TEST_CASE(a_removed_record_is_named_at_the_next) {
 
 BOOST_AUTO_TEST_CASE(swapped_records_are_named_at_the_first_swapped) {
     TempDir dir("audit");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     write_six(path);
     tamper(path, "UPDATE audit_log SET sequence = -1 WHERE sequence = 4; "
                  "UPDATE audit_log SET sequence = 4 WHERE sequence = 3; "
@@ -194,7 +187,7 @@ BOOST_AUTO_TEST_CASE(swapped_records_are_named_at_the_first_swapped) {
 
     // Swapping the contents and the hashes but keeping the sequence numbers is found as well.
     TempDir other("audit");
-    std::string second = (other / "sign.db").string();
+    std::string second = sign::test::fresh_database(other);
     write_six(second);
     tamper(second, "CREATE TEMP TABLE saved AS SELECT * FROM audit_log WHERE sequence IN (2, 5); "
                    "UPDATE audit_log SET (time_us, action, actor, client_address, subject, document_hash, result, "
@@ -214,7 +207,7 @@ BOOST_AUTO_TEST_CASE(swapped_records_are_named_at_the_first_swapped) {
 BOOST_AUTO_TEST_CASE(a_client_s_text_is_kept_bounded_and_readable) {
     BOOST_TEST_REQUIRE(std::setlocale(LC_CTYPE, "C.UTF-8") != nullptr);
     TempDir dir("audit");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     const std::string huge(32 * 1024 * 1024, 'A');
     const std::string vietnamese = [] {
         std::string text;
@@ -253,7 +246,7 @@ BOOST_AUTO_TEST_CASE(a_client_s_text_is_kept_bounded_and_readable) {
     BOOST_TEST(vietnamese.starts_with(kept.substr(0, 150)));
     // The document hashes are signd's own and fit whole.
     BOOST_TEST(stored(path, 2, "document_hash") == hashes);
-    BOOST_TEST(std::filesystem::file_size(path) < 1024u * 1024u);
+    BOOST_TEST(database_bytes(path) < 1024u * 1024u);
 
     WriteQueue queue(path);
     AuditLog log(queue);
@@ -267,7 +260,7 @@ BOOST_AUTO_TEST_CASE(a_client_s_text_is_kept_bounded_and_readable) {
 // Paging from the end reads the newest records even when numbers are missing.
 BOOST_AUTO_TEST_CASE(the_newest_records_are_listed_across_a_gap) {
     TempDir dir("audit");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     write_six(path);
     tamper(path, "DELETE FROM audit_log WHERE sequence = 5");
     WriteQueue queue(path);

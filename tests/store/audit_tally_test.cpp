@@ -5,7 +5,6 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <sqlite3.h>
 
 #include <chrono>
 #include <numeric>
@@ -14,6 +13,8 @@
 #include "sign/audit/audit_tally.h"
 #include "sign/clock.h"
 #include "sign/store/write_queue.h"
+#include "postgresql_server.h"
+#include "sign/store/connection.h"
 #include "temp_dir.h"
 
 using sign::audit::AuditEvent;
@@ -52,7 +53,7 @@ BOOST_AUTO_TEST_SUITE(audit_tally)
 
 BOOST_AUTO_TEST_CASE(a_flood_is_one_record_at_once_and_one_count_per_window) {
     TempDir dir("tally");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuditLog log(queue);
     ManualClock clock;
     AuditTally tally(log, clock);
@@ -77,7 +78,7 @@ BOOST_AUTO_TEST_CASE(a_flood_is_one_record_at_once_and_one_count_per_window) {
 
 BOOST_AUTO_TEST_CASE(kinds_are_counted_apart_and_a_flush_writes_what_is_held) {
     TempDir dir("tally");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuditLog log(queue);
     ManualClock clock;
     {
@@ -99,7 +100,7 @@ BOOST_AUTO_TEST_CASE(kinds_are_counted_apart_and_a_flush_writes_what_is_held) {
 
 BOOST_AUTO_TEST_CASE(without_first_at_once_a_window_is_one_record) {
     TempDir dir("tally");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuditLog log(queue);
     ManualClock clock;
     AuditTally tally(log, clock, {.first_at_once = false});
@@ -125,7 +126,7 @@ BOOST_AUTO_TEST_CASE(without_first_at_once_a_window_is_one_record) {
 
 BOOST_AUTO_TEST_CASE(the_kinds_held_are_capped_and_written_when_full) {
     TempDir dir("tally");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuditLog log(queue);
     ManualClock clock;
     AuditTally tally(log, clock, {.max_kinds = 100, .first_at_once = false});
@@ -139,7 +140,7 @@ BOOST_AUTO_TEST_CASE(the_kinds_held_are_capped_and_written_when_full) {
 
 BOOST_AUTO_TEST_CASE(a_count_is_covered_by_the_hash) {
     TempDir dir("tally");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     {
         WriteQueue queue(path);
         AuditLog log(queue);
@@ -150,11 +151,7 @@ BOOST_AUTO_TEST_CASE(a_count_is_covered_by_the_hash) {
         log.append(refusal("192.0.2.7", "invalid_credential"), clock.now());
         BOOST_TEST(log.verify().empty());
     }
-    sqlite3* db = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    BOOST_TEST_REQUIRE(sqlite3_exec(db, "UPDATE audit_log SET occurrences = 4 WHERE sequence = 1", nullptr, nullptr, nullptr) ==
-                       SQLITE_OK);
-    sqlite3_close(db);
+    sign::store::open_connection(path)->execute("UPDATE audit_log SET occurrences = 4 WHERE sequence = 1");
     WriteQueue queue(path);
     auto problems = AuditLog(queue).verify();
     BOOST_TEST_REQUIRE(problems.size() == 1u);

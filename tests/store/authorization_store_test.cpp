@@ -9,6 +9,7 @@
 
 #include "error_code.h"
 #include "sign/store/authorization_store.h"
+#include "postgresql_server.h"
 #include "temp_dir.h"
 
 using sign::store::Authorization;
@@ -35,7 +36,7 @@ BOOST_AUTO_TEST_SUITE(authorization_store)
 
 BOOST_AUTO_TEST_CASE(a_sad_signs_its_hashes_once) {
     TempDir dir("sad");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuthorizationStore authorizations(queue);
     std::string sad = authorizations.issue(for_leader(t0 + std::chrono::minutes(5)), t0);
     BOOST_TEST(sad.size() == 43u);
@@ -52,7 +53,7 @@ BOOST_AUTO_TEST_CASE(a_sad_signs_its_hashes_once) {
 
 BOOST_AUTO_TEST_CASE(a_hash_listed_more_often_than_authorised_is_refused_and_the_sad_kept) {
     TempDir dir("sad");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuthorizationStore authorizations(queue);
     std::string sad = authorizations.issue({"nguyen-van-an", "portal", {first}, t0 + std::chrono::minutes(5)}, t0);
     Hashes hundred_times(100, first);
@@ -75,7 +76,7 @@ BOOST_AUTO_TEST_CASE(a_hash_listed_more_often_than_authorised_is_refused_and_the
 
 BOOST_AUTO_TEST_CASE(a_replay_after_reopening_is_refused) {
     TempDir dir("sad");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     std::string sad;
     {
         WriteQueue queue(path);
@@ -90,7 +91,7 @@ BOOST_AUTO_TEST_CASE(a_replay_after_reopening_is_refused) {
 
 BOOST_AUTO_TEST_CASE(expired_foreign_and_unbound_uses_are_refused_without_using_it_up) {
     TempDir dir("sad");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuthorizationStore authorizations(queue);
     auto expires = t0 + std::chrono::minutes(3);
     std::string sad = authorizations.issue(for_leader(expires), t0);
@@ -114,7 +115,7 @@ BOOST_AUTO_TEST_CASE(expired_foreign_and_unbound_uses_are_refused_without_using_
 
 BOOST_AUTO_TEST_CASE(concurrent_uses_of_one_sad_let_exactly_one_through) {
     TempDir dir("sad");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuthorizationStore authorizations(queue);
     std::string sad = authorizations.issue(for_leader(t0 + std::chrono::minutes(5)), t0);
     std::vector<std::string> codes(6);
@@ -130,7 +131,7 @@ BOOST_AUTO_TEST_CASE(concurrent_uses_of_one_sad_let_exactly_one_through) {
 
 BOOST_AUTO_TEST_CASE(bad_authorizations_are_not_issued) {
     TempDir dir("sad");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     AuthorizationStore authorizations(queue);
     auto issue = [&](Authorization authorization) {
         return error_code_of([&] { authorizations.issue(authorization, t0); });

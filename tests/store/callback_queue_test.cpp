@@ -8,10 +8,11 @@
 
 #include "error_code.h"
 #include "sign/store/callback_queue.h"
+#include "postgresql_server.h"
 #include "temp_dir.h"
 
 using sign::store::CallbackQueue;
-using sign::store::SqliteDatabase;
+using sign::store::Connection;
 using sign::store::WriteQueue;
 using sign::test::error_code_of;
 using sign::test::TempDir;
@@ -23,7 +24,7 @@ const auto t0 = std::chrono::sys_days{std::chrono::year{2026} / 11 / 27} + std::
 
 void enqueue(WriteQueue& queue, const std::string& event_id, const std::string& request_id,
              std::chrono::system_clock::time_point at) {
-    queue.run([&](const SqliteDatabase& database) {
+    queue.run([&](const Connection& database) {
         CallbackQueue::enqueue(database, event_id, request_id, "https://dms.example/cb", "{\"eventId\":\"" + event_id + "\"}", at);
     });
 }
@@ -34,7 +35,7 @@ BOOST_AUTO_TEST_SUITE(callback_queue)
 
 BOOST_AUTO_TEST_CASE(failures_back_off_doubling_up_to_ten_minutes_then_give_up) {
     TempDir dir("callbacks");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     CallbackQueue callbacks(queue);
     enqueue(queue, "event-1", "request-1", t0);
     auto due = callbacks.due(t0);
@@ -77,7 +78,7 @@ BOOST_AUTO_TEST_CASE(failures_back_off_doubling_up_to_ten_minutes_then_give_up) 
 
 BOOST_AUTO_TEST_CASE(due_deliveries_come_soonest_first_and_survive_a_restart) {
     TempDir dir("callbacks");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     {
         WriteQueue queue(path);
         CallbackQueue callbacks(queue);

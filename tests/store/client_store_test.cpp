@@ -3,12 +3,13 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <sqlite3.h>
 
 #include <chrono>
 
 #include "error_code.h"
 #include "sign/store/client_store.h"
+#include "postgresql_server.h"
+#include "stored_rows.h"
 #include "temp_dir.h"
 
 using sign::store::ClientScopes;
@@ -21,31 +22,13 @@ namespace {
 
 const auto now = std::chrono::sys_days{std::chrono::year{2026} / 11 / 27} + std::chrono::hours{3};
 
-// Every byte of every row of the table, as the file holds it.
-std::string table_bytes(const std::string& path, const std::string& table) {
-    sqlite3* db = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    sqlite3_stmt* row = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_prepare_v2(db, ("SELECT * FROM " + table).c_str(), -1, &row, nullptr) == SQLITE_OK);
-    std::string bytes;
-    while (sqlite3_step(row) == SQLITE_ROW)
-        for (int column = 0; column < sqlite3_column_count(row); ++column) {
-            const void* value = sqlite3_column_blob(row, column);
-            if (value) bytes.append(static_cast<const char*>(value), static_cast<size_t>(sqlite3_column_bytes(row, column)));
-            bytes += '|';
-        }
-    sqlite3_finalize(row);
-    sqlite3_close(db);
-    return bytes;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(client_store)
 
 BOOST_AUTO_TEST_CASE(the_key_shown_once_authenticates_and_only_its_hash_is_kept) {
     TempDir dir("clients");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     WriteQueue queue(path);
     ClientStore clients(queue);
     ClientScopes scopes{{"agency-seal"}, {"nguyen-van-an"}, false, {}};
@@ -68,7 +51,7 @@ BOOST_AUTO_TEST_CASE(the_key_shown_once_authenticates_and_only_its_hash_is_kept)
     BOOST_TEST(!clients.authenticate("").has_value());
     BOOST_TEST(!clients.authenticate("nobody." + added.api_key.substr(12)).has_value());
 
-    std::string stored = table_bytes(path, "clients");
+    std::string stored = sign::test::table_bytes(path, "clients");
     BOOST_TEST(stored.find("dms-so-tttt|") != std::string::npos);  // the row is there
     BOOST_TEST(stored.find(added.api_key.substr(12)) == std::string::npos);
 
@@ -81,7 +64,7 @@ BOOST_AUTO_TEST_CASE(the_key_shown_once_authenticates_and_only_its_hash_is_kept)
 
 BOOST_AUTO_TEST_CASE(scopes_certificates_and_bad_clients) {
     TempDir dir("clients");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     ClientStore clients(queue);
     clients.add("verifier", "Cổng dịch vụ công", {{"*"}, {"*"}, true, {}}, std::string("7E01"), now);
     auto verifier = clients.find_by_certificate("7e01");
@@ -105,7 +88,7 @@ BOOST_AUTO_TEST_CASE(scopes_certificates_and_bad_clients) {
 
 BOOST_AUTO_TEST_CASE(callbacks_go_only_where_the_administrator_allowed) {
     TempDir dir("clients");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     ClientStore clients(queue);
     clients.add("dms", "Quản lý văn bản", {{}, {"*"}, false, {"https://dms.danang.gov.vn/callbacks/", "http://10.0.0.5/hook"}},
                 std::nullopt, now);

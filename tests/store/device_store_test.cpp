@@ -17,6 +17,7 @@
 #include "legacy_pin_verifier.h"
 #include "sign/store/device_store.h"
 #include "sign/store/signer_store.h"
+#include "postgresql_server.h"
 #include "temp_dir.h"
 #include "token_pin_key.h"
 
@@ -53,7 +54,7 @@ BOOST_AUTO_TEST_SUITE(device_store)
 
 BOOST_AUTO_TEST_CASE(a_code_enrols_one_device_and_the_database_keeps_it) {
     TempDir dir("devices");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     std::string device_id;
     auto key = p256_key();
     {
@@ -76,7 +77,7 @@ BOOST_AUTO_TEST_CASE(a_code_enrols_one_device_and_the_database_keeps_it) {
 
         bool audited = false;
         auto device = devices.enrol(code.code, key, "123456", "iPhone của An", now,
-                                    [&](const sign::store::SqliteDatabase&) { audited = true; });
+                                    [&](const sign::store::Connection&) { audited = true; });
         BOOST_TEST(audited);
         BOOST_TEST(device.id.size() == 22u);
         BOOST_TEST(device.signer_id == signer);
@@ -103,7 +104,7 @@ BOOST_AUTO_TEST_CASE(a_code_enrols_one_device_and_the_database_keeps_it) {
 
 BOOST_AUTO_TEST_CASE(two_phones_racing_with_one_code_get_one_device) {
     TempDir dir("devices");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     SignerStore signers(queue, sign::test::token_pin_key());
     DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
@@ -122,7 +123,7 @@ BOOST_AUTO_TEST_CASE(two_phones_racing_with_one_code_get_one_device) {
 
 BOOST_AUTO_TEST_CASE(codes_are_typed_loosely_and_expire) {
     TempDir dir("devices");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     SignerStore signers(queue, sign::test::token_pin_key());
     DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
@@ -166,7 +167,7 @@ BOOST_AUTO_TEST_CASE(codes_are_typed_loosely_and_expire) {
 
 BOOST_AUTO_TEST_CASE(only_p256_keys_good_names_and_pins_are_accepted_and_a_refusal_keeps_the_code) {
     TempDir dir("devices");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     SignerStore signers(queue, sign::test::token_pin_key());
     DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
@@ -194,7 +195,7 @@ BOOST_AUTO_TEST_CASE(only_p256_keys_good_names_and_pins_are_accepted_and_a_refus
 
 BOOST_AUTO_TEST_CASE(a_revoked_device_can_do_nothing) {
     TempDir dir("devices");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     SignerStore signers(queue, sign::test::token_pin_key());
     DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
@@ -223,7 +224,7 @@ BOOST_AUTO_TEST_CASE(a_revoked_device_can_do_nothing) {
 
 BOOST_AUTO_TEST_CASE(device_pins_and_the_csc_pin_share_one_count_that_survives_a_restart) {
     TempDir dir("devices");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     std::string phone;
     std::string tablet;
     {
@@ -272,7 +273,7 @@ BOOST_AUTO_TEST_CASE(device_pins_and_the_csc_pin_share_one_count_that_survives_a
 
 BOOST_AUTO_TEST_CASE(concurrent_wrong_device_pins_are_each_counted) {
     TempDir dir("devices");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     SignerStore signers(queue, sign::test::token_pin_key());
     DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers);
@@ -293,7 +294,7 @@ BOOST_AUTO_TEST_CASE(concurrent_wrong_device_pins_are_each_counted) {
 
 BOOST_AUTO_TEST_CASE(a_signer_without_a_csc_pin_approves_only_on_a_phone) {
     TempDir dir("devices");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     SignerStore signers(queue, sign::test::token_pin_key());
     DeviceStore devices(queue, sign::test::token_pin_key());
     add_signer(signers, std::nullopt);
@@ -314,7 +315,7 @@ BOOST_AUTO_TEST_CASE(a_signer_without_a_csc_pin_approves_only_on_a_phone) {
 // HMAC under the token's key on its next right PIN.
 BOOST_AUTO_TEST_CASE(a_device_verifier_made_the_old_way_is_replaced_on_its_next_right_pin) {
     TempDir dir("devices");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     WriteQueue queue(path);
     SignerStore signers(queue, sign::test::token_pin_key());
     DeviceStore devices(queue, sign::test::token_pin_key());

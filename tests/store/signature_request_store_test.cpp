@@ -14,6 +14,7 @@
 #include "sign/store/csc_response_store.h"
 #include "sign/store/signature_request_store.h"
 #include "sign/store/signer_store.h"
+#include "postgresql_server.h"
 #include "temp_dir.h"
 #include "token_pin_key.h"
 
@@ -105,7 +106,7 @@ BOOST_AUTO_TEST_SUITE(signature_request_store)
 
 BOOST_AUTO_TEST_CASE(every_field_comes_back_also_after_a_restart) {
     TempDir dir("requests");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     auto created = request("Zb3xQ1r2s3t4u5v6w7x8yA");
     auto without_callback = request("Zb3xQ1r2s3t4u5v6w7x8yB", now + 1s);
     without_callback.callback_url.reset();
@@ -115,7 +116,7 @@ BOOST_AUTO_TEST_CASE(every_field_comes_back_also_after_a_restart) {
         add_signers(queue);
         SignatureRequestStore requests(queue);
         bool in_write = false;
-        requests.create(created, [&](const sign::store::SqliteDatabase&) { in_write = true; });
+        requests.create(created, [&](const sign::store::Connection&) { in_write = true; });
         BOOST_TEST(in_write);
         requests.create(without_callback);
         check_same(*requests.find(created.id), created);
@@ -139,7 +140,7 @@ BOOST_AUTO_TEST_CASE(every_field_comes_back_also_after_a_restart) {
 
 BOOST_AUTO_TEST_CASE(document_counts_are_checked) {
     TempDir dir("requests");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     add_signers(queue);
     SignatureRequestStore requests(queue);
     auto none = request("none");
@@ -163,7 +164,7 @@ BOOST_AUTO_TEST_CASE(document_counts_are_checked) {
 
 BOOST_AUTO_TEST_CASE(an_approval_activates_once_even_when_many_race) {
     TempDir dir("requests");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     add_signers(queue);
     SignatureRequestStore requests(queue);
     requests.create(request("racing"));
@@ -190,7 +191,7 @@ BOOST_AUTO_TEST_CASE(an_approval_activates_once_even_when_many_race) {
 
 BOOST_AUTO_TEST_CASE(a_replayed_approval_is_refused) {
     TempDir dir("requests");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     add_signers(queue);
     SignatureRequestStore requests(queue);
     requests.create(request("first"));
@@ -206,7 +207,7 @@ BOOST_AUTO_TEST_CASE(a_replayed_approval_is_refused) {
 
 BOOST_AUTO_TEST_CASE(expiry_is_decided_by_the_stored_time) {
     TempDir dir("requests");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     add_signers(queue);
     SignatureRequestStore requests(queue);
     // Stored in whole seconds, as the approval challenge shows it.
@@ -238,7 +239,7 @@ BOOST_AUTO_TEST_CASE(expiry_is_decided_by_the_stored_time) {
 
 BOOST_AUTO_TEST_CASE(decisions_and_finishing_move_only_from_their_states) {
     TempDir dir("requests");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     add_signers(queue);
     SignatureRequestStore requests(queue);
     for (const char* id : {"rejected", "cancelled", "approved"}) requests.create(request(id));
@@ -287,7 +288,7 @@ BOOST_AUTO_TEST_CASE(decisions_and_finishing_move_only_from_their_states) {
 
 BOOST_AUTO_TEST_CASE(files_are_due_when_a_request_ends_without_a_result_or_its_result_is_old) {
     TempDir dir("requests");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     const auto retention = 168h;
     {
         WriteQueue queue(path);
@@ -339,7 +340,7 @@ BOOST_AUTO_TEST_CASE(files_are_due_when_a_request_ends_without_a_result_or_its_r
 
 BOOST_AUTO_TEST_CASE(a_csc_authorization_hands_out_one_sad_even_when_many_race) {
     TempDir dir("requests");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     add_signers(queue);
     SignatureRequestStore requests(queue);
     sign::store::AuthorizationStore authorizations(queue);
@@ -354,7 +355,7 @@ BOOST_AUTO_TEST_CASE(a_csc_authorization_hands_out_one_sad_even_when_many_race) 
     auto issue = [&](const std::string& id, const std::string& client) {
         return authorizations.issue({.credential_id = signer, .client_id = client, .hashes = {std::vector<uint8_t>(32, 0x01)},
                                      .expires_at = now + 60s},
-                                    now, [&](const sign::store::SqliteDatabase& db) {
+                                    now, [&](const sign::store::Connection& db) {
                                         SignatureRequestStore::hand_out_sad(db, id, client, now);
                                     });
     };
@@ -391,11 +392,11 @@ BOOST_AUTO_TEST_CASE(a_csc_authorization_hands_out_one_sad_even_when_many_race) 
 
 BOOST_AUTO_TEST_CASE(asynchronous_csc_results_are_kept_until_they_expire) {
     TempDir dir("requests");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     sign::store::CscResponseStore responses(queue);
     using sign::store::CscResponseState;
     auto start = [&](const std::string& id, std::chrono::seconds validity) {
-        queue.run([&](const sign::store::SqliteDatabase& db) {
+        queue.run([&](const sign::store::Connection& db) {
             sign::store::CscResponseStore::start(db, {.response_id = id,
                                                       .client_id = "dms",
                                                       .credential_id = signer,

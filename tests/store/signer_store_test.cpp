@@ -3,7 +3,6 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,6 +11,9 @@
 #include "error_code.h"
 #include "legacy_pin_verifier.h"
 #include "sign/store/signer_store.h"
+#include "postgresql_server.h"
+#include "sign/store/connection.h"
+#include "stored_rows.h"
 #include "temp_dir.h"
 #include "token_pin_key.h"
 
@@ -37,21 +39,15 @@ struct StoredVerifier {
 };
 
 StoredVerifier stored_verifier(const std::string& path, const std::string& table, const std::string& id) {
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    sqlite3_stmt* row = nullptr;
-    sqlite3_prepare_v2(db, ("SELECT pin_scheme, pin_hash, scrypt_log2_n FROM " + table + " WHERE id = ?").c_str(), -1, &row,
-                       nullptr);
-    sqlite3_bind_text(row, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    auto database = sign::store::open_connection(path);
+    auto row = database->prepare("SELECT pin_scheme, pin_hash, scrypt_log2_n FROM " + table + " WHERE id = ?");
+    row.bind(1, id);
     StoredVerifier verifier;
-    if (sqlite3_step(row) == SQLITE_ROW) {
-        verifier.scheme = reinterpret_cast<const char*>(sqlite3_column_text(row, 0));
-        auto* hash = static_cast<const uint8_t*>(sqlite3_column_blob(row, 1));
-        verifier.hash.assign(hash, hash + sqlite3_column_bytes(row, 1));
-        verifier.log2_n = sqlite3_column_int64(row, 2);
+    if (row.step()) {
+        verifier.scheme = row.text(0);
+        verifier.hash = row.blob(1);
+        verifier.log2_n = row.integer(2);
     }
-    sqlite3_finalize(row);
-    sqlite3_close(db);
     return verifier;
 }
 
@@ -65,7 +61,7 @@ BOOST_AUTO_TEST_SUITE(signer_store)
 
 BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_and_the_count_survives_a_restart) {
     TempDir dir("signers");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     {
         WriteQueue queue(path);
         SignerStore signers(queue, sign::test::token_pin_key());
@@ -107,7 +103,7 @@ BOOST_AUTO_TEST_CASE(five_wrong_pins_lock_and_the_count_survives_a_restart) {
 
 BOOST_AUTO_TEST_CASE(a_right_pin_before_the_fifth_resets_the_count) {
     TempDir dir("signers");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     SignerStore signers(queue, sign::test::token_pin_key());
     add_leader(signers);
     for (int i = 0; i < 4; ++i) BOOST_TEST(verify(signers, "000000") == "wrong_pin");
@@ -121,7 +117,7 @@ BOOST_AUTO_TEST_CASE(a_right_pin_before_the_fifth_resets_the_count) {
 
 BOOST_AUTO_TEST_CASE(concurrent_wrong_pins_are_each_counted) {
     TempDir dir("signers");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     SignerStore signers(queue, sign::test::token_pin_key());
     add_leader(signers);
     std::vector<std::string> codes(8);
@@ -136,7 +132,7 @@ BOOST_AUTO_TEST_CASE(concurrent_wrong_pins_are_each_counted) {
 
 BOOST_AUTO_TEST_CASE(bad_signers_are_refused_and_only_a_verifier_is_stored) {
     TempDir dir("signers");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     WriteQueue queue(path);
     SignerStore signers(queue, sign::test::token_pin_key());
     BOOST_TEST(error_code_of([&] { signers.add("Nguyen", "An", "7e01", key_uri, "246810", now); }) == "invalid_signer_id");
@@ -154,17 +150,7 @@ BOOST_AUTO_TEST_CASE(bad_signers_are_refused_and_only_a_verifier_is_stored) {
     BOOST_TEST(error_code_of([&] { signers.verify_pin("an", "Đặng", now); }) == "wrong_pin");
     BOOST_TEST(error_code_of([&] { signers.verify_pin("an", "13579", now); }) == "no error");
 
-    sqlite3* db = nullptr;
-    BOOST_TEST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    sqlite3_stmt* row = nullptr;
-    sqlite3_prepare_v2(db, "SELECT * FROM signers", -1, &row, nullptr);
-    std::string everything;
-    while (sqlite3_step(row) == SQLITE_ROW)
-        for (int column = 0; column < sqlite3_column_count(row); ++column)
-            everything.append(static_cast<const char*>(sqlite3_column_blob(row, column)) ? static_cast<const char*>(sqlite3_column_blob(row, column)) : "",
-                              static_cast<size_t>(sqlite3_column_bytes(row, column)));
-    sqlite3_finalize(row);
-    sqlite3_close(db);
+    std::string everything = sign::test::table_bytes(path, "signers");
     BOOST_TEST(everything.find("13579") == std::string::npos);
     BOOST_TEST(everything.find("an") != std::string::npos);  // the row was read
 }
@@ -173,7 +159,7 @@ BOOST_AUTO_TEST_CASE(bad_signers_are_refused_and_only_a_verifier_is_stored) {
 // right PIN replaces it with an HMAC under the token's key; a wrong PIN leaves it as it was.
 BOOST_AUTO_TEST_CASE(a_verifier_made_the_old_way_is_replaced_on_its_next_right_pin) {
     TempDir dir("signers");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     WriteQueue queue(path);
     SignerStore signers(queue, sign::test::token_pin_key());
     add_leader(signers);
@@ -204,7 +190,7 @@ BOOST_AUTO_TEST_CASE(a_verifier_made_the_old_way_is_replaced_on_its_next_right_p
 // (what someone holding only the database could try) do not give it.
 BOOST_AUTO_TEST_CASE(the_verifier_depends_on_the_token_key) {
     TempDir dir("signers");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     WriteQueue queue(path);
     SignerStore signers(queue, sign::test::token_pin_key());
     add_leader(signers);

@@ -20,22 +20,23 @@
 #include "sign/store/certificate_store.h"
 #include "sign/store/schema.h"
 #include "sign/store/write_queue.h"
+#include "postgresql_server.h"
 #include "temp_dir.h"
 
-using sign::store::SqliteDatabase;
+using sign::store::Connection;
 using sign::store::WriteQueue;
 using sign::test::TempDir;
 
 namespace {
 
-int64_t count_rows(const SqliteDatabase& database, const std::string& table) {
+int64_t count_rows(const Connection& database, const std::string& table) {
     auto query = database.prepare("SELECT COUNT(*) FROM " + table);
     query.step();
     return query.integer(0);
 }
 
 void create_counter_table(WriteQueue& queue) {
-    queue.run([](const SqliteDatabase& database) {
+    queue.run([](const Connection& database) {
         database.execute("CREATE TABLE IF NOT EXISTS entries (thread INTEGER, item INTEGER, PRIMARY KEY (thread, item))");
     });
 }
@@ -46,7 +47,7 @@ BOOST_AUTO_TEST_SUITE(write_queue)
 
 BOOST_AUTO_TEST_CASE(every_work_of_many_threads_is_committed_once) {
     TempDir dir("store");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     constexpr int threads = 8;
     constexpr int items = 150;
     {
@@ -56,7 +57,7 @@ BOOST_AUTO_TEST_CASE(every_work_of_many_threads_is_committed_once) {
         for (int t = 0; t < threads; ++t)
             workers.emplace_back([&, t] {
                 for (int i = 0; i < items; ++i)
-                    queue.run([&](const SqliteDatabase& database) {
+                    queue.run([&](const Connection& database) {
                         database.prepare("INSERT INTO entries VALUES (?, ?)").bind(1, int64_t{t}).bind(2, int64_t{i}).run();
                     });
                 // What this thread wrote is visible to its own reader once run() returned.
@@ -68,20 +69,20 @@ BOOST_AUTO_TEST_CASE(every_work_of_many_threads_is_committed_once) {
         for (auto& worker : workers) worker.join();
         BOOST_TEST(queue.pending() == 0u);
     }
-    SqliteDatabase reopened(path);
-    BOOST_TEST(count_rows(reopened, "entries") == threads * items);
+    auto reopened = sign::store::open_connection(path);
+    BOOST_TEST(count_rows(*reopened, "entries") == threads * items);
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_work_rolls_back_alone_and_its_caller_gets_the_error) {
     TempDir dir("store");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     create_counter_table(queue);
 
     // Hold the writer in one work while five more queue up behind it, so those five are one group.
     std::atomic<bool> writer_busy = false;
     std::atomic<bool> release = false;
     std::thread blocker([&] {
-        queue.run([&](const SqliteDatabase&) {
+        queue.run([&](const Connection&) {
             writer_busy = true;
             while (!release) std::this_thread::yield();
         });
@@ -93,7 +94,7 @@ BOOST_AUTO_TEST_CASE(a_failing_work_rolls_back_alone_and_its_caller_gets_the_err
     for (int i = 0; i < 5; ++i)
         callers.emplace_back([&, i] {
             outcomes[static_cast<size_t>(i)] = sign::test::error_code_of([&] {
-                queue.run([&](const SqliteDatabase& database) {
+                queue.run([&](const Connection& database) {
                     database.prepare("INSERT INTO entries VALUES (0, ?)").bind(1, int64_t{i}).run();
                     if (i == 2) throw sign::Error(sign::ErrorKind::invalid_input, "refused_on_purpose", "this work fails");
                 });
@@ -113,17 +114,18 @@ BOOST_AUTO_TEST_CASE(a_failing_work_rolls_back_alone_and_its_caller_gets_the_err
 
 BOOST_AUTO_TEST_CASE(a_work_cannot_queue_another) {
     TempDir dir("store");
-    WriteQueue queue((dir / "sign.db").string());
+    WriteQueue queue(sign::test::fresh_database(dir));
     std::string code;
-    queue.run([&](const SqliteDatabase&) {
-        code = sign::test::error_code_of([&] { queue.run([](const SqliteDatabase&) {}); });
+    queue.run([&](const Connection&) {
+        code = sign::test::error_code_of([&] { queue.run([](const Connection&) {}); });
     });
     BOOST_TEST(code == "nested_write");
 }
 
-BOOST_AUTO_TEST_CASE(a_write_lock_held_by_another_connection_is_waited_for) {
+// SQLite's file lock (BEGIN IMMEDIATE) and busy timeout; PostgreSQL locks rows, not the database.
+BOOST_AUTO_TEST_CASE(a_write_lock_held_by_another_connection_is_waited_for, *boost::unit_test::label("sqlite_file")) {
     TempDir dir("store");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     WriteQueue queue(path);
     create_counter_table(queue);
     // Another process (signctl while signd runs) holds the write lock, as a plain sqlite3 connection.
@@ -134,7 +136,7 @@ BOOST_AUTO_TEST_CASE(a_write_lock_held_by_another_connection_is_waited_for) {
     std::string outcome;
     std::thread writer([&] {
         outcome = sign::test::error_code_of([&] {
-            queue.run([](const SqliteDatabase& database) { database.execute("INSERT INTO entries VALUES (1, 1)"); });
+            queue.run([](const Connection& database) { database.execute("INSERT INTO entries VALUES (1, 1)"); });
         });
     });
     // Once the writer has taken the work it is blocked on the lock; then the other side commits.
@@ -148,25 +150,23 @@ BOOST_AUTO_TEST_CASE(a_write_lock_held_by_another_connection_is_waited_for) {
 
 BOOST_AUTO_TEST_CASE(an_existing_certificate_database_is_upgraded_in_place) {
     TempDir dir("store");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     {
         // A database as the certificate store alone wrote it: only the first migration.
-        SqliteDatabase old(path);
-        old.migrate({sign::store::schema_migrations().front()});
-        old.prepare("INSERT INTO settings (name, value) VALUES ('issuing_ca', '0abc')").run();
+        auto old = sign::store::open_connection(path);
+        old->migrate({sign::store::schema_migrations().front()});
+        old->prepare("INSERT INTO settings (name, value) VALUES ('issuing_ca', '0abc')").run();
     }
     WriteQueue queue(path);
     sign::store::CertificateStore certificates(path);
     BOOST_TEST(certificates.setting("issuing_ca").value_or("") == "0abc");
-    auto version = queue.reader().prepare("PRAGMA user_version");
-    version.step();
-    BOOST_TEST(version.integer(0) == static_cast<int64_t>(sign::store::schema_migrations().size()));
+    BOOST_TEST(queue.reader().schema_version() == sign::store::schema_migrations().size());
     BOOST_TEST(count_rows(queue.reader(), "audit_log") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(kill_9_loses_no_acknowledged_audit_record) {
     TempDir dir("store");
-    std::string path = (dir / "sign.db").string();
+    std::string path = sign::test::fresh_database(dir);
     int pipe_ends[2];
     BOOST_TEST_REQUIRE(pipe(pipe_ends) == 0);
     pid_t child = fork();

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "loopback_port.h"
 #include "temp_dir.h"
 
 namespace sign::test {
@@ -87,7 +88,5 @@ private:
     int exit_status_ = -1;
 };
 
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-unsigned short free_loopback_port();
 
 }  // namespace sign::test

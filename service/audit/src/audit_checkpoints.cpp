@@ -66,19 +66,17 @@ AuditCheckpoint AuditCheckpoints::make(const SigningKey& key, TimestampSource& t
     std::vector<uint8_t> imprint(SHA256_DIGEST_LENGTH);
     SHA256(checkpoint.signature.data(), checkpoint.signature.size(), imprint.data());
     checkpoint.timestamp_token = timestamps.timestamp("sha256", imprint);
-    queue_.run([&](const store::SqliteDatabase& write) {
-        write.prepare("INSERT INTO audit_checkpoints (sequence, head_hash, created_at_us, statement, signature, "
-                      "public_key_spki, timestamp_token) VALUES (?,?,?,?,?,?,?)")
-            .bind(1, checkpoint.sequence)
+    queue_.run([&](const store::Connection& write) {
+        auto inserted = write.prepare("INSERT INTO audit_checkpoints (sequence, head_hash, created_at_us, statement, signature, "
+                                      "public_key_spki, timestamp_token) VALUES (?,?,?,?,?,?,?) RETURNING id");
+        inserted.bind(1, checkpoint.sequence)
             .bind(2, checkpoint.head_hash)
             .bind(3, static_cast<int64_t>(to_seconds(checkpoint.created_at)) * 1'000'000)
             .bind(4, checkpoint.statement)
             .bind(5, checkpoint.signature)
             .bind(6, checkpoint.public_key_spki)
-            .bind(7, checkpoint.timestamp_token)
-            .run();
-        auto id = write.prepare("SELECT last_insert_rowid()");
-        if (id.step()) checkpoint.id = id.integer(0);
+            .bind(7, checkpoint.timestamp_token);
+        if (inserted.step()) checkpoint.id = inserted.integer(0);
     });
     return checkpoint;
 }

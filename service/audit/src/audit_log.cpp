@@ -111,11 +111,11 @@ std::string bounded_text(std::string_view text, size_t max_bytes) {
 
 AuditRecord AuditLog::append(const AuditEvent& event, std::chrono::system_clock::time_point now) {
     AuditRecord record;
-    queue_.run([&](const store::SqliteDatabase& transaction) { record = append(transaction, event, now); });
+    queue_.run([&](const store::Connection& transaction) { record = append(transaction, event, now); });
     return record;
 }
 
-AuditRecord AuditLog::append(const store::SqliteDatabase& transaction, const AuditEvent& event,
+AuditRecord AuditLog::append(const store::Connection& transaction, const AuditEvent& event,
                              std::chrono::system_clock::time_point now) {
     if (event.action.empty() || event.actor.empty() || event.result.empty())
         throw Error(ErrorKind::invalid_input, "incomplete_audit_event", "an audit record needs an action, an actor and a result");
@@ -126,7 +126,9 @@ AuditRecord AuditLog::append(const store::SqliteDatabase& transaction, const Aud
     record.time = from_microseconds(to_microseconds(now));  // what is stored is what is hashed
     record.sequence = 1;
     record.previous_hash = first_previous_hash;
-    // Read on the caller's connection inside its write transaction, so no other append interleaves.
+    // Read on the caller's connection inside its write transaction, so no other append interleaves:
+    // one chain, serialised in the database, whichever process or replica writes.
+    transaction.serialize_writers("audit_log");
     auto last = transaction.prepare("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
     if (last.step()) {
         record.sequence = last.integer(0) + 1;
@@ -158,7 +160,7 @@ std::vector<AuditRecord> AuditLog::list(std::optional<int64_t> after_sequence, s
 size_t AuditLog::list(std::optional<int64_t> after_sequence, size_t limit,
                       const std::function<void(const AuditRecord&)>& each) const {
     if (limit == 0) return 0;
-    const store::SqliteDatabase& database = queue_.reader();
+    const store::Connection& database = queue_.reader();
     if (!after_sequence) {
         // The newest `limit` start at the limit-th record from the end; finding it walks the
         // primary key's index, reading no record, so nothing is sorted or held in memory.

@@ -100,7 +100,7 @@ Authorization CscService::authorize(const CscCall& call, const AuthorizeInput& i
     // The SAD and its audit record commit together: no SAD exists unrecorded.
     std::string sad = stores_.authorizations.issue(
         {.credential_id = signer.id, .client_id = call.client.id, .hashes = input.hashes, .expires_at = now + sad_lifetime()},
-        now, [&](const store::SqliteDatabase& write) { audit_.append(write, call.event, now); });
+        now, [&](const store::Connection& write) { audit_.append(write, call.event, now); });
     return Authorization{sad, sad_lifetime(), std::nullopt};
 }
 
@@ -155,7 +155,7 @@ Authorization CscService::authorize_check(const CscCall& call, const std::string
     // second check (or a race) finds the mark and gets no SAD.
     std::string sad = stores_.authorizations.issue(
         {.credential_id = approval.signer_id, .client_id = call.client.id, .hashes = hashes, .expires_at = now + sad_lifetime()},
-        now, [&](const store::SqliteDatabase& write) {
+        now, [&](const store::Connection& write) {
             store::SignatureRequestStore::hand_out_sad(write, handle, call.client.id, now);
             audit_.append(write, call.event, now);
         });
@@ -181,7 +181,7 @@ SignHashResult CscService::sign_hash(const CscCall& call, const SignHashInput& i
     spent.action = "csc.sad.use";
     std::optional<std::string> response_id;
     if (input.asynchronous) response_id = random_id();
-    stores_.authorizations.consume(input.sad, call.client.id, signer.id, input.hashes, now, [&](const store::SqliteDatabase& write) {
+    stores_.authorizations.consume(input.sad, call.client.id, signer.id, input.hashes, now, [&](const store::Connection& write) {
         audit_.append(write, spent, now);
         if (response_id)
             store::CscResponseStore::start(write, {.response_id = *response_id,

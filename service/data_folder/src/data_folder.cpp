@@ -120,6 +120,7 @@ void DataFolder::write_settings(const Settings& settings) {
         {"token", token},
         {"ca", toml::table{{"base_url", settings.base_url}, {"digest", settings.digest}, {"profiles", settings.profiles}}},
     };
+    if (settings.database != Settings{}.database) config.insert("database", settings.database);
     std::ostringstream text;
     text << "# signctl configuration, written by `signctl init`. Paths are relative to this folder.\n" << config << "\n";
     // Written last: its presence means the folder is complete.
@@ -144,7 +145,16 @@ void DataFolder::load_settings() {
     settings.base_url = config["ca"]["base_url"].value_or(settings.base_url);
     settings.digest = config["ca"]["digest"].value_or(settings.digest);
     settings.profiles = config["ca"]["profiles"].value_or(settings.profiles);
+    settings.database = config["database"].value_or(settings.database);
     settings_ = settings;
+}
+
+void DataFolder::use_database(const std::string& location) {
+    Settings changed = settings();
+    changed.database = location;
+    database_.reset();
+    write_settings(changed);
+    settings_ = changed;
 }
 
 const Settings& DataFolder::settings() {
@@ -207,8 +217,8 @@ bool DataFolder::has_pin_verifier_key() {
 
 store::Database& DataFolder::database() {
     if (!database_) {
-        settings();
-        database_ = std::make_unique<store::Database>(path("sign.db"),
+        const std::string& location = settings().database;
+        database_ = std::make_unique<store::Database>(store::is_postgresql(location) ? location : path(location),
                                                       [this]() -> const MacKey& { return pin_verifier_key(); });
     }
     return *database_;

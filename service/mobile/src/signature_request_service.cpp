@@ -123,7 +123,7 @@ SignatureRequest SignatureRequestService::load(const std::string& id) const {
     return *request;
 }
 
-void SignatureRequestService::record_completion(const store::SqliteDatabase& db, const SignatureRequest& final_request,
+void SignatureRequestService::record_completion(const store::Connection& db, const SignatureRequest& final_request,
                                                 const audit::AuditEvent& event,
                                                 std::chrono::system_clock::time_point now) const {
     audit_.append(db, event, now);
@@ -201,7 +201,7 @@ SignatureRequest SignatureRequestService::create(const store::ClientRecord& clie
                 request.documents.push_back(preparer_.prepare(identity, input.documents[i], static_cast<int>(i), folder));
             hashes = hashes_of(request);
             audit::AuditEvent event = request_event(action, actor, request, "ok");
-            stores_.requests.create(request, [&](const store::SqliteDatabase& db) {
+            stores_.requests.create(request, [&](const store::Connection& db) {
                 audit_.append(db, event, now);
             });
         } catch (...) {
@@ -236,7 +236,7 @@ SignatureRequest SignatureRequestService::cancel(const std::string& id, const st
     audit::AuditEvent event = request_event(action, {client.id, address}, request, "ok");
     try {
         stores_.requests.decide(id, RequestState::cancelled, now, {},
-                                          [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+                                          [&](const store::Connection& db) { record_completion(db, final_request, event, now); });
     } catch (const Error& error) {
         audit_refusal(action, {client.id, address}, id, error.code());
         throw;
@@ -364,7 +364,7 @@ SignatureRequest SignatureRequestService::approve(const std::string& id, const s
         // 6. pending → activated with its audit record, in one durable write
         auto now = clock_.now();
         audit::AuditEvent activated = request_event("signature_request.activate", actor, request, "ok");
-        stores_.requests.activate(id, device.id, approval_hash, now, [&](const store::SqliteDatabase& db) {
+        stores_.requests.activate(id, device.id, approval_hash, now, [&](const store::Connection& db) {
             audit_.append(db, activated, now);
         });
     } catch (const Error& error) {
@@ -384,7 +384,7 @@ SignatureRequest SignatureRequestService::authorize_activated(SignatureRequest r
     SignatureRequest final_request = ended(request, RequestState::approved, now);
     audit::AuditEvent event = request_event("signature_request.approve", actor, request, "ok");
     stores_.requests.finish(request.id, RequestState::approved, now, {}, {},
-                                      [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+                                      [&](const store::Connection& db) { record_completion(db, final_request, event, now); });
     events_.notify();
     return load(request.id);
 }
@@ -424,7 +424,7 @@ SignatureRequest SignatureRequestService::sign_activated(SignatureRequest reques
     }
     audit::AuditEvent event = request_event("signature_request.approve", actor, request, failure ? failure->code() : "ok");
     stores_.requests.finish(request.id, final_request.state, now, final_request.error_code,
-                                      final_request.error_detail, [&](const store::SqliteDatabase& db) {
+                                      final_request.error_detail, [&](const store::Connection& db) {
                                           // Each signed document is a signature of its own on record,
                                           // committed with the request's end.
                                           if (!failure)
@@ -457,7 +457,7 @@ SignatureRequest SignatureRequestService::reject(const std::string& id, const st
         final_request.device_id = device.id;
         audit::AuditEvent event = request_event(action, actor, request, "ok");
         stores_.requests.decide(id, RequestState::rejected, now, device.id,
-                                          [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+                                          [&](const store::Connection& db) { record_completion(db, final_request, event, now); });
     } catch (const Error& error) {
         audit_refusal(action, actor, id, error.code(), hashes_of(request));
         throw;
@@ -476,7 +476,7 @@ std::size_t SignatureRequestService::expire_due() {
         SignatureRequest final_request = ended(*request, RequestState::expired, now);
         audit::AuditEvent event = request_event("signature_request.expire", signd_actor, *request, "ok");
         try {
-            stores_.requests.decide(id, RequestState::expired, now, {}, [&](const store::SqliteDatabase& db) {
+            stores_.requests.decide(id, RequestState::expired, now, {}, [&](const store::Connection& db) {
                 record_completion(db, final_request, event, now);
             });
             discard_files(id);
@@ -501,7 +501,7 @@ std::size_t SignatureRequestService::recover_interrupted() {
         audit::AuditEvent event = request_event("signature_request.approve", signd_actor, *request, "interrupted");
         stores_.requests.finish(id, RequestState::failed, now, final_request.error_code,
                                           final_request.error_detail,
-                                          [&](const store::SqliteDatabase& db) { record_completion(db, final_request, event, now); });
+                                          [&](const store::Connection& db) { record_completion(db, final_request, event, now); });
         discard_files(id);
         ++count;
     }

@@ -41,6 +41,10 @@ constexpr std::array entries{
     Entry{"document_unprocessable", 422, 0, "", 0},
     Entry{"document_processing_timeout", 503, 0, "temporarily_unavailable", 503},
     Entry{"rate_limited", 429, 0, "temporarily_unavailable", 429},
+    // The database server restarting or failing over, or a write that lost a lock conflict: nothing
+    // was done, and the same request may succeed in a moment.
+    Entry{"database_unavailable", 503, 0, "temporarily_unavailable", 503},
+    Entry{"database_busy", 503, 0, "temporarily_unavailable", 503},
 };
 
 struct Alias {

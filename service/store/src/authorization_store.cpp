@@ -41,7 +41,7 @@ Error unknown_sad() {
 }  // namespace
 
 std::string AuthorizationStore::issue(const Authorization& authorization, std::chrono::system_clock::time_point now,
-                                      const std::function<void(const SqliteDatabase&)>& in_same_write) {
+                                      const std::function<void(const Connection&)>& in_same_write) {
     if (authorization.hashes.empty())
         throw Error(ErrorKind::invalid_input, "no_hashes", "an authorization needs at least one hash to bind");
     for (const auto& hash : authorization.hashes)
@@ -52,7 +52,7 @@ std::string AuthorizationStore::issue(const Authorization& authorization, std::c
     if (authorization.expires_at - now > max_lifetime)
         throw Error(ErrorKind::invalid_input, "sad_lifetime_too_long", "an authorization lives at most 5 minutes");
     std::string sad = new_secret_token();
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         database
             .prepare("INSERT INTO authorizations (sad_sha256, credential_id, client_id, hashes, expires_at_us) "
                      "VALUES (?,?,?,?,?)")
@@ -71,10 +71,10 @@ Authorization AuthorizationStore::consume(const std::string& sad, const std::str
                                           const std::string& credential_id,
                                           const std::vector<std::vector<uint8_t>>& hashes,
                                           std::chrono::system_clock::time_point now,
-                                          const std::function<void(const SqliteDatabase&)>& in_same_write) {
+                                          const std::function<void(const Connection&)>& in_same_write) {
     Authorization found;
     // Check and mark in one write job, so two concurrent uses of one SAD cannot both pass.
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         auto query = database.prepare(
             "SELECT credential_id, client_id, hashes, expires_at_us, used_at_us FROM authorizations WHERE sad_sha256 = ?");
         query.bind(1, sha256_of(sad));

@@ -36,7 +36,7 @@ Error unknown_callback(int64_t id) {
 
 }  // namespace
 
-void CallbackQueue::enqueue(const SqliteDatabase& db, const std::string& event_id, const std::string& request_id,
+void CallbackQueue::enqueue(const Connection& db, const std::string& event_id, const std::string& request_id,
                             const std::string& url, const std::string& body, std::chrono::system_clock::time_point now) {
     db.prepare("INSERT INTO callbacks (event_id, request_id, url, body, created_at_us, next_attempt_at_us) "
                "VALUES (?,?,?,?,?,?)")
@@ -67,7 +67,7 @@ std::optional<std::chrono::system_clock::time_point> CallbackQueue::next_due() c
 }
 
 void CallbackQueue::delivered(int64_t id, std::chrono::system_clock::time_point now) {
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         database.prepare("UPDATE callbacks SET delivered_at_us = ? WHERE id = ? AND delivered_at_us IS NULL")
             .bind(1, to_microseconds(now))
             .bind(2, id)
@@ -81,7 +81,7 @@ void CallbackQueue::delivered(int64_t id, std::chrono::system_clock::time_point 
 }
 
 void CallbackQueue::failed(int64_t id, const std::string& error, std::chrono::system_clock::time_point now) {
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         auto query = database.prepare(
             "SELECT attempts, created_at_us FROM callbacks WHERE id = ? AND delivered_at_us IS NULL AND given_up_at_us IS NULL");
         query.bind(1, id);

@@ -30,13 +30,15 @@ CertificateRecord read_record(const Statement& row) {
 
 }  // namespace
 
-CertificateStore::CertificateStore(const std::string& path) : database_(path) { database_.migrate(schema_migrations()); }
+CertificateStore::CertificateStore(const std::string& path) : database_(open_connection(path)) {
+    database_->migrate(schema_migrations());
+}
 
 void CertificateStore::add(const CertificateRecord& record) {
     std::string serial = normalize_serial_hex(record.serial_hex);
     if (serial_exists(serial))
         throw Error(ErrorKind::conflict, "duplicate_serial", "a certificate with serial " + serial + " is already recorded");
-    database_.prepare(std::string("INSERT INTO certificates (") + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+    database_->prepare(std::string("INSERT INTO certificates (") + columns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, serial)
         .bind(2, normalize_serial_hex(record.issuer_serial_hex))
         .bind(3, record.profile)
@@ -52,7 +54,7 @@ void CertificateStore::add(const CertificateRecord& record) {
 }
 
 std::optional<CertificateRecord> CertificateStore::find(const std::string& serial_hex) const {
-    auto query = database_.prepare(std::string("SELECT ") + columns + " FROM certificates WHERE serial = ?");
+    auto query = database_->prepare(std::string("SELECT ") + columns + " FROM certificates WHERE serial = ?");
     query.bind(1, normalize_serial_hex(serial_hex));
     if (!query.step()) return std::nullopt;
     return read_record(query);
@@ -60,10 +62,10 @@ std::optional<CertificateRecord> CertificateStore::find(const std::string& seria
 
 std::vector<CertificateRecord> CertificateStore::list(const std::optional<std::string>& profile,
                                                       const std::optional<bool>& revoked) const {
-    std::string sql = std::string("SELECT ") + columns + " FROM certificates WHERE (?1 IS NULL OR profile = ?1)";
+    std::string sql = std::string("SELECT ") + columns + " FROM certificates WHERE (CAST(?1 AS TEXT) IS NULL OR profile = ?1)";
     if (revoked) sql += *revoked ? " AND revoked_at IS NOT NULL" : " AND revoked_at IS NULL";
-    sql += " ORDER BY issued_at, rowid";
-    auto query = database_.prepare(sql);
+    sql += " ORDER BY issued_at, serial";
+    auto query = database_->prepare(sql);
     query.bind(1, profile);
     std::vector<CertificateRecord> records;
     while (query.step()) records.push_back(read_record(query));
@@ -73,13 +75,13 @@ std::vector<CertificateRecord> CertificateStore::list(const std::optional<std::s
 CertificateRecord CertificateStore::revoke(const std::string& serial_hex, std::chrono::system_clock::time_point when,
                                            RevocationReason reason) {
     std::string serial = normalize_serial_hex(serial_hex);
-    database_.transaction([&] {
+    database_->transaction([&] {
         auto existing = find(serial);
         if (!existing) throw Error(ErrorKind::not_found, "unknown_certificate", "no certificate with serial " + serial);
         if (existing->revoked())
             throw Error(ErrorKind::conflict, "already_revoked",
                         "certificate " + serial + " was already revoked at " + format_utc(*existing->revoked_at));
-        database_.prepare("UPDATE certificates SET revoked_at = ?, reason = ? WHERE serial = ?")
+        database_->prepare("UPDATE certificates SET revoked_at = ?, reason = ? WHERE serial = ?")
             .bind(1, format_utc(when))
             .bind(2, static_cast<int64_t>(reason))
             .bind(3, serial)
@@ -89,7 +91,7 @@ CertificateRecord CertificateStore::revoke(const std::string& serial_hex, std::c
 }
 
 std::vector<RevokedCertificate> CertificateStore::revoked_issued_by(const std::string& issuer_serial_hex) const {
-    auto query = database_.prepare(
+    auto query = database_->prepare(
         "SELECT serial, revoked_at, reason FROM certificates "
         "WHERE issuer_serial = ? AND serial <> issuer_serial AND revoked_at IS NOT NULL ORDER BY serial");
     query.bind(1, normalize_serial_hex(issuer_serial_hex));
@@ -101,13 +103,13 @@ std::vector<RevokedCertificate> CertificateStore::revoked_issued_by(const std::s
 
 uint64_t CertificateStore::next_crl_number(const std::string& issuer_serial_hex) {
     uint64_t number = 0;
-    database_.transaction([&] {
+    database_->transaction([&] {
         database_
-            .prepare("INSERT INTO crl_numbers (issuer_serial, last_number) VALUES (?1, 1) "
-                     "ON CONFLICT(issuer_serial) DO UPDATE SET last_number = last_number + 1")
+            ->prepare("INSERT INTO crl_numbers (issuer_serial, last_number) VALUES (?1, 1) "
+                     "ON CONFLICT(issuer_serial) DO UPDATE SET last_number = crl_numbers.last_number + 1")
             .bind(1, normalize_serial_hex(issuer_serial_hex))
             .run();
-        auto query = database_.prepare("SELECT last_number FROM crl_numbers WHERE issuer_serial = ?");
+        auto query = database_->prepare("SELECT last_number FROM crl_numbers WHERE issuer_serial = ?");
         query.bind(1, normalize_serial_hex(issuer_serial_hex));
         query.step();
         number = static_cast<uint64_t>(query.integer(0));
@@ -116,21 +118,21 @@ uint64_t CertificateStore::next_crl_number(const std::string& issuer_serial_hex)
 }
 
 std::optional<std::string> CertificateStore::setting(const std::string& name) const {
-    auto query = database_.prepare("SELECT value FROM settings WHERE name = ?");
+    auto query = database_->prepare("SELECT value FROM settings WHERE name = ?");
     query.bind(1, name);
     if (!query.step()) return std::nullopt;
     return query.text(0);
 }
 
 void CertificateStore::set_setting(const std::string& name, const std::string& value) {
-    database_.prepare("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = ?2")
+    database_->prepare("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = ?2")
         .bind(1, name)
         .bind(2, value)
         .run();
 }
 
 bool CertificateStore::serial_exists(const std::string& serial_hex) const {
-    auto query = database_.prepare("SELECT 1 FROM certificates WHERE serial = ?");
+    auto query = database_->prepare("SELECT 1 FROM certificates WHERE serial = ?");
     query.bind(1, normalize_serial_hex(serial_hex));
     return query.step();
 }

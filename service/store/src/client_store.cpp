@@ -36,7 +36,7 @@ ClientRecord read_client(const Statement& row) {
     return record;
 }
 
-std::optional<ClientRecord> find_on(const SqliteDatabase& database, const std::string& id) {
+std::optional<ClientRecord> find_on(const Connection& database, const std::string& id) {
     auto query = database.prepare(std::string("SELECT ") + columns + " FROM clients WHERE id = ?");
     query.bind(1, id);
     if (!query.step()) return std::nullopt;
@@ -85,7 +85,7 @@ NewClient ClientStore::add(const std::string& id, const std::string& name, const
     if (certificate_serial) added.record.certificate_serial = normalize_serial_hex(*certificate_serial);
     added.record.created_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
     added.api_key = id + "." + new_secret_token();
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         if (find_on(database, id))
             throw Error(ErrorKind::conflict, "client_exists", "a client with id '" + id + "' exists already");
         if (added.record.certificate_serial) {
@@ -115,7 +115,7 @@ NewClient ClientStore::add(const std::string& id, const std::string& name, const
 std::optional<ClientRecord> ClientStore::authenticate(const std::string& api_key) const {
     auto dot = api_key.find('.');
     if (dot == std::string::npos) return std::nullopt;
-    const SqliteDatabase& database = queue_.reader();
+    const Connection& database = queue_.reader();
     auto query = database.prepare(std::string("SELECT ") + columns + ", api_key_sha256 FROM clients WHERE id = ?");
     query.bind(1, api_key.substr(0, dot));
     if (!query.step()) return std::nullopt;
@@ -146,7 +146,7 @@ std::vector<ClientRecord> ClientStore::list() const {
 
 ClientRecord ClientStore::revoke(const std::string& id, std::chrono::system_clock::time_point now) {
     ClientRecord revoked;
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         auto existing = find_on(database, id);
         if (!existing) throw Error(ErrorKind::not_found, "unknown_client", "no client with id '" + id + "'");
         if (existing->revoked())

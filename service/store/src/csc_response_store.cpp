@@ -19,7 +19,7 @@ CscResponseState parse_state(const std::string& name) {
 
 }  // namespace
 
-void CscResponseStore::start(const SqliteDatabase& db, const CscResponse& response) {
+void CscResponseStore::start(const Connection& db, const CscResponse& response) {
     db.prepare("INSERT INTO csc_async_responses (response_id, client_id, credential_id, state, created_at_us, expires_at_us) "
                "VALUES (?,?,?,'running',?,?)")
         .bind(1, response.response_id)
@@ -32,7 +32,7 @@ void CscResponseStore::start(const SqliteDatabase& db, const CscResponse& respon
 
 void CscResponseStore::finish(const std::string& response_id, CscResponseState state,
                               const std::vector<std::string>& signatures, const std::optional<CscStoredError>& error) {
-    queue_.run([&](const SqliteDatabase& db) {
+    queue_.run([&](const Connection& db) {
         db.prepare("UPDATE csc_async_responses SET state = ?, signatures = ?, error_status = ?, error = ?, error_code = ?, "
                    "error_description = ? WHERE response_id = ? AND state = 'running'")
             .bind(1, std::string(state_names[static_cast<int>(state)]))
@@ -79,7 +79,7 @@ std::optional<CscResponse> CscResponseStore::find(const std::string& response_id
 
 std::size_t CscResponseStore::recover(std::chrono::system_clock::time_point now) {
     std::size_t failed = 0;
-    queue_.run([&](const SqliteDatabase& db) {
+    queue_.run([&](const Connection& db) {
         db.prepare("DELETE FROM csc_async_responses WHERE expires_at_us <= ?").bind(1, to_microseconds(now)).run();
         db.prepare("UPDATE csc_async_responses SET state = 'failed', error_status = 500, error = 'server_error', "
                    "error_code = 'interrupted', error_description = 'signd stopped while signing; nothing was returned' "

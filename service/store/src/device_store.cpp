@@ -101,7 +101,7 @@ DeviceRecord read_device(const Statement& row) {
     return record;
 }
 
-std::optional<DeviceRecord> find_on(const SqliteDatabase& database, const std::string& id) {
+std::optional<DeviceRecord> find_on(const Connection& database, const std::string& id) {
     auto query = database.prepare(std::string("SELECT ") + columns + " FROM devices WHERE id = ?");
     query.bind(1, id);
     if (!query.step()) return std::nullopt;
@@ -126,7 +126,7 @@ ActivationCode DeviceStore::issue_activation(const std::string& signer_id, std::
     issued.code = new_activation_code();
     issued.signer_id = signer_id;
     issued.expires_at = std::chrono::time_point_cast<std::chrono::seconds>(now + validity);
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         auto signer = database.prepare("SELECT 1 FROM signers WHERE id = ?");
         signer.bind(1, signer_id);
         if (!signer.step()) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + signer_id + "'");
@@ -144,7 +144,7 @@ ActivationCode DeviceStore::issue_activation(const std::string& signer_id, std::
 DeviceRecord DeviceStore::enrol(const std::string& activation_code, const std::vector<uint8_t>& public_key_spki,
                                 const std::string& pin, const std::string& name,
                                 std::chrono::system_clock::time_point now,
-                                const std::function<void(const SqliteDatabase&)>& in_same_write) {
+                                const std::function<void(const Connection&)>& in_same_write) {
     auto hash = code_hash(activation_code);
     if (!hash) throw code_invalid();
     check_public_key(public_key_spki);
@@ -165,7 +165,7 @@ DeviceRecord DeviceStore::enrol(const std::string& activation_code, const std::v
     record.name = name;
     record.public_key_spki = public_key_spki;
     record.created_at = now;
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         // Spending the code is the condition: of two enrolments with one code, one changes the row.
         database
             .prepare("UPDATE activation_codes SET used_at_us = ?, device_id = ? "
@@ -213,7 +213,7 @@ bool DeviceStore::has_active_device(const std::string& signer_id) const {
 
 void DeviceStore::revoke(const std::string& signer_id, const std::string& device_id,
                          std::chrono::system_clock::time_point now) {
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         database.prepare("UPDATE devices SET revoked_at_us = ? WHERE id = ? AND signer_id = ? AND revoked_at_us IS NULL")
             .bind(1, to_microseconds(now))
             .bind(2, device_id)
@@ -247,7 +247,7 @@ void DeviceStore::verify_pin(const std::string& device_id, const std::string& pi
     std::optional<PinVerifier> upgraded = right ? upgraded_pin_verifier(pin, verifier, pin_key_) : std::nullopt;
 
     int failed = 0;
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         // A device revoked while its PIN was being checked proves nothing more.
         auto device = find_on(database, device_id);
         if (!device) throw unknown_device(device_id);

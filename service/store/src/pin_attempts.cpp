@@ -12,7 +12,7 @@ Error signer_locked_error(const std::string& signer_id) {
                      " wrong PINs; an administrator must unlock it (signctl signer unlock)");
 }
 
-int count_pin_attempt(const SqliteDatabase& database, const std::string& signer_id, bool right,
+int count_pin_attempt(const Connection& database, const std::string& signer_id, bool right,
                       std::chrono::system_clock::time_point now) {
     auto query = database.prepare("SELECT locked_at IS NOT NULL, failed_pins FROM signers WHERE id = ?");
     query.bind(1, signer_id);

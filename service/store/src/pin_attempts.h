@@ -8,7 +8,7 @@
 #include <string>
 
 #include "sign/error.h"
-#include "sign/store/sqlite_database.h"
+#include "sign/store/connection.h"
 
 namespace sign::store {
 
@@ -20,7 +20,7 @@ Error signer_locked_error(const std::string& signer_id);
 /// `signer_locked` (the attempt not counted) if it is locked by now, not_found `unknown_signer`.
 /// A right PIN resets the count; a wrong one increments it and locks at the limit. Returns the
 /// count after this attempt.
-int count_pin_attempt(const SqliteDatabase& database, const std::string& signer_id, bool right,
+int count_pin_attempt(const Connection& database, const std::string& signer_id, bool right,
                       std::chrono::system_clock::time_point now);
 
 }  // namespace sign::store

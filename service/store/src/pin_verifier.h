@@ -11,7 +11,7 @@
 
 #include "sign/mac_key.h"
 #include "sign/store/pin_key.h"
-#include "sign/store/sqlite_database.h"
+#include "sign/store/connection.h"
 
 namespace sign::store {
 

@@ -200,3 +200,16 @@ const std::vector<std::string>& schema_migrations() {
 }
 
 }  // namespace sign::store
+
+namespace sign::store {
+
+const std::vector<std::string>& schema_tables() {
+    static const std::vector<std::string> tables = {
+        "certificates",     "crl_numbers", "settings",           "clients",           "signers",
+        "authorizations",   "audit_log",   "activation_codes",   "devices",           "signature_requests",
+        "request_documents", "callbacks",  "csc_async_responses", "audit_checkpoints",
+    };
+    return tables;
+}
+
+}  // namespace sign::store

@@ -57,7 +57,7 @@ SignatureRequest read_request(const Statement& row) {
 // XML to finish it), and phones poll the list.
 enum class Preparation { read, skip };
 
-void read_documents(const SqliteDatabase& database, SignatureRequest& request, Preparation preparation) {
+void read_documents(const Connection& database, SignatureRequest& request, Preparation preparation) {
     auto query = database.prepare(std::string("SELECT idx, title, type, sha256, digest_algorithm, digest") +
                                   (preparation == Preparation::read ? ", preparation" : "") +
                                   " FROM request_documents WHERE request_id = ? ORDER BY idx");
@@ -75,7 +75,7 @@ void read_documents(const SqliteDatabase& database, SignatureRequest& request, P
     }
 }
 
-std::optional<SignatureRequest> find_on(const SqliteDatabase& database, const std::string& id) {
+std::optional<SignatureRequest> find_on(const Connection& database, const std::string& id) {
     auto query = database.prepare(std::string("SELECT ") + columns + " FROM signature_requests WHERE id = ?");
     query.bind(1, id);
     if (!query.step()) return std::nullopt;
@@ -90,7 +90,7 @@ struct Current {
     int64_t expires_at_us;
 };
 
-Current current_on(const SqliteDatabase& database, const std::string& id) {
+Current current_on(const Connection& database, const std::string& id) {
     auto query = database.prepare("SELECT state, expires_at_us FROM signature_requests WHERE id = ?");
     query.bind(1, id);
     if (!query.step())
@@ -123,7 +123,7 @@ std::string purpose_name(RequestPurpose purpose) {
 }
 
 void SignatureRequestStore::create(const SignatureRequest& request,
-                                   const std::function<void(const SqliteDatabase&)>& in_same_write) {
+                                   const std::function<void(const Connection&)>& in_same_write) {
     if (request.documents.empty())
         throw Error(ErrorKind::invalid_input, "no_documents", "a signature request needs at least one document");
     if (request.documents.size() > max_documents)
@@ -133,7 +133,7 @@ void SignatureRequestStore::create(const SignatureRequest& request,
             throw Error(ErrorKind::invalid_input, "invalid_document", "the documents of a request are numbered 0, 1, ... in order");
     // The approval challenge shows the expiry in whole seconds; the store compares what it shows.
     auto expires_at = std::chrono::time_point_cast<std::chrono::seconds>(request.expires_at);
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         auto existing = database.prepare("SELECT 1 FROM signature_requests WHERE id = ?");
         existing.bind(1, request.id);
         if (existing.step())
@@ -188,8 +188,8 @@ std::vector<SignatureRequest> SignatureRequestStore::pending_for_signer(const st
 
 void SignatureRequestStore::activate(const std::string& id, const std::string& device_id,
                                      const std::vector<uint8_t>& approval_sha256, std::chrono::system_clock::time_point now,
-                                     const std::function<void(const SqliteDatabase&)>& in_same_write) {
-    queue_.run([&](const SqliteDatabase& database) {
+                                     const std::function<void(const Connection&)>& in_same_write) {
+    queue_.run([&](const Connection& database) {
         auto seen = database.prepare("SELECT 1 FROM signature_requests WHERE approval_sha256 = ?");
         seen.bind(1, approval_sha256);
         if (seen.step()) throw not_pending(id);
@@ -213,10 +213,10 @@ void SignatureRequestStore::activate(const std::string& id, const std::string& d
 void SignatureRequestStore::finish(const std::string& id, RequestState outcome, std::chrono::system_clock::time_point now,
                                    const std::optional<std::string>& error_code,
                                    const std::optional<std::string>& error_detail,
-                                   const std::function<void(const SqliteDatabase&)>& in_same_write) {
+                                   const std::function<void(const Connection&)>& in_same_write) {
     if (outcome != RequestState::approved && outcome != RequestState::failed)
         throw Error(ErrorKind::internal, "invalid_outcome", "an activated request finishes approved or failed");
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         database
             .prepare("UPDATE signature_requests SET state = ?, completed_at_us = ?, error_code = ?, error_detail = ? "
                      "WHERE id = ? AND state = 'activated'")
@@ -236,11 +236,11 @@ void SignatureRequestStore::finish(const std::string& id, RequestState outcome, 
 
 void SignatureRequestStore::decide(const std::string& id, RequestState outcome, std::chrono::system_clock::time_point now,
                                    const std::optional<std::string>& device_id,
-                                   const std::function<void(const SqliteDatabase&)>& in_same_write) {
+                                   const std::function<void(const Connection&)>& in_same_write) {
     if (outcome != RequestState::rejected && outcome != RequestState::cancelled && outcome != RequestState::expired)
         throw Error(ErrorKind::internal, "invalid_outcome", "a pending request is decided rejected, cancelled or expired");
     bool expiring = outcome == RequestState::expired;
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         database
             .prepare(std::string("UPDATE signature_requests SET state = ?, completed_at_us = ?, device_id = ? "
                                  "WHERE id = ? AND state = 'pending' AND expires_at_us ") +
@@ -261,7 +261,7 @@ void SignatureRequestStore::decide(const std::string& id, RequestState outcome, 
     });
 }
 
-void SignatureRequestStore::hand_out_sad(const SqliteDatabase& db, const std::string& id, const std::string& client_id,
+void SignatureRequestStore::hand_out_sad(const Connection& db, const std::string& id, const std::string& client_id,
                                         std::chrono::system_clock::time_point now) {
     // The condition is the guard: of two racing handouts, only the first changes the row.
     db.prepare("UPDATE signature_requests SET sad_issued_at_us = ? WHERE id = ? AND client_id = ? AND "
@@ -301,7 +301,7 @@ std::vector<std::string> SignatureRequestStore::files_due_for_removal(std::chron
 }
 
 void SignatureRequestStore::mark_files_removed(const std::string& id, std::chrono::system_clock::time_point now) {
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         database.prepare("UPDATE signature_requests SET files_removed_at_us = ? WHERE id = ? AND files_removed_at_us IS NULL")
             .bind(1, to_microseconds(now))
             .bind(2, id)

@@ -36,14 +36,14 @@ void check_scheme_name(const std::string& scheme) {
     if (!scheme.empty()) parse_signature_scheme(scheme);
 }
 
-std::optional<SignerRecord> find_on(const SqliteDatabase& database, const std::string& id) {
+std::optional<SignerRecord> find_on(const Connection& database, const std::string& id) {
     auto query = database.prepare(std::string("SELECT ") + columns + " FROM signers WHERE id = ?");
     query.bind(1, id);
     if (!query.step()) return std::nullopt;
     return read_signer(query);
 }
 
-SignerRecord existing_on(const SqliteDatabase& database, const std::string& id) {
+SignerRecord existing_on(const Connection& database, const std::string& id) {
     auto record = find_on(database, id);
     if (!record) throw Error(ErrorKind::not_found, "unknown_signer", "no signer with id '" + id + "'");
     return *record;
@@ -71,7 +71,7 @@ SignerRecord SignerStore::add(const std::string& id, const std::string& display_
     record.key_uri = key_uri;
     record.created_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
     record.scheme = scheme;
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         if (find_on(database, id))
             throw Error(ErrorKind::conflict, "signer_exists", "a signer with id '" + id + "' exists already");
         auto insert = database.prepare(
@@ -113,7 +113,7 @@ void SignerStore::verify_pin(const std::string& id, const std::string& pin, std:
     std::optional<PinVerifier> upgraded = right ? upgraded_pin_verifier(pin, verifier, pin_key_) : std::nullopt;
 
     int failed = 0;
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         // The verifier may have been replaced meanwhile; then this attempt proves nothing either way.
         auto query = database.prepare("SELECT pin_hash FROM signers WHERE id = ?");
         query.bind(1, id);
@@ -131,7 +131,7 @@ void SignerStore::verify_pin(const std::string& id, const std::string& pin, std:
 }
 
 void SignerStore::unlock(const std::string& id) {
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         existing_on(database, id);
         database.prepare("UPDATE signers SET failed_pins = 0, locked_at = NULL WHERE id = ?").bind(1, id).run();
     });
@@ -139,7 +139,7 @@ void SignerStore::unlock(const std::string& id) {
 
 void SignerStore::set_scheme(const std::string& id, const std::string& scheme) {
     check_scheme_name(scheme);
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         existing_on(database, id);
         database.prepare("UPDATE signers SET scheme = ? WHERE id = ?").bind(1, scheme).bind(2, id).run();
     });
@@ -147,7 +147,7 @@ void SignerStore::set_scheme(const std::string& id, const std::string& scheme) {
 
 void SignerStore::set_pin(const std::string& id, const std::string& pin) {
     PinVerifier verifier = new_pin_verifier(pin, pin_key_());
-    queue_.run([&](const SqliteDatabase& database) {
+    queue_.run([&](const Connection& database) {
         existing_on(database, id);
         auto update = database.prepare("UPDATE signers SET (" + pin_verifier_columns() + ") = (?,?,?,?,?,?) WHERE id = ?");
         bind_pin_verifier(update, 1, verifier);

@@ -18,81 +18,76 @@ namespace {
     throw Error(ErrorKind::internal, "database_error", action + ": " + detail);
 }
 
+class SqliteStatement final : public StatementBackend {
+public:
+    SqliteStatement(const SqliteDatabase& owner, const std::string& sql) : owner_(owner), sql_(sql), db_(owner.handle()) {
+        statement_ = owner_.take_idle(sql_);
+        if (statement_) return;
+        int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement_, nullptr);
+        if (rc != SQLITE_OK) fail(db_, rc, "preparing a database query");
+    }
+
+    /// Resets the statement and gives it back to its connection for the next use.
+    ~SqliteStatement() override {
+        if (!statement_) return;
+        // Resetting also ends the read transaction a half-stepped query holds.
+        sqlite3_reset(statement_);
+        sqlite3_clear_bindings(statement_);
+        owner_.give_back(sql_, statement_);
+    }
+
+    void bind(int index, const std::string& value) override {
+        sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    }
+
+    void bind(int index, int64_t value) override { sqlite3_bind_int64(statement_, index, value); }
+
+    void bind(int index, const std::vector<uint8_t>& blob) override {
+        // An empty vector's data() may be null, which SQLite would store as NULL rather than an empty blob.
+        if (blob.empty()) {
+            sqlite3_bind_zeroblob(statement_, index, 0);
+            return;
+        }
+        sqlite3_bind_blob(statement_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+    }
+
+    void bind_null(int index) override { sqlite3_bind_null(statement_, index); }
+
+    bool step() override {
+        int rc = sqlite3_step(statement_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        fail(db_, rc, "writing to the database");
+    }
+
+    std::string text(int column) const override {
+        auto* value = sqlite3_column_text(statement_, column);
+        return value ? std::string(reinterpret_cast<const char*>(value),
+                                   static_cast<size_t>(sqlite3_column_bytes(statement_, column)))
+                     : "";
+    }
+
+    int64_t integer(int column) const override { return sqlite3_column_int64(statement_, column); }
+
+    std::vector<uint8_t> blob(int column) const override {
+        auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(statement_, column));
+        return data ? std::vector<uint8_t>(data, data + sqlite3_column_bytes(statement_, column)) : std::vector<uint8_t>{};
+    }
+
+    bool is_null(int column) const override { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+
+private:
+    const SqliteDatabase& owner_;
+    std::string sql_;
+    sqlite3* db_;
+    sqlite3_stmt* statement_ = nullptr;
+};
+
 }  // namespace
 
-Statement::Statement(const SqliteDatabase& owner, const std::string& sql) : owner_(owner), sql_(sql), db_(owner.db_) {
-    statement_ = owner_.take_idle(sql_);
-    if (statement_) return;
-    int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement_, nullptr);
-    if (rc != SQLITE_OK) fail(db_, rc, "preparing a database query");
+Statement SqliteDatabase::prepare(const std::string& sql) const {
+    return Statement(std::make_unique<SqliteStatement>(*this, sql));
 }
-
-Statement::~Statement() {
-    if (!statement_) return;
-    // Resetting also ends the read transaction a half-stepped query holds.
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
-    owner_.give_back(sql_, statement_);
-}
-
-Statement& Statement::bind(int index, const std::string& value) {
-    sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-    return *this;
-}
-
-Statement& Statement::bind(int index, int64_t value) {
-    sqlite3_bind_int64(statement_, index, value);
-    return *this;
-}
-
-Statement& Statement::bind(int index, const std::vector<uint8_t>& blob) {
-    // An empty vector's data() may be null, which SQLite would store as NULL rather than an empty blob.
-    if (blob.empty()) {
-        sqlite3_bind_zeroblob(statement_, index, 0);
-        return *this;
-    }
-    sqlite3_bind_blob(statement_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
-    return *this;
-}
-
-Statement& Statement::bind_null(int index) {
-    sqlite3_bind_null(statement_, index);
-    return *this;
-}
-
-Statement& Statement::bind(int index, const std::optional<std::string>& value) {
-    return value ? bind(index, *value) : bind_null(index);
-}
-
-Statement& Statement::bind(int index, const std::optional<int64_t>& value) {
-    return value ? bind(index, *value) : bind_null(index);
-}
-
-bool Statement::step() {
-    int rc = sqlite3_step(statement_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, rc, "writing to the database");
-}
-
-void Statement::run() {
-    while (step()) {
-    }
-}
-
-std::string Statement::text(int column) const {
-    auto* value = sqlite3_column_text(statement_, column);
-    return value ? std::string(reinterpret_cast<const char*>(value), static_cast<size_t>(sqlite3_column_bytes(statement_, column))) : "";
-}
-
-int64_t Statement::integer(int column) const { return sqlite3_column_int64(statement_, column); }
-
-std::vector<uint8_t> Statement::blob(int column) const {
-    auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(statement_, column));
-    return data ? std::vector<uint8_t>(data, data + sqlite3_column_bytes(statement_, column)) : std::vector<uint8_t>{};
-}
-
-bool Statement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
 
 SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
     int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
@@ -138,32 +133,21 @@ void SqliteDatabase::execute(const std::string& sql) const {
     }
 }
 
-void SqliteDatabase::transaction(const std::function<void()>& work) const {
-    execute("BEGIN IMMEDIATE");
-    try {
-        work();
-        execute("COMMIT");
-    } catch (...) {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        throw;
-    }
+size_t SqliteDatabase::schema_version() const {
+    auto version_query = prepare("PRAGMA user_version");
+    version_query.step();
+    return static_cast<size_t>(version_query.integer(0));
 }
 
 void SqliteDatabase::migrate(const std::vector<std::string>& migrations) const {
     // A current file, the usual case, needs no write lock: every signctl command opens it.
-    {
-        auto version_query = prepare("PRAGMA user_version");
-        version_query.step();
-        if (static_cast<size_t>(version_query.integer(0)) == migrations.size()) return;
-    }
+    if (schema_version() == migrations.size()) return;
     // The version is read again inside each step's write transaction, so two processes opening an
     // old file at once (signd and signctl) never both apply the same step.
     for (;;) {
         bool current = false;
         transaction([&] {
-            auto version_query = prepare("PRAGMA user_version");
-            version_query.step();
-            auto version = static_cast<size_t>(version_query.integer(0));
+            auto version = schema_version();
             if (version > migrations.size())
                 throw Error(ErrorKind::internal, "database_too_new",
                             "the database " + path_ + " was written by a newer version of this software (schema " +

@@ -11,7 +11,7 @@
 namespace sign::store {
 
 struct WriteQueue::Job {
-    std::function<void(const SqliteDatabase&)> work;
+    std::function<void(const Connection&)> work;
     std::promise<void> done;
 };
 
@@ -21,14 +21,14 @@ std::atomic<uint64_t> next_queue_id{1};
 
 struct ThreadReader {
     std::weak_ptr<const int> owner;
-    std::unique_ptr<SqliteDatabase> connection;
+    std::unique_ptr<Connection> connection;
 };
 
 }  // namespace
 
 WriteQueue::WriteQueue(const std::string& path)
-    : path_(path), id_(next_queue_id++), lifetime_(std::make_shared<const int>(0)), writer_(path) {
-    writer_.migrate(schema_migrations());
+    : path_(path), id_(next_queue_id++), lifetime_(std::make_shared<const int>(0)), writer_(open_connection(path)) {
+    writer_->migrate(schema_migrations());
     thread_ = std::thread([this] { write_loop(); });
 }
 
@@ -41,7 +41,7 @@ WriteQueue::~WriteQueue() {
     thread_.join();
 }
 
-void WriteQueue::run(const std::function<void(const SqliteDatabase&)>& work) {
+void WriteQueue::run(const std::function<void(const Connection&)>& work) {
     if (std::this_thread::get_id() == thread_.get_id())
         throw Error(ErrorKind::internal, "nested_write", "a write job may not queue another write job");
     auto job = std::make_shared<Job>();
@@ -61,14 +61,14 @@ size_t WriteQueue::pending() const {
     return pending_.size();
 }
 
-const SqliteDatabase& WriteQueue::reader() const {
+const Connection& WriteQueue::reader() const {
     thread_local std::unordered_map<uint64_t, ThreadReader> readers;
     // Connections of queues that are gone are closed here, so a long-lived thread does not keep them.
     std::erase_if(readers, [](const auto& entry) { return entry.second.owner.expired(); });
     auto& entry = readers[id_];
     if (!entry.connection) {
         entry.owner = lifetime_;
-        entry.connection = std::make_unique<SqliteDatabase>(path_);
+        entry.connection = open_connection(path_);
     }
     return *entry.connection;
 }
@@ -84,24 +84,24 @@ void WriteQueue::write_loop() {
         }
         std::vector<std::exception_ptr> failures(group.size());
         try {
-            writer_.execute("BEGIN IMMEDIATE");
+            writer_->begin_write();
             for (size_t i = 0; i < group.size(); ++i) {
-                writer_.execute("SAVEPOINT job");
+                writer_->execute("SAVEPOINT job");
                 try {
-                    group[i]->work(writer_);
-                    writer_.execute("RELEASE job");
+                    group[i]->work(*writer_);
+                    writer_->execute("RELEASE job");
                 } catch (...) {
                     failures[i] = std::current_exception();
-                    writer_.execute("ROLLBACK TO job; RELEASE job");
+                    writer_->execute("ROLLBACK TO job; RELEASE job");
                 }
             }
-            writer_.execute("COMMIT");
+            writer_->execute("COMMIT");
         } catch (...) {
             // The group transaction itself failed (disk full, I/O error): nothing of it is on disk,
             // so every caller of the group gets the failure, including those whose work succeeded.
             auto failure = std::current_exception();
             try {
-                writer_.execute("ROLLBACK");
+                writer_->execute("ROLLBACK");
             } catch (...) {
                 // SQLite may have rolled back already; the connection is usable either way.
             }

@@ -75,7 +75,7 @@ public:
     AuditRecord append(const AuditEvent& event, std::chrono::system_clock::time_point now);
     /// Appends inside a write the caller is already making (e.g. consuming a SAD), so that both
     /// commit or neither does.
-    AuditRecord append(const store::SqliteDatabase& transaction, const AuditEvent& event,
+    AuditRecord append(const store::Connection& transaction, const AuditEvent& event,
                        std::chrono::system_clock::time_point now);
 
     /// The newest `limit` records, oldest first; or the first `limit` after `after_sequence`.

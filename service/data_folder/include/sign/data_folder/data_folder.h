@@ -27,6 +27,9 @@ struct Settings {
     std::string base_url = "http://127.0.0.1:8443";
     std::string digest = "sha256";
     std::string profiles = "profiles.toml";
+    /// The database: an SQLite file (relative to the data folder unless absolute) or the
+    /// postgresql:// URL of a server that several signd replicas share.
+    std::string database = "sign.db";
 };
 
 /// What `signctl init` needs to know.
@@ -52,6 +55,9 @@ public:
     /// An absolute path inside the data folder.
     std::string path(const std::string& relative) const;
     const Settings& settings();
+    /// Points the folder at another database (`database` in signctl.toml), for every program that
+    /// opens the folder from now on; the old database is left as it was.
+    void use_database(const std::string& location);
 
     /// The token, logged in (opened on first use).
     hsm::Token& token();

@@ -162,7 +162,7 @@ private:
     store::SignatureRequest load(const std::string& id) const;
     /// Writes the audit record of a final state, and its callback when the request has a URL, on
     /// the writer's connection.
-    void record_completion(const store::SqliteDatabase& db, const store::SignatureRequest& final_request,
+    void record_completion(const store::Connection& db, const store::SignatureRequest& final_request,
                            const audit::AuditEvent& event, std::chrono::system_clock::time_point now) const;
     /// Checks 2 to 4 of an approval or a rejection: the device's signer, the request still pending,
     /// the device's signature over the `decision` challenge rebuilt from what is stored. Returns the

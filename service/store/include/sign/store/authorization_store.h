@@ -36,7 +36,7 @@ public:
     /// runs in the write that records the SAD (e.g. its audit record), so both commit or neither.
     std::string issue(const Authorization& authorization,
                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now(),
-                      const std::function<void(const SqliteDatabase&)>& in_same_write = {});
+                      const std::function<void(const Connection&)>& in_same_write = {});
 
     /// Uses a SAD once. It must exist (`sad_unknown`), not be used (`sad_used`), not be expired
     /// (`sad_expired`), belong to `client_id` and `credential_id` (`sad_unknown`, not revealing
@@ -48,7 +48,7 @@ public:
     /// `in_same_write`, when given, runs in the write that marks the SAD used, so both commit or neither.
     Authorization consume(const std::string& sad, const std::string& client_id, const std::string& credential_id,
                           const std::vector<std::vector<uint8_t>>& hashes, std::chrono::system_clock::time_point now,
-                          const std::function<void(const SqliteDatabase&)>& in_same_write = {});
+                          const std::function<void(const Connection&)>& in_same_write = {});
 
 private:
     WriteQueue& queue_;

@@ -38,7 +38,7 @@ public:
 
     /// Enqueues a delivery due now, on `db`, which must be the writer's connection inside a
     /// WriteQueue::run work (the state change that owes it).
-    static void enqueue(const SqliteDatabase& db, const std::string& event_id, const std::string& request_id,
+    static void enqueue(const Connection& db, const std::string& event_id, const std::string& request_id,
                         const std::string& url, const std::string& body, std::chrono::system_clock::time_point now);
 
     /// Undelivered, not given up, due at or before `now`, soonest first, at most `limit`.

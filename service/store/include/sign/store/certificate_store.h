@@ -11,7 +11,7 @@
 
 #include "sign/certificate_registry.h"
 #include "sign/crl_builder.h"
-#include "sign/store/sqlite_database.h"
+#include "sign/store/connection.h"
 
 namespace sign::store {
 
@@ -60,10 +60,10 @@ public:
     CertificateStatus status(const std::string& serial_hex) const override;
 
     /// The database underneath, for operations that span several calls in one transaction.
-    const SqliteDatabase& database() const { return database_; }
+    const Connection& database() const { return *database_; }
 
 private:
-    SqliteDatabase database_;
+    std::unique_ptr<Connection> database_;
 };
 
 }  // namespace sign::store

@@ -40,7 +40,7 @@ public:
     explicit CscResponseStore(WriteQueue& queue) : queue_(queue) {}
 
     /// On the writer's connection `db` (the write that spends the SAD): records a running response.
-    static void start(const SqliteDatabase& db, const CscResponse& response);
+    static void start(const Connection& db, const CscResponse& response);
 
     /// running → done with `signatures`. Throws conflict `response_not_running`.
     void complete(const std::string& response_id, const std::vector<std::string>& signatures);

@@ -56,7 +56,7 @@ public:
     /// give one device.
     DeviceRecord enrol(const std::string& activation_code, const std::vector<uint8_t>& public_key_spki,
                        const std::string& pin, const std::string& name, std::chrono::system_clock::time_point now,
-                       const std::function<void(const SqliteDatabase&)>& in_same_write = {});
+                       const std::function<void(const Connection&)>& in_same_write = {});
 
     std::optional<DeviceRecord> find(const std::string& device_id) const;
     /// A signer's devices, revoked ones included, oldest first.

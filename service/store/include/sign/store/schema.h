@@ -12,3 +12,11 @@ namespace sign::store {
 const std::vector<std::string>& schema_migrations();
 
 }  // namespace sign::store
+
+namespace sign::store {
+
+/// Every table the migrations make, in an order in which each table comes after those it
+/// references, so a copy can fill them one after the other.
+const std::vector<std::string>& schema_tables();
+
+}  // namespace sign::store

@@ -74,7 +74,7 @@ public:
 
     /// Records a new pending request and its documents, with `in_same_write`. Throws invalid_input
     /// `no_documents`, `too_many_documents`; conflict `request_exists`.
-    void create(const SignatureRequest& request, const std::function<void(const SqliteDatabase&)>& in_same_write = {});
+    void create(const SignatureRequest& request, const std::function<void(const Connection&)>& in_same_write = {});
 
     /// The request with its documents (`preparation` included), or nothing.
     std::optional<SignatureRequest> find(const std::string& id) const;
@@ -89,26 +89,26 @@ public:
     /// before), `request_expired`; not_found `unknown_request`. `in_same_write` runs in the write.
     void activate(const std::string& id, const std::string& device_id, const std::vector<uint8_t>& approval_sha256,
                   std::chrono::system_clock::time_point now,
-                  const std::function<void(const SqliteDatabase&)>& in_same_write = {});
+                  const std::function<void(const Connection&)>& in_same_write = {});
 
     /// activated → approved or failed (with `error_code`/`error_detail`). Throws conflict
     /// `request_not_activated`.
     void finish(const std::string& id, RequestState outcome, std::chrono::system_clock::time_point now,
                 const std::optional<std::string>& error_code = {}, const std::optional<std::string>& error_detail = {},
-                const std::function<void(const SqliteDatabase&)>& in_same_write = {});
+                const std::function<void(const Connection&)>& in_same_write = {});
 
     /// pending → rejected (by `device_id`), cancelled or expired. rejected and cancelled need `now`
     /// before the expiry (`request_expired` otherwise); expired needs `now` at or past it. Throws
     /// conflict `request_not_pending`.
     void decide(const std::string& id, RequestState outcome, std::chrono::system_clock::time_point now,
                 const std::optional<std::string>& device_id = {},
-                const std::function<void(const SqliteDatabase&)>& in_same_write = {});
+                const std::function<void(const Connection&)>& in_same_write = {});
 
     /// On the writer's connection `db`, inside the write that issues the SAD: marks the SAD of an
     /// approved csc_authorization request of `client_id` handed out, only if it was not already.
     /// Throws conflict `sad_already_issued` (issued before, or not an approved csc_authorization
     /// request of this client), so the write rolls back and no second SAD exists.
-    static void hand_out_sad(const SqliteDatabase& db, const std::string& id, const std::string& client_id,
+    static void hand_out_sad(const Connection& db, const std::string& id, const std::string& client_id,
                              std::chrono::system_clock::time_point now);
 
     /// Ids of pending requests whose expiry is at or before `now`.

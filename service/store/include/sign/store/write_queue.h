@@ -15,13 +15,14 @@
 #include <string>
 #include <thread>
 
-#include "sign/store/sqlite_database.h"
+#include "sign/store/connection.h"
 
 namespace sign::store {
 
 class WriteQueue {
 public:
-    /// Opens its own connection to the database at `path` and brings the schema up to date.
+    /// Opens its own connection to the database at `path` (an SQLite file or a postgresql:// URL)
+    /// and brings the schema up to date.
     explicit WriteQueue(const std::string& path);
     /// Finishes the queued works, then stops the writer thread.
     ~WriteQueue();
@@ -31,10 +32,10 @@ public:
     /// Runs `work` on the writer's connection inside the next group transaction and returns after
     /// that transaction committed. If `work` throws, only its savepoint is rolled back and the
     /// exception is rethrown here; the other works of the group are unaffected.
-    void run(const std::function<void(const SqliteDatabase&)>& work);
+    void run(const std::function<void(const Connection&)>& work);
 
     /// A read-only connection of the calling thread's own, for queries outside the queue.
-    const SqliteDatabase& reader() const;
+    const Connection& reader() const;
     /// How many works wait for the next group transaction (for metrics, and for tests that need a
     /// known group).
     size_t pending() const;
@@ -48,7 +49,7 @@ private:
     std::string path_;
     uint64_t id_;  ///< unique per queue in the process, keys the per-thread readers
     std::shared_ptr<const int> lifetime_;  ///< readers of a destroyed queue see it expired and close
-    SqliteDatabase writer_;
+    std::unique_ptr<Connection> writer_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::shared_ptr<Job>> pending_;
