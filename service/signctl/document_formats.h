@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "sign/cades_long_term.h"
 #include "sign/pades.h"
 #include "sign/validate/checked_file.h"
 #include "sign/pades_long_term.h"
@@ -47,6 +48,10 @@ public:
                                         SignatureLevel level, validate::CollectionSources& sources, bool fetch,
                                         TimestampSource* tsa) const = 0;
     virtual PadesLongTermState pades_long_term_state(const std::filesystem::path& pdf) const = 0;
+    /// extend_cades(); with `fetch`, `sources` gets the module's libcurl fetcher first.
+    virtual std::vector<uint8_t> extend_cades(std::span<const uint8_t> signature, const validate::SignedContent& content,
+                                              SignatureLevel level, validate::CollectionSources& sources, bool fetch,
+                                              TimestampSource* tsa, CadesExtension* done) const = 0;
 };
 
 /// The module's implementation, loaded once: from the folder of the signctl program (build tree)
