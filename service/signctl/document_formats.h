@@ -18,6 +18,7 @@
 #include "sign/validate/cms_validator.h"
 #include "sign/verification/verification_service.h"
 #include "sign/xades.h"
+#include "sign/xades_long_term.h"
 
 namespace sign::signctl {
 
@@ -52,6 +53,10 @@ public:
     virtual std::vector<uint8_t> extend_cades(std::span<const uint8_t> signature, const validate::SignedContent& content,
                                               SignatureLevel level, validate::CollectionSources& sources, bool fetch,
                                               TimestampSource* tsa, CadesExtension* done) const = 0;
+    /// extend_xades(); with `fetch`, `sources` gets the module's libcurl fetcher first.
+    virtual std::vector<uint8_t> extend_xades(std::span<const uint8_t> document, const validate::SignedContent& content,
+                                              SignatureLevel level, validate::CollectionSources& sources, bool fetch,
+                                              TimestampSource* tsa, XadesExtension* done) const = 0;
 };
 
 /// The module's implementation, loaded once: from the folder of the signctl program (build tree)

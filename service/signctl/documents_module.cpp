@@ -78,6 +78,12 @@ public:
         if (fetch) sources.fetcher = &curl_fetcher();
         return sign::extend_cades(signature, content, level, sources, tsa, done);
     }
+    std::vector<uint8_t> extend_xades(std::span<const uint8_t> document, const validate::SignedContent& content,
+                                      SignatureLevel level, validate::CollectionSources& sources, bool fetch, TimestampSource* tsa,
+                                      XadesExtension* done) const override {
+        if (fetch) sources.fetcher = &curl_fetcher();
+        return sign::extend_xades(document, content, level, sources, tsa, done);
+    }
 };
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "sign/cades_long_term.h"
 #include "sign/openssl_ptr.h"
 #include "sign/validate/cms_validator.h"
+#include "sign/validate/xades_validator.h"
 
 using namespace sign;
 using namespace sign::test;
@@ -107,6 +108,61 @@ std::string archive_timestamp_signature_value(const std::string& signature) {
     return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(tsa_signature)),
                        static_cast<std::size_t>(ASN1_STRING_length(tsa_signature)));
 }
+
+
+ValidationReport validate_xml(const fs::path& file, std::chrono::system_clock::time_point at) {
+    std::string xml = read_file(file);
+    return validate_xades(bytes_of(xml), SignedContent::attached(), ShortLivedPki::shared().offline_at(at));
+}
+
+// xmlsec1's own view of the XML-DSig signature: every reference and the value over SignedInfo.
+CommandResult xmlsec_verify(const fs::path& file) {
+    auto& pki = ShortLivedPki::shared();
+    return run_command({"xmlsec1", "--verify", "--trusted-pem", pki.path("ca/root-ca.pem"), "--untrusted-pem",
+                        pki.path("ca/issuing-ca.pem"), "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
+                        "--enabled-reference-uris", "empty,same-doc", file.string()});
+}
+
+void check_xades_b_lta(const fs::path& file) {
+    auto today = validate_xml(file, std::chrono::system_clock::now());
+    BOOST_TEST_REQUIRE(today.signatures.size() == 1u);
+    BOOST_TEST(to_string(today.signatures[0].indication) == "TOTAL-PASSED", today.to_text(Language::english));
+    BOOST_TEST(today.signatures[0].level == "XAdES-BASELINE-LTA", today.to_text(Language::english));
+    for (const auto& evidence : today.signatures[0].revocation) BOOST_TEST(to_string(evidence.source) == "signature");
+
+    auto later = validate_xml(file, after_expiry());
+    BOOST_TEST_REQUIRE(later.signatures.size() == 1u);
+    BOOST_TEST(later.fetches.empty());
+    BOOST_TEST(to_string(later.signatures[0].indication) == "TOTAL-PASSED", later.to_text(Language::english));
+    BOOST_TEST(later.signatures[0].level == "XAdES-BASELINE-LTA");
+    BOOST_TEST(has_finding(later.signatures[0], "certificate_expired_after_poe"), later.to_text(Language::english));
+
+    auto future = verify_in_the_future(file, std::nullopt);
+    BOOST_TEST(future["indication"] == "TOTAL-PASSED", future.dump(2));
+    BOOST_TEST(future["level"] == "XAdES-BASELINE-LTA", future.dump(2));
+
+    auto verified = xmlsec_verify(file);
+    BOOST_TEST(verified.exit_code == 0, verified.output);
+    BOOST_TEST(verified.output.find("OK") != std::string::npos, verified.output);
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    BOOST_TEST_REQUIRE(at != std::string::npos, from.substr(0, 40));
+    return text.replace(at, from.size(), to);
+}
+
+// The base64 inside the first `element` (an element name with its prefix) of `xml`.
+std::string encapsulated_token(const std::string& xml, const std::string& element) {
+    auto at = xml.find("<" + element);
+    BOOST_TEST_REQUIRE(at != std::string::npos, element);
+    auto begin = xml.find("EncapsulatedTimeStamp>", at) + std::string("EncapsulatedTimeStamp>").size();
+    auto end = xml.find("</", begin);
+    return xml.substr(begin, end - begin);
+}
+
+constexpr const char* form_xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                 "<ToKhai><HoTen>Trần Thị Bình</HoTen><DichVu>Cấp giấy phép xây dựng</DichVu></ToKhai>\n";
 
 }  // namespace
 
@@ -225,6 +281,70 @@ BOOST_AUTO_TEST_CASE(signctl_extend_brings_cades_b_t_to_b_lta_and_renews_it) {
     BOOST_TEST(to_string(report.signatures.at(0).indication) == "TOTAL-PASSED", report.to_text(Language::english));
     BOOST_TEST(valid_archive_timestamps(report.signatures.at(0)) == 2u, report.to_text(Language::english));
     BOOST_TEST(openssl_verify(dir / "don.txt.p7s", dir / "don.txt").output.find("Verification successful") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(xades_b_lta_enveloped_stays_valid_after_the_signer_and_the_tsa_expire) {
+    auto& pki = ShortLivedPki::shared();
+    TempDir dir("long-term-xades");
+    write_file(dir / "to-khai.xml", form_xml);
+    auto made = pki.sign_file("xml", dir / "to-khai.xml", dir / "signed.xml", "leader", "b-lta");
+    BOOST_TEST_REQUIRE(made.exit_code == 0, made.output);
+    std::string xml = read_file(dir / "signed.xml");
+    for (const char* element : {"xades:CertificateValues", "xades:EncapsulatedOCSPValue", "xades:EncapsulatedCRLValue",
+                                "xadesv141:ArchiveTimeStamp"})
+        BOOST_TEST(xml.find(std::string("<") + element) != std::string::npos, element);
+    check_xades_b_lta(dir / "signed.xml");
+
+    // Again: a fresh archive time-stamp over the first, both valid; the signature is untouched.
+    auto again = pki.signctl({"extend", (dir / "signed.xml").string(), "--level", "b-lta", "--offline"});
+    BOOST_TEST_REQUIRE(again.exit_code == 0, again.output);
+    auto report = validate_xml(dir / "signed.xml", after_expiry());
+    std::size_t valid = 0;
+    for (const auto& stamp : report.signatures.at(0).timestamps) valid += stamp.type == "archive-time-stamp" && stamp.valid;
+    BOOST_TEST(valid == 2u, report.to_text(Language::english));
+    check_xades_b_lta(dir / "signed.xml");
+}
+
+BOOST_AUTO_TEST_CASE(xades_changed_archive_timestamp_or_covered_property_does_not_make_b_lta) {
+    auto& pki = ShortLivedPki::shared();
+    TempDir dir("long-term-xades");
+    write_file(dir / "to-khai.xml", form_xml);
+    auto made = pki.sign_file("xml", dir / "to-khai.xml", dir / "signed.xml", "leader", "b-lta");
+    BOOST_TEST_REQUIRE(made.exit_code == 0, made.output);
+    std::string xml = read_file(dir / "signed.xml");
+
+    // A genuine token, but over other data: the signature time-stamp's in the archive time-stamp.
+    std::string swapped = replaced(xml, encapsulated_token(xml, "xadesv141:ArchiveTimeStamp"),
+                                   encapsulated_token(xml, "xades:SignatureTimeStamp"));
+    // A covered unsigned property changed after the archive time-stamp.
+    std::string renamed = replaced(xml, "-ts\"", "-tx\"");
+    int n = 0;
+    for (const std::string& changed : {swapped, renamed}) {
+        fs::path file = dir / ("changed-" + std::to_string(++n) + ".xml");
+        write_file(file, changed);
+        auto report = validate_xml(file, std::chrono::system_clock::now());
+        BOOST_TEST_REQUIRE(report.signatures.size() == 1u);
+        const auto& signature = report.signatures[0];
+        BOOST_TEST(signature.level == "XAdES-BASELINE-LT", report.to_text(Language::english));
+        BOOST_TEST(has_finding(signature, "archive_timestamp_invalid"), report.to_text(Language::english));
+        // The signature itself and its own time-stamp still hold.
+        BOOST_TEST(to_string(signature.indication) == "TOTAL-PASSED", report.to_text(Language::english));
+        BOOST_TEST(xmlsec_verify(file).exit_code == 0);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(xades_revoked_before_signing_is_refused) {
+    auto& pki = ShortLivedPki::shared();
+    TempDir dir("long-term-xades");
+    write_file(dir / "to-khai.xml", form_xml);
+    std::string pem = pki.issue_leader("leader-revoked-xml");
+    auto revoked = pki.signctl({"cert", "revoke", pki.serial(pem)});
+    BOOST_TEST_REQUIRE(revoked.exit_code == 0, revoked.output);
+    pki.publish_crls();
+    auto refused = pki.sign_file("xml", dir / "to-khai.xml", dir / "signed.xml", "leader-revoked-xml", "b-lt");
+    BOOST_TEST(refused.exit_code == 4, refused.output);
+    BOOST_TEST(refused.output.find("revoked") != std::string::npos, refused.output);
+    BOOST_TEST(!fs::exists(dir / "signed.xml"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

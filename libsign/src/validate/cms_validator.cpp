@@ -1477,18 +1477,17 @@ void SignatureProcess::constrain(SignatureReport& report, ConstraintLevel level,
 }
 
 TimestampReport SignatureProcess::validate_timestamp(std::span<const std::uint8_t> token, std::span<const std::uint8_t> covered,
-                                                     SignatureReport& report) {
-    // The CAdES attribute's shapes: the token as an ASN1_TYPE SEQUENCE, the covered bytes as an octet string.
+                                                     SignatureReport& report, const char* type) {
+    // The CAdES attribute's shape: the token as an ASN1_TYPE SEQUENCE.
     using Asn1StringPtr = std::unique_ptr<ASN1_STRING, OpenSslDeleter<ASN1_STRING_free>>;
     Asn1StringPtr sequence(ASN1_STRING_type_new(V_ASN1_SEQUENCE));
-    Asn1StringPtr covered_bytes(ASN1_OCTET_STRING_new());
-    if (!sequence || !covered_bytes || ASN1_STRING_set(sequence.get(), token.data(), static_cast<int>(token.size())) != 1 ||
-        ASN1_STRING_set(covered_bytes.get(), covered.data(), static_cast<int>(covered.size())) != 1)
+    if (!sequence || ASN1_STRING_set(sequence.get(), token.data(), static_cast<int>(token.size())) != 1)
         throw Error(ErrorKind::internal, "out_of_memory", "cannot hold the time-stamp token");
     ASN1_TYPE value{};
     value.type = V_ASN1_SEQUENCE;
     value.value.sequence = sequence.get();
-    return validate_signature_timestamp(impl_->run, &value, covered_bytes.get(), report);
+    auto over_covered = [&](const EVP_MD* md) { return digest_of(md, covered); };
+    return validate_timestamp_token(impl_->run, &value, over_covered, report, type);
 }
 
 SignatureReport SignatureProcess::accept_and_validate_path(X509* signer, const std::string& scheme,

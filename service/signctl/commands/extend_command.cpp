@@ -47,6 +47,11 @@ nlohmann::json describe(const fs::path& input, const fs::path& output, const Cad
 
 bool is_cms_signature(const fs::path& file) { return file.extension() == ".p7s" || file.extension() == ".p7m"; }
 
+nlohmann::json describe(const fs::path& input, const fs::path& output, const XadesExtension& done) {
+    return {{"input", input.string()},          {"file", output.string()}, {"certificates", done.certificates},
+            {"ocsp_responses", done.ocsp_responses}, {"crls", done.crls},     {"archive_timestamps", done.archive_timestamps}};
+}
+
 nlohmann::json describe(const fs::path& input, const fs::path& output, const PadesExtension& done) {
     return {{"input", input.string()},          {"file", output.string()},       {"certificates", done.certificates},
             {"ocsp_responses", done.ocsp_responses}, {"crls", done.crls},       {"dss_updated", done.dss_updated},
@@ -71,7 +76,7 @@ void add_extend_command(CLI::App& app, Cli& cli) {
         ->capture_default_str();
     extend->add_option("--output", args->output, "Write the result here instead of replacing FILE")->excludes(folder);
     extend->add_option("--detached", args->detached_document,
-                       "The document a detached signature (.p7s) signs: its archive time-stamp (b-lta) covers it")
+                       "The document a detached signature (.p7s, .xml) signs: its archive time-stamp (b-lta) covers it")
         ->check(CLI::ExistingFile)
         ->excludes(folder);
     extend->add_option("--skip-days", args->skip_days,
@@ -96,7 +101,7 @@ void add_extend_command(CLI::App& app, Cli& cli) {
             return formats.extend_pades(input, output, level, sources, !args->offline, tsa);
         };
 
-        if (args->file && is_cms_signature(*args->file)) {
+        if (args->file && (is_cms_signature(*args->file) || fs::path(*args->file).extension() == ".xml")) {
             fs::path input(*args->file);
             fs::path output = args->output ? fs::path(*args->output) : input;
             std::vector<uint8_t> signature = read_file(input.string());
@@ -104,19 +109,31 @@ void add_extend_command(CLI::App& app, Cli& cli) {
             if (args->detached_document) document = read_file(*args->detached_document);
             auto content = args->detached_document ? validate::SignedContent::detached(document) : validate::SignedContent::attached();
             validate::CollectionSources sources = long_term_sources(data, nullptr);
-            CadesExtension done;
-            auto extended = formats.extend_cades(signature, content, level, sources, !args->offline, tsa, &done);
+            nlohmann::json line;
+            std::vector<uint8_t> extended;
+            std::size_t certificates = 0, ocsp_responses = 0, crls = 0;
+            if (is_cms_signature(input)) {
+                CadesExtension done;
+                extended = formats.extend_cades(signature, content, level, sources, !args->offline, tsa, &done);
+                line = describe(input, output, done);
+                certificates = done.certificates, ocsp_responses = done.ocsp_responses, crls = done.crls;
+            } else {
+                XadesExtension done;
+                extended = formats.extend_xades(signature, content, level, sources, !args->offline, tsa, &done);
+                line = describe(input, output, done);
+                certificates = done.certificates, ocsp_responses = done.ocsp_responses, crls = done.crls;
+            }
             write_file_atomically(output.string(), std::string(extended.begin(), extended.end()));
-            if (cli.json) std::cout << describe(input, output, done).dump() << "\n";
+            if (cli.json) std::cout << line.dump() << "\n";
             else
                 std::cout << i18n::format(i18n::tr("Extended {} to {}: {} certificates, {} OCSP responses, {} CRLs"),
-                                          {output.string(), args->level, std::to_string(done.certificates),
-                                           std::to_string(done.ocsp_responses), std::to_string(done.crls)})
+                                          {output.string(), args->level, std::to_string(certificates),
+                                           std::to_string(ocsp_responses), std::to_string(crls)})
                           << "\n";
             return;
         }
         if (args->detached_document)
-            throw Error(ErrorKind::invalid_input, "detached_not_applicable", "--detached is for a detached CAdES signature (.p7s)");
+            throw Error(ErrorKind::invalid_input, "detached_not_applicable", "--detached is for a detached CAdES (.p7s) or XAdES (.xml) signature");
 
         if (args->file) {
             fs::path input(*args->file);

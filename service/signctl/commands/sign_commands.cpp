@@ -69,11 +69,14 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
     auto detached = std::make_shared<bool>(false);
     // xmlsec1 and most XML-DSig verifiers have no RSA-PSS yet.
     args->rsa_default = SignatureScheme::rsa_pkcs1v15;
+    args->long_term_levels = true;
     add_sign_arguments(*xml, *args);
     xml->add_flag("--detached", *detached,
                   "Write a separate signature document naming the signed file, which may be any file");
     xml->callback([&cli, args, detached] {
         SigningSetup setup(cli, "signature.xml", *args);
+        // Our own signers' status comes from the folder's responder and CRLs; nothing is fetched.
+        validate::CollectionSources sources = long_term_sources(cli.data(), nullptr);
         sign_inputs(
             *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}, {"packaging", *detached ? "detached" : "enveloped"}},
             [&](const fs::path& file) {
@@ -89,6 +92,7 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
                 options.packaging = *detached ? XadesPackaging::detached : XadesPackaging::enveloped;
                 options.level = setup.level();
                 options.registry = &setup.registry();
+                options.validation_sources = &sources;
                 // The verifier finds a detached file next to its signature, by this relative reference.
                 if (*detached) options.detached_uri = percent_encode(file.filename().string());
                 auto document = read_file(file.string());
