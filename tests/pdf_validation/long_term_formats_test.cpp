@@ -305,6 +305,24 @@ BOOST_AUTO_TEST_CASE(xades_b_lta_enveloped_stays_valid_after_the_signer_and_the_
     check_xades_b_lta(dir / "signed.xml");
 }
 
+// A detached XAdES signature's archive time-stamp covers the file it names.
+BOOST_AUTO_TEST_CASE(xades_b_lta_detached_covers_the_signed_file) {
+    auto& pki = ShortLivedPki::shared();
+    TempDir dir("long-term-xades");
+    write_file(dir / "ban-ve.pdf", minimal_pdf());
+    auto made = pki.sign_file("xml", dir / "ban-ve.pdf", dir / "ban-ve.pdf.xades.xml", "leader", "b-lta", {"--detached"});
+    BOOST_TEST_REQUIRE(made.exit_code == 0, made.output);
+    std::string xml = read_file(dir / "ban-ve.pdf.xades.xml");
+    std::string file = read_file(dir / "ban-ve.pdf");
+    auto later = validate_xades(bytes_of(xml), SignedContent::detached(bytes_of(file)), pki.offline_at(after_expiry()));
+    BOOST_TEST_REQUIRE(later.signatures.size() == 1u);
+    BOOST_TEST(to_string(later.signatures[0].indication) == "TOTAL-PASSED", later.to_text(Language::english));
+    BOOST_TEST(later.signatures[0].level == "XAdES-BASELINE-LTA", later.to_text(Language::english));
+    // Without the file, nothing proves what the archive time-stamp covers.
+    auto without = validate_xades(bytes_of(xml), SignedContent::attached(), pki.offline_at(std::chrono::system_clock::now()));
+    BOOST_TEST(without.signatures.at(0).level != "XAdES-BASELINE-LTA");
+}
+
 BOOST_AUTO_TEST_CASE(xades_changed_archive_timestamp_or_covered_property_does_not_make_b_lta) {
     auto& pki = ShortLivedPki::shared();
     TempDir dir("long-term-xades");

@@ -189,9 +189,13 @@ std::vector<std::uint8_t> ocsp_revocation_choice(std::span<const std::uint8_t> o
 
 std::vector<std::uint8_t> with_revocation_choices(const SignedDataLayout& layout,
                                                   const std::vector<std::vector<std::uint8_t>>& extra) {
+    // A DER SET OF lists its elements in the order of their encodings (X.690 11.6).
+    std::vector<std::vector<std::uint8_t>> sorted;
+    for (const auto& choice : layout.revocation_choices) sorted.emplace_back(choice.begin(), choice.end());
+    sorted.insert(sorted.end(), extra.begin(), extra.end());
+    std::sort(sorted.begin(), sorted.end());
     std::vector<std::uint8_t> choices;
-    for (const auto& choice : layout.revocation_choices) append(choices, choice);
-    for (const auto& choice : extra) append(choices, choice);
+    for (const auto& choice : sorted) append(choices, choice);
     std::vector<std::uint8_t> crls = der_tlv(0xA1, choices);
     std::vector<std::uint8_t> fields;
     bool placed = false;
