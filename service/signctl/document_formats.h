@@ -11,12 +11,14 @@
 #include <utility>
 #include <vector>
 
+#include "sign/cades_long_term.h"
 #include "sign/pades.h"
 #include "sign/validate/checked_file.h"
 #include "sign/pades_long_term.h"
 #include "sign/validate/cms_validator.h"
 #include "sign/verification/verification_service.h"
 #include "sign/xades.h"
+#include "sign/xades_long_term.h"
 
 namespace sign::signctl {
 
@@ -47,6 +49,14 @@ public:
                                         SignatureLevel level, validate::CollectionSources& sources, bool fetch,
                                         TimestampSource* tsa) const = 0;
     virtual PadesLongTermState pades_long_term_state(const std::filesystem::path& pdf) const = 0;
+    /// extend_cades(); with `fetch`, `sources` gets the module's libcurl fetcher first.
+    virtual std::vector<uint8_t> extend_cades(std::span<const uint8_t> signature, const validate::SignedContent& content,
+                                              SignatureLevel level, validate::CollectionSources& sources, bool fetch,
+                                              TimestampSource* tsa, CadesExtension* done) const = 0;
+    /// extend_xades(); with `fetch`, `sources` gets the module's libcurl fetcher first.
+    virtual std::vector<uint8_t> extend_xades(std::span<const uint8_t> document, const validate::SignedContent& content,
+                                              SignatureLevel level, validate::CollectionSources& sources, bool fetch,
+                                              TimestampSource* tsa, XadesExtension* done) const = 0;
 };
 
 /// The module's implementation, loaded once: from the folder of the signctl program (build tree)

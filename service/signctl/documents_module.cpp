@@ -12,6 +12,12 @@
 namespace sign::signctl {
 namespace {
 
+// One libcurl fetcher for the extensions of a run.
+validate::Fetcher& curl_fetcher() {
+    static verification::CurlFetcher fetcher;
+    return fetcher;
+}
+
 class Implementation final : public DocumentFormats {
 public:
     void sign_pades(const std::filesystem::path& input, const std::filesystem::path& output, const Signer& signer,
@@ -60,14 +66,23 @@ public:
     }
     PadesExtension extend_pades(const std::filesystem::path& input, const std::filesystem::path& output, SignatureLevel level,
                                 validate::CollectionSources& sources, bool fetch, TimestampSource* tsa) const override {
-        if (fetch) {
-            static verification::CurlFetcher fetcher;
-            sources.fetcher = &fetcher;
-        }
+        if (fetch) sources.fetcher = &curl_fetcher();
         return sign::extend_pades(input, output, level, sources, tsa);
     }
     PadesLongTermState pades_long_term_state(const std::filesystem::path& pdf) const override {
         return sign::pades_long_term_state(pdf);
+    }
+    std::vector<uint8_t> extend_cades(std::span<const uint8_t> signature, const validate::SignedContent& content,
+                                      SignatureLevel level, validate::CollectionSources& sources, bool fetch, TimestampSource* tsa,
+                                      CadesExtension* done) const override {
+        if (fetch) sources.fetcher = &curl_fetcher();
+        return sign::extend_cades(signature, content, level, sources, tsa, done);
+    }
+    std::vector<uint8_t> extend_xades(std::span<const uint8_t> document, const validate::SignedContent& content,
+                                      SignatureLevel level, validate::CollectionSources& sources, bool fetch, TimestampSource* tsa,
+                                      XadesExtension* done) const override {
+        if (fetch) sources.fetcher = &curl_fetcher();
+        return sign::extend_xades(document, content, level, sources, tsa, done);
     }
 };
 

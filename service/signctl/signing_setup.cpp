@@ -111,7 +111,7 @@ void add_sign_arguments(CLI::App& command, SignArguments& arguments) {
     if (arguments.long_term_levels)
         command.add_option("--level", arguments.level,
                            "b-b, b-t to add a signature time-stamp (needs --tsa), b-lt to add the validation data too, "
-                           "b-lta to add a document time-stamp over them")
+                           "b-lta to add an archive (PDF: document) time-stamp over them")
             ->check(CLI::IsMember({"b-b", "b-t", "b-lt", "b-lta"}))
             ->capture_default_str();
     else

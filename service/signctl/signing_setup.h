@@ -42,7 +42,7 @@ struct SignArguments {
     /// The scheme for RSA keys when --scheme is not given: RSA-PSS, as Circular 15 expects, except
     /// where the format's verifiers cannot check it yet (XML-DSig).
     SignatureScheme rsa_default = SignatureScheme::rsa_pss;
-    /// The format takes b-lt and b-lta (PDF only so far).
+    /// The format takes b-lt and b-lta.
     bool long_term_levels = false;
 };
 

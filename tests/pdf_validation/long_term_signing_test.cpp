@@ -13,6 +13,7 @@
 #include "command.h"
 #include "pdf_fixtures.h"
 #include "pdf_updates.h"
+#include "short_lived_pki.h"
 #include "sign/certificate.h"
 #include "sign/error.h"
 #include "sign/pades.h"
@@ -31,93 +32,6 @@ using namespace sign::validate;
 
 namespace {
 
-constexpr const char* leader_subject =
-    "CN=Nguyễn Văn An,title=Phó Giám đốc,O=Sở Thông tin và Truyền thông thành phố Đà Nẵng,L=Đà Nẵng,C=VN,"
-    "UID=CCCD:048090001234";
-
-// root -> issuing CA -> end entities; the leader for one day, the TSA (RSA-4096) for two.
-class ShortLivedPki {
-public:
-    static ShortLivedPki& shared() {
-        static ShortLivedPki pki;
-        return pki;
-    }
-
-    CommandResult signctl(const std::vector<std::string>& args) const { return folder_.signctl(args); }
-    std::string path(const std::string& relative) const { return folder_.path(relative); }
-    Certificate certificate(const std::string& name) const { return Certificate::load(path(name)); }
-    const std::filesystem::path& work() const { return work_.path(); }
-
-    /// A new leader certificate and key labelled `label`; returns the PEM file.
-    std::string issue_leader(const std::string& label, int days = 1) const {
-        std::string out = path(label + ".pem");
-        auto issued = signctl({"cert", "issue", "--profile", "leader", "--subject", leader_subject, "--days",
-                               std::to_string(days), "--key-type", "ec-p256", "--label", label, "--out", out});
-        BOOST_REQUIRE_MESSAGE(issued.exit_code == 0, issued.output);
-        // A leader's key signs only with its owner: the signer is registered while the certificate
-        // is good, as it would be in practice.
-        key_owner_arguments(path(""), label, out);
-        return out;
-    }
-
-    /// Both CRLs again, as `signctl crl generate` publishes them.
-    void publish_crls() const {
-        for (const char* ca : {"root-ca", "issuing-ca"}) {
-            auto generated = signctl({"crl", "generate", "--ca", ca});
-            BOOST_REQUIRE_MESSAGE(generated.exit_code == 0, generated.output);
-        }
-    }
-
-    CommandResult sign(const std::filesystem::path& in, const std::filesystem::path& out, const std::string& label,
-                       const std::string& level) const {
-        std::vector<std::string> argv = {"sign", "pdf", in.string(), "--key", "pkcs11:object=" + label + ";type=private",
-                                         "--cert", path(label + ".pem"), "--level", level, "--tsa", "local", "--out", out.string()};
-        auto owner = key_owner_arguments(path(""), label, path(label + ".pem"));
-        argv.insert(argv.end(), owner.begin(), owner.end());
-        return signctl(argv);
-    }
-
-    /// The serial (hex) of a certificate file.
-    std::string serial(const std::string& pem) const { return Certificate::load(pem).serial_hex(); }
-
-    /// An NSS database trusting this PKI's root, for pdfsig.
-    std::string nss_database() const { return "sql:" + (work_ / "nss").string(); }
-
-    /// Offline validation options trusting this root, at `at`.
-    ValidationOptions offline_at(std::chrono::system_clock::time_point at) const {
-        ValidationOptions options;
-        options.trust.trust_anchors.push_back(certificate("ca/root-ca.pem"));
-        options.validation_time = at;
-        return options;
-    }
-
-private:
-    ShortLivedPki() : work_("long-term") {
-        folder_.init_ca();
-        auto tsa = signctl({"cert", "issue", "--profile", "tsa", "--subject",
-                            "CN=Dịch vụ cấp dấu thời gian thử nghiệm,O=Ủy ban nhân dân thành phố Đà Nẵng,C=VN", "--days",
-                            "2", "--key-type", "rsa-4096", "--label", "tsa", "--out", path("tsa.pem")});
-        BOOST_REQUIRE_MESSAGE(tsa.exit_code == 0, tsa.output);
-        auto ocsp = signctl({"cert", "issue", "--profile", "ocsp", "--subject",
-                             "CN=Dịch vụ OCSP thử nghiệm,O=Ủy ban nhân dân thành phố Đà Nẵng,C=VN", "--key-type", "ec-p256",
-                             "--label", "ocsp", "--out", path("ocsp.pem")});
-        BOOST_REQUIRE_MESSAGE(ocsp.exit_code == 0, ocsp.output);
-        issue_leader("leader");
-        publish_crls();
-        std::filesystem::create_directories(work_ / "nss");
-        auto created = run_command({"certutil", "-N", "-d", nss_database(), "--empty-password"});
-        BOOST_REQUIRE_MESSAGE(created.exit_code == 0, created.output);
-        auto added = run_command({"certutil", "-A", "-d", nss_database(), "-n", "root", "-t", "CT,C,C", "-i",
-                                  path("ca/root-ca.pem")});
-        BOOST_REQUIRE_MESSAGE(added.exit_code == 0, added.output);
-    }
-
-    TempDir work_;
-    SignctlFolder folder_;
-};
-
-std::chrono::system_clock::time_point after_expiry() { return std::chrono::system_clock::now() + std::chrono::hours(24 * 400); }
-
 // pdfsig under faketime, without OCSP: what it makes of the file from its own bytes.
 std::string pdfsig_in_the_future(const std::filesystem::path& pdf) {
     auto result = run_command({"faketime", "-f", "+400d", "pdfsig", "-no-ocsp", "-nssdir", ShortLivedPki::shared().nss_database(),
@@ -129,12 +43,6 @@ std::size_t count_of(const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
     return n;
-}
-
-bool has_finding(const SignatureReport& report, const std::string& code) {
-    for (const auto& finding : report.findings)
-        if (finding.code == code) return true;
-    return false;
 }
 
 // Counts the requests that reach the TSA.

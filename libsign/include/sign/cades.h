@@ -1,6 +1,7 @@
 #pragma once
 // CAdES baseline signatures (ETSI EN 319 122-1): CMS SignedData, detached or
-// enveloping, at level B-B or B-T.
+// enveloping, at level B-B or B-T; the one-shot calls also make B-LT and B-LTA
+// (B-T, then sign/cades_long_term.h's extend_cades()).
 //
 // Signed attributes: content-type (id-data), message-digest, signing-time
 // (optional: PAdES must leave it out, ETSI EN 319 142-1 5.4) and
@@ -39,25 +40,35 @@
 #include "sign/signature_level.h"
 #include "sign/signer.h"
 #include "sign/timestamp_source.h"
+#include "sign/validate/validation_data_collector.h"
 
 namespace sign {
 
 struct CadesOptions {
     bool detached = true;                          ///< false: the content travels inside the CMS (enveloping)
-    SignatureLevel level = SignatureLevel::b_b;    ///< b_t needs a TimestampSource
+    /// b_t needs a TimestampSource; b_lt and b_lta (sign_cades() and sign_cades_digest() only) also
+    /// need `validation_sources`: the signer's status is checked before signing
+    /// (require_signer_in_good_standing), then the B-T signature is extended (extend_cades()).
+    SignatureLevel level = SignatureLevel::b_b;
     bool signing_time_attribute = true;            ///< PAdES turns it off; the signing time then lives in the PDF
     const CertificateRegistry* registry = nullptr; ///< our CA database, to refuse revoked signers; null for foreign certificates
+    /// Where B-LT and B-LTA find certificates and revocation data (borrowed).
+    const validate::CollectionSources* validation_sources = nullptr;
 };
 
 /// Signs `content` in one go: checks the signer (signer_checks.h) at `clock.now()` before the key
 /// is used, signs on the token and, for B-T, time-stamps the signature with `tsa`. Returns the DER
-/// ContentInfo. Throws invalid_input `timestamp_source_missing` for B-T without `tsa`.
+/// ContentInfo. Throws invalid_input `timestamp_source_missing` for B-T and above without `tsa`,
+/// `validation_sources_missing` for B-LT and B-LTA without them, and what
+/// require_signer_in_good_standing() and extend_cades() throw.
 std::vector<std::uint8_t> sign_cades(const Signer& signer, std::span<const std::uint8_t> content,
                                      const CadesOptions& options, const Clock& clock, TimestampSource* tsa);
 
 /// As sign_cades(), detached only, for a content digest computed by the caller with `signer.digest`
 /// (PAdES hashes the PDF's ByteRange itself). Throws invalid_input `enveloping_needs_content` when
-/// options ask for enveloping, `digest_length_mismatch` when the digest has the wrong size.
+/// options ask for enveloping, `digest_length_mismatch` when the digest has the wrong size. At
+/// B-LTA the archive time-stamp covers the document's SHA-256, so `signer.digest` must be sha256
+/// (invalid_input `digest_algorithm_mismatch`); sign_cades() has no such limit.
 std::vector<std::uint8_t> sign_cades_digest(const Signer& signer, std::span<const std::uint8_t> content_digest,
                                             const CadesOptions& options, const Clock& clock, TimestampSource* tsa);
 

@@ -17,6 +17,7 @@
 
 #include "sign/signature_level.h"
 #include "sign/signer.h"
+#include "sign/signer_checks.h"  // require_signer_in_good_standing
 #include "sign/timestamp_source.h"
 #include "sign/validate/validation_data_collector.h"
 
@@ -50,10 +51,5 @@ struct PadesLongTermState {
 };
 /// Reads it from `pdf`; throws what inspect_pdf_signatures() throws.
 PadesLongTermState pades_long_term_state(const std::filesystem::path& pdf);
-
-/// Circular 15's check before a long-term signature: the signer's certificate (with its chain)
-/// must have a known, good status now. Throws policy `certificate_revoked` (with the revocation
-/// time) or `certificate_status_unknown` naming what is missing; returns nothing when good.
-void require_signer_in_good_standing(const Signer& signer, const validate::CollectionSources& sources);
 
 }  // namespace sign

@@ -1,7 +1,8 @@
 #pragma once
 // The ETSI baseline levels a signature is made at, shared by CAdES, PAdES and XAdES.
-// B-LT and B-LTA are PAdES only so far: the CMS inside is made at B-T, then the document gets
-// its validation data (/DSS) and, for B-LTA, a document time-stamp (sign/pades_long_term.h).
+// B-LT and B-LTA are B-T plus what is added around the signature: for PAdES the /DSS and a
+// document time-stamp (sign/pades_long_term.h), for CAdES and XAdES the validation data and an
+// archive time-stamp inside the signature (sign/cades_long_term.h, sign/xades_long_term.h).
 
 namespace sign {
 

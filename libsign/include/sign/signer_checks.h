@@ -7,6 +7,7 @@
 
 #include "sign/certificate_registry.h"
 #include "sign/signer.h"
+#include "sign/validate/validation_data_collector.h"
 
 namespace sign {
 
@@ -18,5 +19,11 @@ namespace sign {
 /// revoked (policy `certificate_revoked`). `registry` is null for certificates of other CAs.
 void check_signer(const Signer& signer, const CertificateRegistry* registry,
                   std::chrono::system_clock::time_point now);
+
+/// Circular 15's check before a long-term signature (B-LT, B-LTA in any format): the signer's
+/// certificate (with its chain) must have a known, good status now. Throws policy
+/// `certificate_revoked` (with the revocation time) or `certificate_status_unknown` naming what is
+/// missing; returns nothing when good.
+void require_signer_in_good_standing(const Signer& signer, const validate::CollectionSources& sources);
 
 }  // namespace sign

@@ -1,5 +1,6 @@
 #pragma once
-// XAdES baseline signatures (ETSI EN 319 132-1), levels B-B and B-T, over XML-DSig
+// XAdES baseline signatures (ETSI EN 319 132-1), levels B-B and B-T (B-LT and B-LTA through
+// sign_xades(), which extends with sign/xades_long_term.h), over XML-DSig
 // with exclusive C14N and SHA-2:
 //
 //  - enveloped: the ds:Signature goes inside the signed XML document, as the last child of its
@@ -34,6 +35,7 @@
 #include "sign/signature_level.h"
 #include "sign/signer.h"
 #include "sign/timestamp_source.h"
+#include "sign/validate/validation_data_collector.h"
 
 namespace sign {
 
@@ -57,6 +59,10 @@ struct XadesOptions {
     std::string signature_id;
     /// Our CA database, to refuse a revoked signer (signer_checks.h); null for foreign certificates.
     const CertificateRegistry* registry = nullptr;
+    /// For b_lt and b_lta (sign_xades() only): where the validation data is found (borrowed). The
+    /// signer's status is checked before signing (require_signer_in_good_standing), then the B-T
+    /// signature is extended (extend_xades()).
+    const validate::CollectionSources* validation_sources = nullptr;
 };
 
 /// First half of the hash-split: builds the ds:Signature without its SignatureValue and returns
@@ -82,7 +88,9 @@ std::vector<uint8_t> finalize_xades(const PreparedSignature& prepared, std::span
                                     TimestampSource* timestamps);
 
 /// One-shot: prepare_xades + sign_digest with the signer's key + finalize_xades. Given the same
-/// signature value and signing time, its output is byte-identical to the split path.
+/// signature value and signing time, its output is byte-identical to the split path. For b_lt and
+/// b_lta, also invalid_input `validation_sources_missing`, and what require_signer_in_good_standing()
+/// and extend_xades() throw. prepare_xades() refuses b_lt and b_lta (`unsupported_signature_level`).
 std::vector<uint8_t> sign_xades(const Signer& signer, std::span<const uint8_t> document, const XadesOptions& options,
                                 const Clock& clock, TimestampSource* timestamps);
 

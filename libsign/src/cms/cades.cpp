@@ -1,6 +1,7 @@
 #include "sign/cades.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 #include <openssl/rsa.h>
 
 #include "../x509/openssl_util.h"
+#include "sign/cades_long_term.h"
 #include "sign/error.h"
 #include "sign/key_policy.h"
 #include "sign/signer_checks.h"
@@ -196,10 +198,11 @@ ReadState read_state(std::span<const std::uint8_t> state) {
 PreparedSignature prepare(const Signer& signer, std::span<const std::uint8_t> content_digest,
                           const std::span<const std::uint8_t>* enveloped_content, const CadesOptions& options,
                           std::chrono::system_clock::time_point signing_time) {
-    // B-LT and B-LTA are made around the CMS (a PDF's /DSS), not inside it yet.
+    // The hash-split makes B-B or B-T; B-LT and B-LTA are added around the result (extend_cades(),
+    // or a PDF's /DSS), when the signature value is back.
     if (options.level != SignatureLevel::b_b && options.level != SignatureLevel::b_t)
         throw Error(ErrorKind::invalid_input, "unsupported_signature_level",
-                    std::string("CAdES signatures are made at b-b or b-t, not ") + to_string(options.level));
+                    std::string("a prepared CAdES signature is made at b-b or b-t, then extended, not made at ") + to_string(options.level));
     check_signer(signer, options.registry, signing_time);
     const EVP_MD* md = check_digest(signer.digest);
     register_ecdsa_sha3_algorithms();
@@ -261,9 +264,25 @@ void require_detached(const CadesOptions& options) {
 }
 
 void require_tsa_for_level(SignatureLevel level, const TimestampSource* tsa) {
-    if (level == SignatureLevel::b_t && tsa == nullptr)
+    if (has_signature_timestamp(level) && tsa == nullptr)
         throw Error(ErrorKind::invalid_input, "timestamp_source_missing",
-                    "a B-T signature needs a time-stamp source (TSA)");
+                    std::string("a ") + to_string(level) + " signature needs a time-stamp source (TSA)");
+}
+
+bool long_term(SignatureLevel level) { return level == SignatureLevel::b_lt || level == SignatureLevel::b_lta; }
+
+// B-LT and B-LTA: Circular 15's check of the signer's status first, then B-T, then extend_cades().
+std::vector<std::uint8_t> sign_long_term(const Signer& signer, const CadesOptions& options, TimestampSource* tsa,
+                                         const validate::SignedContent& content,
+                                         const std::function<std::vector<std::uint8_t>(const CadesOptions&)>& sign_at_b_t) {
+    if (!options.validation_sources)
+        throw Error(ErrorKind::invalid_input, "validation_sources_missing", "a B-LT or B-LTA signature needs sources of validation data");
+    require_signer_in_good_standing(signer, *options.validation_sources);
+    CadesOptions b_t = options;
+    b_t.level = SignatureLevel::b_t;
+    std::vector<std::uint8_t> cms = sign_at_b_t(b_t);
+    return extend_cades(cms, options.detached ? content : validate::SignedContent::attached(), options.level,
+                        *options.validation_sources, tsa);
 }
 
 }  // namespace
@@ -317,6 +336,9 @@ std::vector<std::uint8_t> finalize_cades(const PreparedSignature& prepared, std:
 std::vector<std::uint8_t> sign_cades(const Signer& signer, std::span<const std::uint8_t> content,
                                      const CadesOptions& options, const Clock& clock, TimestampSource* tsa) {
     require_tsa_for_level(options.level, tsa);
+    if (long_term(options.level))
+        return sign_long_term(signer, options, tsa, validate::SignedContent::detached(content),
+                              [&](const CadesOptions& b_t) { return sign_cades(signer, content, b_t, clock, tsa); });
     PreparedSignature prepared = prepare_cades(signer, content, options, clock.now());
     return finalize_cades(prepared, sign_digest(signer.key, prepared.scheme, prepared.digest_name, prepared.digest), tsa);
 }
@@ -324,6 +346,15 @@ std::vector<std::uint8_t> sign_cades(const Signer& signer, std::span<const std::
 std::vector<std::uint8_t> sign_cades_digest(const Signer& signer, std::span<const std::uint8_t> content_digest,
                                             const CadesOptions& options, const Clock& clock, TimestampSource* tsa) {
     require_tsa_for_level(options.level, tsa);
+    if (long_term(options.level)) {
+        require_detached(options);
+        if (options.level == SignatureLevel::b_lta && EVP_MD_get_type(check_digest(signer.digest)) != NID_sha256)
+            throw Error(ErrorKind::invalid_input, "digest_algorithm_mismatch",
+                        "a B-LTA signature made from a digest needs a sha256 digest: its archive time-stamp covers the document's SHA-256");
+        std::vector<std::uint8_t> digest(content_digest.begin(), content_digest.end());
+        return sign_long_term(signer, options, tsa, validate::SignedContent::digest(signer.digest, std::move(digest)),
+                              [&](const CadesOptions& b_t) { return sign_cades_digest(signer, content_digest, b_t, clock, tsa); });
+    }
     PreparedSignature prepared = prepare_cades_digest(signer, content_digest, options, clock.now());
     return finalize_cades(prepared, sign_digest(signer.key, prepared.scheme, prepared.digest_name, prepared.digest), tsa);
 }

@@ -34,4 +34,20 @@ void check_signer(const Signer& signer, const CertificateRegistry* registry, std
     }
 }
 
+void require_signer_in_good_standing(const Signer& signer, const validate::CollectionSources& sources) {
+    validate::ValidationDataCollector collector(sources);
+    collector.add_certificate(signer.certificate, signer.chain);
+    const auto& collected = collector.collected();
+    for (const auto& status : collected.statuses)
+        if (status.status == "revoked") {
+            std::string when = status.revocation_time ? " at " + format_utc(*status.revocation_time) : std::string();
+            throw Error(ErrorKind::policy, "certificate_revoked",
+                        "the certificate " + status.subject + " (serial " + status.serial_hex + ") was revoked" + when +
+                            "; a signature made with it now would not be valid");
+        }
+    if (!collected.complete())
+        throw Error(ErrorKind::policy, "certificate_status_unknown",
+                    "the signer's certificate status cannot be established before signing: " + collected.problems_text());
+}
+
 }  // namespace sign

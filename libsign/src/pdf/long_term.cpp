@@ -12,32 +12,6 @@
 
 namespace sign {
 
-namespace {
-
-std::string problems_text(const std::vector<std::string>& problems) {
-    std::string text;
-    for (const auto& problem : problems) text += (text.empty() ? "" : "; ") + problem;
-    return text;
-}
-
-}  // namespace
-
-void require_signer_in_good_standing(const Signer& signer, const validate::CollectionSources& sources) {
-    validate::ValidationDataCollector collector(sources);
-    collector.add_certificate(signer.certificate, signer.chain);
-    const auto& collected = collector.collected();
-    for (const auto& status : collected.statuses)
-        if (status.status == "revoked") {
-            std::string when = status.revocation_time ? " at " + format_utc(*status.revocation_time) : std::string();
-            throw Error(ErrorKind::policy, "certificate_revoked",
-                        "the certificate " + status.subject + " (serial " + status.serial_hex + ") was revoked" + when +
-                            "; a signature made with it now would not be valid");
-        }
-    if (!collected.complete())
-        throw Error(ErrorKind::policy, "certificate_status_unknown",
-                    "the signer's certificate status cannot be established before signing: " + problems_text(collected.problems));
-}
-
 static PadesExtension extend_pades_unguarded(const std::filesystem::path& input, const std::filesystem::path& output,
                                              SignatureLevel level, const validate::CollectionSources& sources,
                                              TimestampSource* tsa) {
@@ -65,7 +39,7 @@ static PadesExtension extend_pades_unguarded(const std::filesystem::path& input,
     const auto& collected = collector.collected();
     if (!collected.complete())
         throw Error(ErrorKind::policy, "validation_data_incomplete",
-                    "the validation data for a long-term signature is incomplete: " + problems_text(collected.problems));
+                    "the validation data for a long-term signature is incomplete: " + collected.problems_text());
 
     PadesExtension result;
     result.certificates = collected.certificates.size();

@@ -16,6 +16,7 @@
 #include "sign/hex.h"
 #include "sign/signature_scheme.h"
 #include "sign/utc_time.h"
+#include "../cms/signed_data_layout.h"
 #include "signature_process.h"
 #include "validation_pool.h"
 
@@ -49,7 +50,6 @@ struct X509StackOwner {
 };
 using OwnedX509Stack = std::unique_ptr<STACK_OF(X509), X509StackOwner>;
 
-constexpr const char* archive_timestamp_v3_oid = "0.4.0.1733.2.4";
 
 Finding finding(Finding::Severity severity, std::string code, std::string vi, std::string en) {
     return Finding{severity, std::move(code), std::move(vi), std::move(en)};
@@ -652,11 +652,73 @@ void format_failure(SignatureReport& report, Verdict& verdict, std::string code,
     report.findings.push_back(finding(Finding::Severity::error, std::move(code), std::move(vi), std::move(en)));
 }
 
+// An archive-time-stamp-v3 (EN 319 122-1 5.5.3): its ats-hash-index-v3 must name only elements the
+// signature holds now, and its imprint must cover the content type, the content's hash, the signer's
+// signed fields and that index; then it is validated as any time-stamp is.
+TimestampReport validate_archive_timestamp(Run& run, CMS_ContentInfo* cms, CMS_SignerInfo* signer_info, ASN1_TYPE* value,
+                                           const sign::detail::SignedDataLayout* layout, const SignedContent& content,
+                                           SignatureReport& signature) {
+    TimestampReport report;
+    report.type = "archive-time-stamp";
+    auto bad = [&](std::string code, std::string vi, std::string en) {
+        report.valid = false;
+        report.findings.push_back(finding(Finding::Severity::error, std::move(code), std::move(vi), std::move(en)));
+        return report;
+    };
+    const ASN1_OCTET_STRING* signature_value = CMS_SignerInfo_get0_signature(signer_info);
+    const sign::detail::SignerInfoLayout* signer =
+        layout ? sign::detail::find_signer(*layout, {ASN1_STRING_get0_data(signature_value), static_cast<std::size_t>(ASN1_STRING_length(signature_value))})
+               : nullptr;
+    if (!signer)
+        return bad("archive_timestamp_unverifiable", "Chữ ký không ở dạng DER nên không kiểm tra được dấu thời gian lưu trữ.",
+                   "The signature is not in DER, so its archive time-stamp cannot be checked.");
+    if (!value || value->type != V_ASN1_SEQUENCE)
+        return bad("timestamp_malformed", "Dấu thời gian không đúng định dạng.", "The time-stamp token is malformed.");
+    const unsigned char* cursor = value->value.sequence->data;
+    CmsPtr token(d2i_CMS_ContentInfo(nullptr, &cursor, value->value.sequence->length));
+    STACK_OF(CMS_SignerInfo)* token_signers = token ? CMS_get0_SignerInfos(token.get()) : nullptr;
+    ASN1_STRING* index = nullptr;
+    if (token_signers && sk_CMS_SignerInfo_num(token_signers) == 1) {
+        CMS_SignerInfo* token_signer = sk_CMS_SignerInfo_value(token_signers, 0);
+        Asn1ObjectPtr index_oid(OBJ_txt2obj(sign::detail::ats_hash_index_v3_oid, 1));
+        int at = CMS_unsigned_get_attr_by_OBJ(token_signer, index_oid.get(), -1);
+        X509_ATTRIBUTE* attribute = at >= 0 ? CMS_unsigned_get_attr(token_signer, at) : nullptr;
+        // Exactly one attribute with exactly one value (EN 319 122-1 5.5.2).
+        if (attribute && X509_ATTRIBUTE_count(attribute) == 1 && CMS_unsigned_get_attr_by_OBJ(token_signer, index_oid.get(), at) < 0) {
+            ASN1_TYPE* index_value = X509_ATTRIBUTE_get0_type(attribute, 0);
+            if (index_value && index_value->type == V_ASN1_SEQUENCE) index = index_value->value.sequence;
+        }
+    }
+    ERR_clear_error();
+    if (!index)
+        return bad("archive_timestamp_no_hash_index", "Dấu thời gian lưu trữ không có đúng một thuộc tính ats-hash-index-v3.",
+                   "The archive time-stamp does not carry exactly one ats-hash-index-v3 attribute.");
+    std::span<const std::uint8_t> index_der(ASN1_STRING_get0_data(index), static_cast<std::size_t>(ASN1_STRING_length(index)));
+    switch (sign::detail::check_ats_hash_index_v3(index_der, *layout, *signer)) {
+        case sign::detail::HashIndexCheck::matches: break;
+        case sign::detail::HashIndexCheck::unreadable:
+            return bad("archive_timestamp_index_unreadable", "Không đọc được ats-hash-index-v3 của dấu thời gian lưu trữ.",
+                       "The archive time-stamp's ats-hash-index-v3 is unreadable.");
+        case sign::detail::HashIndexCheck::unmatched:
+            return bad("archive_timestamp_index_mismatch",
+                       "Dấu thời gian lưu trữ nêu một chứng thư, dữ liệu thu hồi hoặc thuộc tính không còn trong chữ ký: chữ ký đã bị thay đổi sau khi đóng dấu.",
+                       "The archive time-stamp names a certificate, revocation data or attribute the signature no longer holds: it was changed after being time-stamped.");
+    }
+    auto over_archived_data = [&](const EVP_MD* md) {
+        SignatureReport scratch;
+        Verdict ignored;
+        auto content_hash = content_digest(cms, content, md, scratch, ignored);
+        if (!content_hash) return std::vector<std::uint8_t>{};
+        return digest_of(md, sign::detail::archive_timestamp_input(*layout, *signer, *content_hash, index_der));
+    };
+    return validate_timestamp_token(run, value, over_archived_data, signature, "archive-time-stamp");
+}
+
 SignatureReport accept_and_validate_path(Run& run, X509* signer, const std::string& scheme, TimePoint best_time, bool proven,
                                          SignatureReport& report, Verdict& verdict);
 
 SignatureReport validate_signer(Run& run, CMS_ContentInfo* cms, CMS_SignerInfo* signer_info, const SignedContent& content,
-                                bool carries_revocation_data, int index) {
+                                const sign::detail::SignedDataLayout* layout, bool carries_revocation_data, int index) {
     CmsValidator::State& state = run.state;
     const ValidationPolicy& policy = state.policy;
     SignatureReport report;
@@ -854,23 +916,33 @@ SignatureReport validate_signer(Run& run, CMS_ContentInfo* cms, CMS_SignerInfo* 
                           "Thời điểm ký do người ký khai sau thời điểm của dấu thời gian.",
                           "The claimed signing time is after the time-stamp's time."));
 
-    // -- level
+    // -- archive time-stamps: B-LTA when one of them holds
+    Asn1ObjectPtr archive_oid(OBJ_txt2obj(sign::detail::archive_timestamp_v3_oid, 1));
     bool archive_timestamp = false;
-    for (int i = 0; i < CMS_unsigned_get_attr_count(signer_info); ++i) {
-        char oid[64] = {};
-        OBJ_obj2txt(oid, sizeof oid, X509_ATTRIBUTE_get0_object(CMS_unsigned_get_attr(signer_info, i)), 1);
-        if (std::strcmp(oid, archive_timestamp_v3_oid) == 0) archive_timestamp = true;
+    bool archive_timestamp_valid = false;
+    for (int at = CMS_unsigned_get_attr_by_OBJ(signer_info, archive_oid.get(), -1); at >= 0;
+         at = CMS_unsigned_get_attr_by_OBJ(signer_info, archive_oid.get(), at)) {
+        X509_ATTRIBUTE* attribute = CMS_unsigned_get_attr(signer_info, at);
+        for (int i = 0; i < X509_ATTRIBUTE_count(attribute); ++i) {
+            if (static_cast<int>(report.timestamps.size()) >= state.options.input_limits.max_timestamps) break;
+            archive_timestamp = true;
+            TimestampReport stamp =
+                validate_archive_timestamp(run, cms, signer_info, X509_ATTRIBUTE_get0_type(attribute, i), layout, content, report);
+            archive_timestamp_valid |= stamp.valid;
+            report.timestamps.push_back(std::move(stamp));
+        }
     }
+    ERR_clear_error();
+    if (archive_timestamp && !archive_timestamp_valid)
+        report.findings.push_back(finding(Finding::Severity::warning, "archive_timestamp_invalid",
+                                          "Dấu thời gian lưu trữ (archive-time-stamp-v3) không hợp lệ nên không được dùng làm bằng chứng tồn tại; chữ ký không đạt mức LTA.",
+                                          "The archive time-stamp (archive-time-stamp-v3) is invalid and is not used as proof of existence; the signature is not at level LTA."));
     if (report.format == "CAdES") {
-        report.level = archive_timestamp ? "CAdES-BASELINE-LTA"
+        report.level = archive_timestamp_valid ? "CAdES-BASELINE-LTA"
                        : has_timestamp && carries_revocation_data ? "CAdES-BASELINE-LT"
                        : has_timestamp ? "CAdES-BASELINE-T"
                                        : "CAdES-BASELINE-B";
     }
-    if (archive_timestamp)
-        report.findings.push_back(finding(Finding::Severity::warning, "archive_timestamp_not_validated",
-                                          "Chữ ký có dấu thời gian lưu trữ (archive-time-stamp-v3) nhưng phiên bản này chưa kiểm tra nó.",
-                                          "The signature carries an archive-time-stamp-v3, which this version does not validate."));
 
     return accept_and_validate_path(run, signer, scheme, best_time, proven, report, verdict);
 }
@@ -1275,10 +1347,13 @@ std::vector<SignatureReport> CmsValidator::validate_signature(std::span<const st
     STACK_OF(CMS_SignerInfo)* signer_infos = CMS_get0_SignerInfos(cms.get());
     int count = signer_infos ? sk_CMS_SignerInfo_num(signer_infos) : 0;
     if (count <= 0) return {format_failure_report("the SignedData has no signer")};
+    // Where the parts lie in the DER, for archive time-stamps; absent for BER input.
+    auto layout = sign::detail::read_signed_data_layout(der);
     if (count > limits.max_signers) return {format_failure_report("more than " + std::to_string(limits.max_signers) + " signers")};
     std::vector<SignatureReport> reports;
     for (int i = 0; i < count; ++i)
-        reports.push_back(validate_signer(run, cms.get(), sk_CMS_SignerInfo_value(signer_infos, i), content, carries_revocation_data, i));
+        reports.push_back(validate_signer(run, cms.get(), sk_CMS_SignerInfo_value(signer_infos, i), content,
+                                          layout ? &*layout : nullptr, carries_revocation_data, i));
     ERR_clear_error();
     return reports;
 }
@@ -1402,18 +1477,17 @@ void SignatureProcess::constrain(SignatureReport& report, ConstraintLevel level,
 }
 
 TimestampReport SignatureProcess::validate_timestamp(std::span<const std::uint8_t> token, std::span<const std::uint8_t> covered,
-                                                     SignatureReport& report) {
-    // The CAdES attribute's shapes: the token as an ASN1_TYPE SEQUENCE, the covered bytes as an octet string.
+                                                     SignatureReport& report, const char* type) {
+    // The CAdES attribute's shape: the token as an ASN1_TYPE SEQUENCE.
     using Asn1StringPtr = std::unique_ptr<ASN1_STRING, OpenSslDeleter<ASN1_STRING_free>>;
     Asn1StringPtr sequence(ASN1_STRING_type_new(V_ASN1_SEQUENCE));
-    Asn1StringPtr covered_bytes(ASN1_OCTET_STRING_new());
-    if (!sequence || !covered_bytes || ASN1_STRING_set(sequence.get(), token.data(), static_cast<int>(token.size())) != 1 ||
-        ASN1_STRING_set(covered_bytes.get(), covered.data(), static_cast<int>(covered.size())) != 1)
+    if (!sequence || ASN1_STRING_set(sequence.get(), token.data(), static_cast<int>(token.size())) != 1)
         throw Error(ErrorKind::internal, "out_of_memory", "cannot hold the time-stamp token");
     ASN1_TYPE value{};
     value.type = V_ASN1_SEQUENCE;
     value.value.sequence = sequence.get();
-    return validate_signature_timestamp(impl_->run, &value, covered_bytes.get(), report);
+    auto over_covered = [&](const EVP_MD* md) { return digest_of(md, covered); };
+    return validate_timestamp_token(impl_->run, &value, over_covered, report, type);
 }
 
 SignatureReport SignatureProcess::accept_and_validate_path(X509* signer, const std::string& scheme,

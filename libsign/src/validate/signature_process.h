@@ -62,9 +62,10 @@ public:
     /// A constraint of the policy: `found` at the constraint's level, and `sub` when it is FAIL.
     void constrain(SignatureReport& report, ConstraintLevel level, SubIndication sub, Finding found);
 
-    /// An RFC 3161 token (DER ContentInfo) over `covered`, its TSA chain and revocation at its time.
+    /// An RFC 3161 token (DER ContentInfo) over `covered`, its TSA chain and revocation at its time;
+    /// `type` names it in the report ("signature-time-stamp", "archive-time-stamp").
     TimestampReport validate_timestamp(std::span<const std::uint8_t> token, std::span<const std::uint8_t> covered,
-                                       SignatureReport& report);
+                                       SignatureReport& report, const char* type = "signature-time-stamp");
     /// Signature acceptance, chain, validity periods, revocation; then the verdict into `report`.
     /// `scheme` is "rsa-pkcs1", "rsa-pss" or "ecdsa".
     SignatureReport accept_and_validate_path(X509* signer, const std::string& scheme,

@@ -294,6 +294,12 @@ struct ValidationDataCollector::State {
     }
 };
 
+std::string CollectedValidationData::problems_text() const {
+    std::string text;
+    for (const auto& problem : problems) text += (text.empty() ? "" : "; ") + problem;
+    return text;
+}
+
 const CollectedStatus* CollectedValidationData::status_of(const Certificate& certificate) const {
     std::string serial = serial_of(certificate.native());
     std::string subject = subject_of(certificate.native());

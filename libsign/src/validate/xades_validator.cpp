@@ -25,6 +25,8 @@
 #include <xmlsec/xmldsig.h>
 #include <xmlsec/xmlsec.h>
 
+#include "../xml/xades_archive.h"
+#include "../xml/xmlsec_support.h"
 #include "../xml/xml_document.h"
 #include "sign/base64.h"
 #include "sign/error.h"
@@ -39,10 +41,14 @@ using Clock = std::chrono::system_clock;
 using TimePoint = Clock::time_point;
 using detail::make_finding;
 using detail::SignatureProcess;
+using xml::DsigContext;
+using xml::initialise_xmlsec;
+using xml::register_ids;
+using xml::take_xmlsec_error;
 
 constexpr std::string_view ds_ns = "http://www.w3.org/2000/09/xmldsig#";
 constexpr std::string_view xades_ns = "http://uri.etsi.org/01903/v1.3.2#";
-constexpr std::string_view xades141_ns = "http://uri.etsi.org/01903/v1.4.1#";
+using xml::xades141_ns;
 constexpr std::string_view signed_properties_type = "http://uri.etsi.org/01903#SignedProperties";
 constexpr std::string_view enveloped_signature = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 // XAdES: a time-stamp without ds:CanonicalizationMethod covers Canonical XML 1.0.
@@ -88,39 +94,6 @@ const char* digest_name_of(std::string_view uri) {
     for (const auto& method : digest_methods)
         if (method.uri == uri) return method.name;
     return nullptr;
-}
-
-// ---- xmlsec, once per process -----------------------------------------------------------------------
-
-// xmlsec reports errors through a global callback (stderr by default); each thread keeps its last one
-// for the report.
-thread_local std::string xmlsec_last_error;
-
-void keep_xmlsec_error(const char*, int, const char* function, const char* object, const char* subject, int reason,
-                       const char* message) {
-    std::string text;
-    for (const char* part : {object, subject, message})
-        if (part && *part) text += (text.empty() ? "" : ", ") + std::string(part);
-    const char* reason_text = nullptr;
-    for (xmlSecSize i = 0; (reason_text = xmlSecErrorsGetMsg(i)) != nullptr; ++i)
-        if (xmlSecErrorsGetCode(i) == reason) break;
-    xmlsec_last_error = (reason_text ? std::string(reason_text) : std::string(function ? function : "xmlsec")) +
-                        (text.empty() ? "" : " (" + text + ")");
-}
-
-std::string take_xmlsec_error() {
-    std::string text = xmlsec_last_error.empty() ? "xmlsec failed" : xmlsec_last_error;
-    xmlsec_last_error.clear();
-    return text;
-}
-
-void initialise_xmlsec() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        if (xmlSecInit() < 0 || xmlSecCheckVersion() != 1 || xmlSecCryptoAppInit(nullptr) < 0 || xmlSecCryptoInit() < 0)
-            throw Error(ErrorKind::internal, "xmlsec_unavailable", "the xmlsec library could not be initialised");
-        xmlSecErrorsSetCallback(keep_xmlsec_error);
-    });
 }
 
 // ---- XML helpers ------------------------------------------------------------------------------------
@@ -199,28 +172,6 @@ std::optional<std::string> shape_problem(xmlDoc* document, const XmlLimits& limi
             if (depth <= 0 || (node && node->type == XML_DOCUMENT_NODE)) node = nullptr;
         }
         if (node) node = node->next;
-    }
-    return std::nullopt;
-}
-
-// Registers every Id attribute as an XML ID, so same-document references resolve; a value used
-// twice is refused, since which of the two a reference means is exactly what a wrapping attack plays on.
-std::optional<std::string> register_ids(xmlDoc* document) {
-    std::vector<xmlNode*> stack{xmlDocGetRootElement(document)};
-    while (!stack.empty()) {
-        xmlNode* element = stack.back();
-        stack.pop_back();
-        for (xmlAttr* property = element->properties; property; property = property->next) {
-            if (property->ns || text(property->name) != std::string_view("Id")) continue;
-            xmlChar* value = xmlNodeListGetString(document, property->children, 1);
-            std::string id = value ? text(value) : "";
-            xmlFree(value);
-            xmlAttr* known = xmlGetID(document, xml_text(id.c_str()));
-            if (known && known != property) return "the Id '" + id + "' is used more than once";
-            if (!known && !xmlAddID(nullptr, document, xml_text(id.c_str()), property)) return "the Id '" + id + "' cannot be registered";
-        }
-        for (xmlNode* child = element->last; child; child = child->prev)
-            if (child->type == XML_ELEMENT_NODE) stack.push_back(child);
     }
     return std::nullopt;
 }
@@ -425,31 +376,6 @@ Parts read_structure(xmlDoc* document, xmlNode* signature, const XmlLimits& limi
 
 // ---- cryptography -----------------------------------------------------------------------------------
 
-struct DsigContext {
-    xmlSecDSigCtx context;
-    DsigContext() {
-        if (xmlSecDSigCtxInitialize(&context, nullptr) < 0) throw Error(ErrorKind::internal, "out_of_memory", "cannot start xmlsec");
-        context.operation = xmlSecTransformOperationVerify;
-        // Nothing outside the document: no file, no network.
-        context.enabledReferenceUris = static_cast<xmlSecTransformUriType>(xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument);
-        for (xmlSecTransformId id : {xmlSecTransformInclC14NId, xmlSecTransformInclC14NWithCommentsId, xmlSecTransformInclC14N11Id,
-                                     xmlSecTransformInclC14N11WithCommentsId, xmlSecTransformExclC14NId,
-                                     xmlSecTransformExclC14NWithCommentsId, xmlSecTransformEnvelopedId, xmlSecTransformSha1Id,
-                                     xmlSecTransformSha224Id, xmlSecTransformSha256Id, xmlSecTransformSha384Id, xmlSecTransformSha512Id})
-            xmlSecDSigCtxEnableReferenceTransform(&context, id);
-        for (xmlSecTransformId id : {xmlSecTransformInclC14NId, xmlSecTransformInclC14NWithCommentsId, xmlSecTransformInclC14N11Id,
-                                     xmlSecTransformInclC14N11WithCommentsId, xmlSecTransformExclC14NId, xmlSecTransformExclC14NWithCommentsId,
-                                     xmlSecTransformRsaSha1Id, xmlSecTransformRsaSha224Id, xmlSecTransformRsaSha256Id,
-                                     xmlSecTransformRsaSha384Id, xmlSecTransformRsaSha512Id, xmlSecTransformEcdsaSha1Id,
-                                     xmlSecTransformEcdsaSha224Id, xmlSecTransformEcdsaSha256Id, xmlSecTransformEcdsaSha384Id,
-                                     xmlSecTransformEcdsaSha512Id})
-            xmlSecDSigCtxEnableSignatureTransform(&context, id);
-    }
-    ~DsigContext() { xmlSecDSigCtxFinalize(&context); }
-    DsigContext(const DsigContext&) = delete;
-    DsigContext& operator=(const DsigContext&) = delete;
-};
-
 // One same-document reference's digest: true or false, nullopt (with `why`) when xmlsec could not compute it.
 std::optional<bool> reference_matches(xmlNode* reference, std::string& why) {
     DsigContext dsig;
@@ -635,32 +561,38 @@ SignatureReport validate_signature(detail::SharedValidation& shared, xmlDoc* doc
                                                                          std::to_string(input_limits.max_certificates) + " certificates");
     bool carries_validation_data = false;
     std::vector<xmlNode*> timestamps;
-    bool archive_timestamp = false;
+    std::vector<xmlNode*> archive_timestamps;
     if (xmlNode* properties = parts.unsigned_signature_properties) {
-        for (xmlNode* values : children_named(properties, xades_ns, "CertificateValues")) {
-            carries_validation_data = true;
-            if (!add_certificates(values, xades_ns, "EncapsulatedX509Certificate", false))
-                return format_failure("certificate_values_unreadable", "an xades:EncapsulatedX509Certificate is unreadable, or there are too many");
-        }
-        for (xmlNode* values : children_named(properties, xades_ns, "RevocationValues")) {
-            carries_validation_data = true;
-            for (xmlNode* crl : children_named(child_named(values, xades_ns, "CRLValues"), xades_ns, "EncapsulatedCRLValue")) {
-                auto der = base64_of(crl);
-                X509CrlPtr parsed = der ? detail::parse_crl(*der) : nullptr;
-                if (!parsed || ++revocation_items > input_limits.max_revocation_items)
-                    return format_failure("revocation_values_unreadable", "an xades:EncapsulatedCRLValue is unreadable, or there are too many");
-                process.add_signature_crl(std::move(parsed));
+        // Validation data sits in the properties themselves and, for what was gathered after an
+        // archive time-stamp, in xadesv141:TimeStampValidationData (EN 319 132-1 5.5.1).
+        std::vector<xmlNode*> holders{properties};
+        for (xmlNode* later : children_named(properties, xades141_ns, "TimeStampValidationData")) holders.push_back(later);
+        for (xmlNode* holder : holders) {
+            for (xmlNode* values : children_named(holder, xades_ns, "CertificateValues")) {
+                carries_validation_data = true;
+                if (!add_certificates(values, xades_ns, "EncapsulatedX509Certificate", false))
+                    return format_failure("certificate_values_unreadable", "an xades:EncapsulatedX509Certificate is unreadable, or there are too many");
             }
-            for (xmlNode* ocsp : children_named(child_named(values, xades_ns, "OCSPValues"), xades_ns, "EncapsulatedOCSPValue")) {
-                auto der = base64_of(ocsp);
-                OcspBasicResponsePtr parsed = der ? detail::parse_ocsp(*der) : nullptr;
-                if (!parsed || ++revocation_items > input_limits.max_revocation_items)
-                    return format_failure("revocation_values_unreadable", "an xades:EncapsulatedOCSPValue is unreadable, or there are too many");
-                process.add_signature_ocsp(std::move(parsed));
+            for (xmlNode* values : children_named(holder, xades_ns, "RevocationValues")) {
+                carries_validation_data = true;
+                for (xmlNode* crl : children_named(child_named(values, xades_ns, "CRLValues"), xades_ns, "EncapsulatedCRLValue")) {
+                    auto der = base64_of(crl);
+                    X509CrlPtr parsed = der ? detail::parse_crl(*der) : nullptr;
+                    if (!parsed || ++revocation_items > input_limits.max_revocation_items)
+                        return format_failure("revocation_values_unreadable", "an xades:EncapsulatedCRLValue is unreadable, or there are too many");
+                    process.add_signature_crl(std::move(parsed));
+                }
+                for (xmlNode* ocsp : children_named(child_named(values, xades_ns, "OCSPValues"), xades_ns, "EncapsulatedOCSPValue")) {
+                    auto der = base64_of(ocsp);
+                    OcspBasicResponsePtr parsed = der ? detail::parse_ocsp(*der) : nullptr;
+                    if (!parsed || ++revocation_items > input_limits.max_revocation_items)
+                        return format_failure("revocation_values_unreadable", "an xades:EncapsulatedOCSPValue is unreadable, or there are too many");
+                    process.add_signature_ocsp(std::move(parsed));
+                }
             }
         }
         timestamps = children_named(properties, xades_ns, "SignatureTimeStamp");
-        archive_timestamp = child_named(properties, xades141_ns, "ArchiveTimeStamp") != nullptr;
+        archive_timestamps = children_named(properties, xades141_ns, "ArchiveTimeStamp");
     }
     process.add_supplied_data();
     ERR_clear_error();
@@ -868,16 +800,44 @@ SignatureReport validate_signature(detail::SharedValidation& shared, xmlDoc* doc
                           make_finding(Finding::Severity::warning, "timestamp_order", "Thời điểm ký do người ký khai sau thời điểm của dấu thời gian.",
                                        "The claimed signing time is after the time-stamp's time."));
 
+    // -- archive time-stamps (EN 319 132-1 5.5.2): each over the signature and what preceded it
+    bool archive_timestamp_valid = false;
+    for (xmlNode* archive : archive_timestamps) {
+        if (static_cast<int>(report.timestamps.size()) >= input_limits.max_timestamps) break;
+        std::string c14n = attribute(child_named(archive, ds_ns, "CanonicalizationMethod"), "Algorithm").value_or(std::string(default_c14n));
+        auto token = base64_of(child_named(archive, xades_ns, "EncapsulatedTimeStamp"));
+        std::string why_not;
+        auto external = [&](xmlNode*) -> std::optional<std::string> {
+            if (content.kind() != SignedContent::Kind::detached) return std::nullopt;
+            return std::string(reinterpret_cast<const char*>(content.document().data()), content.document().size());
+        };
+        auto covered = xml::archive_timestamp_input(document, parts.signature, archive, c14n, external, why_not);
+        TimestampReport stamp;
+        if (!covered || !token) {
+            stamp.type = "archive-time-stamp";
+            stamp.findings.push_back(covered ? make_finding(Finding::Severity::error, "timestamp_malformed", "Dấu thời gian không đúng định dạng.",
+                                                            "The time-stamp token is malformed.")
+                                             : make_finding(Finding::Severity::error, "archive_timestamp_unverifiable",
+                                                            "Không tính được dữ liệu mà dấu thời gian lưu trữ phủ: " + why_not + ".",
+                                                            "What the archive time-stamp covers cannot be computed: " + why_not + "."));
+        } else {
+            stamp = process.validate_timestamp(*token, signed_value_bytes(*covered), report, "archive-time-stamp");
+        }
+        archive_timestamp_valid |= stamp.valid;
+        report.timestamps.push_back(std::move(stamp));
+    }
+    ERR_clear_error();
+    if (!archive_timestamps.empty() && !archive_timestamp_valid)
+        report.findings.push_back(make_finding(Finding::Severity::warning, "archive_timestamp_invalid",
+                                               "Dấu thời gian lưu trữ (ArchiveTimeStamp) không hợp lệ nên không được dùng làm bằng chứng tồn tại; chữ ký không đạt mức LTA.",
+                                               "The archive time-stamp (ArchiveTimeStamp) is invalid and is not used as proof of existence; the signature is not at level LTA."));
+
     // -- level
     if (report.format == "XAdES")
-        report.level = archive_timestamp                                  ? "XAdES-BASELINE-LTA"
+        report.level = archive_timestamp_valid                            ? "XAdES-BASELINE-LTA"
                        : !timestamps.empty() && carries_validation_data ? "XAdES-BASELINE-LT"
                        : !timestamps.empty()                            ? "XAdES-BASELINE-T"
                                                                         : "XAdES-BASELINE-B";
-    if (archive_timestamp)
-        report.findings.push_back(make_finding(Finding::Severity::warning, "archive_timestamp_not_validated",
-                                               "Chữ ký có dấu thời gian lưu trữ (ArchiveTimeStamp) nhưng phiên bản này chưa kiểm tra nó.",
-                                               "The signature carries an ArchiveTimeStamp, which this version does not validate."));
 
     // -- the references' digests under the policy too (the signature method's is checked with the key)
     std::vector<std::string> reference_digests;

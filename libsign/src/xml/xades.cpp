@@ -22,6 +22,7 @@
 #include "sign/key_policy.h"
 #include "sign/signer_checks.h"
 #include "sign/utc_time.h"
+#include "sign/xades_long_term.h"
 #include "xml_document.h"
 
 namespace sign {
@@ -230,6 +231,10 @@ bool signature_verifies(EVP_PKEY* key, SignatureScheme scheme, const EVP_MD* dig
 
 PreparedSignature prepare_xades(const Signer& signer, std::span<const uint8_t> document, const XadesOptions& options,
                                 std::chrono::system_clock::time_point signing_time) {
+    // The hash-split makes B-B or B-T; B-LT and B-LTA are added around the result (extend_xades()).
+    if (options.level != SignatureLevel::b_b && options.level != SignatureLevel::b_t)
+        throw Error(ErrorKind::invalid_input, "unsupported_signature_level",
+                    std::string("a prepared XAdES signature is made at b-b or b-t, then extended, not made at ") + to_string(options.level));
     signing_time = std::chrono::time_point_cast<std::chrono::seconds>(signing_time);
     check_signer(signer, options.registry, signing_time);
     Algorithms algorithms = algorithms_for(signer.scheme, signer.digest);
@@ -401,8 +406,22 @@ std::vector<uint8_t> finalize_xades(const PreparedSignature& prepared, std::span
 
 std::vector<uint8_t> sign_xades(const Signer& signer, std::span<const uint8_t> document, const XadesOptions& options,
                                 const Clock& clock, TimestampSource* timestamps) {
-    if (options.level == SignatureLevel::b_t && timestamps == nullptr)
-        throw Error(ErrorKind::invalid_input, "timestamp_source_required", "a XAdES B-T signature needs a time-stamp source");
+    if (has_signature_timestamp(options.level) && timestamps == nullptr)
+        throw Error(ErrorKind::invalid_input, "timestamp_source_required",
+                    std::string("a XAdES ") + to_string(options.level) + " signature needs a time-stamp source");
+    if (options.level == SignatureLevel::b_lt || options.level == SignatureLevel::b_lta) {
+        if (!options.validation_sources)
+            throw Error(ErrorKind::invalid_input, "validation_sources_missing", "a B-LT or B-LTA signature needs sources of validation data");
+        // Circular 15: the signer's status is checked before the key signs.
+        require_signer_in_good_standing(signer, *options.validation_sources);
+        XadesOptions b_t = options;
+        b_t.level = SignatureLevel::b_t;
+        std::vector<uint8_t> signed_b_t = sign_xades(signer, document, b_t, clock, timestamps);
+        return extend_xades(signed_b_t,
+                            options.packaging == XadesPackaging::detached ? validate::SignedContent::detached(document)
+                                                                          : validate::SignedContent::attached(),
+                            options.level, *options.validation_sources, timestamps);
+    }
     PreparedSignature prepared = prepare_xades(signer, document, options, clock);
     std::vector<uint8_t> value = sign_digest(signer.key, prepared.scheme, prepared.digest_name, prepared.digest);
     return finalize_xades(prepared, value, timestamps);

@@ -1,5 +1,6 @@
-// `signctl extend`: brings the signatures of PDFs, ours or anyone's, to B-LT or B-LTA, one file
-// or a folder (the archive job that renews document time-stamps before their TSA expires).
+// `signctl extend`: brings signatures, ours or anyone's, to B-LT or B-LTA: one PDF, CAdES (.p7s,
+// .p7m) or XAdES (.xml) file, or a folder of PDFs (the archive job that renews document
+// time-stamps before their TSA expires).
 
 #include <algorithm>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include "../commands.h"
 #include "../document_formats.h"
 #include "../signing_setup.h"
+#include "sign/atomic_file.h"
 #include "sign/data_folder/local_timestamps.h"
 #include "sign/error.h"
 #include "sign/messages.h"
@@ -26,6 +28,7 @@ struct ExtendArguments {
     std::optional<std::string> folder;
     std::string level = "b-lta";
     std::optional<std::string> output;
+    std::optional<std::string> detached_document;
     int skip_days = 30;
     bool offline = false;
 };
@@ -35,6 +38,18 @@ bool extended_recently(const PadesLongTermState& state, SignatureLevel level, st
                        int skip_days) {
     if (level == SignatureLevel::b_lt) return state.validation_data_after_last_signature;
     return state.last_document_timestamp && *state.last_document_timestamp + std::chrono::hours(24) * skip_days > now;
+}
+
+nlohmann::json describe(const fs::path& input, const fs::path& output, const CadesExtension& done) {
+    return {{"input", input.string()},          {"file", output.string()}, {"certificates", done.certificates},
+            {"ocsp_responses", done.ocsp_responses}, {"crls", done.crls},     {"archive_timestamps", done.archive_timestamps}};
+}
+
+bool is_cms_signature(const fs::path& file) { return file.extension() == ".p7s" || file.extension() == ".p7m"; }
+
+nlohmann::json describe(const fs::path& input, const fs::path& output, const XadesExtension& done) {
+    return {{"input", input.string()},          {"file", output.string()}, {"certificates", done.certificates},
+            {"ocsp_responses", done.ocsp_responses}, {"crls", done.crls},     {"archive_timestamps", done.archive_timestamps}};
 }
 
 nlohmann::json describe(const fs::path& input, const fs::path& output, const PadesExtension& done) {
@@ -47,9 +62,12 @@ nlohmann::json describe(const fs::path& input, const fs::path& output, const Pad
 
 void add_extend_command(CLI::App& app, Cli& cli) {
     auto* extend = app.add_subcommand(
-        "extend", "Add validation data (and a document time-stamp) to signed PDFs: B-LT or B-LTA, in place by default");
+        "extend",
+        "Add validation data (and an archive time-stamp) to signatures: PDF, CAdES (.p7s, .p7m) or XAdES (.xml); "
+        "B-LT or B-LTA, in place by default");
     auto args = std::make_shared<ExtendArguments>();
-    auto* file = extend->add_option("FILE", args->file, "The signed PDF to extend")->check(CLI::ExistingFile);
+    auto* file = extend->add_option("FILE", args->file, "The signed file to extend: .pdf, .p7s, .p7m or .xml")
+                     ->check(CLI::ExistingFile);
     auto* folder = extend->add_option("--folder", args->folder, "Extend every PDF of this folder, skipping recent ones")
                        ->check(CLI::ExistingDirectory);
     file->excludes(folder);
@@ -57,6 +75,10 @@ void add_extend_command(CLI::App& app, Cli& cli) {
         ->check(CLI::IsMember({"b-lt", "b-lta"}))
         ->capture_default_str();
     extend->add_option("--output", args->output, "Write the result here instead of replacing FILE")->excludes(folder);
+    extend->add_option("--detached", args->detached_document,
+                       "The document a detached signature (.p7s, .xml) signs: its archive time-stamp (b-lta) covers it")
+        ->check(CLI::ExistingFile)
+        ->excludes(folder);
     extend->add_option("--skip-days", args->skip_days,
                        "With --folder: skip files whose last document time-stamp is younger than this many days "
                        "(b-lt: files whose validation data follows their last signature)")
@@ -78,6 +100,40 @@ void add_extend_command(CLI::App& app, Cli& cli) {
             validate::CollectionSources sources = long_term_sources(data, nullptr);
             return formats.extend_pades(input, output, level, sources, !args->offline, tsa);
         };
+
+        if (args->file && (is_cms_signature(*args->file) || fs::path(*args->file).extension() == ".xml")) {
+            fs::path input(*args->file);
+            fs::path output = args->output ? fs::path(*args->output) : input;
+            std::vector<uint8_t> signature = read_file(input.string());
+            std::vector<uint8_t> document;
+            if (args->detached_document) document = read_file(*args->detached_document);
+            auto content = args->detached_document ? validate::SignedContent::detached(document) : validate::SignedContent::attached();
+            validate::CollectionSources sources = long_term_sources(data, nullptr);
+            nlohmann::json line;
+            std::vector<uint8_t> extended;
+            std::size_t certificates = 0, ocsp_responses = 0, crls = 0;
+            if (is_cms_signature(input)) {
+                CadesExtension done;
+                extended = formats.extend_cades(signature, content, level, sources, !args->offline, tsa, &done);
+                line = describe(input, output, done);
+                certificates = done.certificates, ocsp_responses = done.ocsp_responses, crls = done.crls;
+            } else {
+                XadesExtension done;
+                extended = formats.extend_xades(signature, content, level, sources, !args->offline, tsa, &done);
+                line = describe(input, output, done);
+                certificates = done.certificates, ocsp_responses = done.ocsp_responses, crls = done.crls;
+            }
+            write_file_atomically(output.string(), std::string(extended.begin(), extended.end()));
+            if (cli.json) std::cout << line.dump() << "\n";
+            else
+                std::cout << i18n::format(i18n::tr("Extended {} to {}: {} certificates, {} OCSP responses, {} CRLs"),
+                                          {output.string(), args->level, std::to_string(certificates),
+                                           std::to_string(ocsp_responses), std::to_string(crls)})
+                          << "\n";
+            return;
+        }
+        if (args->detached_document)
+            throw Error(ErrorKind::invalid_input, "detached_not_applicable", "--detached is for a detached CAdES (.p7s) or XAdES (.xml) signature");
 
         if (args->file) {
             fs::path input(*args->file);

@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 
 #include "sign/atomic_file.h"
 #include "../commands.h"
@@ -30,11 +32,15 @@ void add_sign_cms(CLI::App& sign, Cli& cli) {
     auto* cms = sign.add_subcommand("cms", "Make CAdES signatures (CMS SignedData, detached by default) of any files");
     auto args = std::make_shared<SignArguments>();
     auto enveloping = std::make_shared<bool>(false);
+    args->long_term_levels = true;
     add_sign_arguments(*cms, *args);
     cms->add_flag("--enveloping", *enveloping, "Put the content inside the signature (.p7m) instead of beside it (.p7s)");
     cms->callback([&cli, args, enveloping] {
         SigningSetup setup(cli, "signature.cms", *args);
-        CadesOptions options{.detached = !*enveloping, .level = setup.level(), .registry = &setup.registry()};
+        // Our own signers' status comes from the folder's responder and CRLs; nothing is fetched.
+        validate::CollectionSources sources = long_term_sources(cli.data(), nullptr);
+        CadesOptions options{.detached = !*enveloping, .level = setup.level(), .registry = &setup.registry(),
+                             .validation_sources = &sources};
         sign_inputs(
             *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}, {"packaging", *enveloping ? "enveloping" : "detached"}},
             [](const fs::path& file) { return !has_extension(file, ".p7s") && !has_extension(file, ".p7m"); },
@@ -44,7 +50,13 @@ void add_sign_cms(CLI::App& sign, Cli& cli) {
                     auto content = read_file(file.string());
                     return sign_cades(setup.signer(), bytes_of(content), options, setup.clock(), setup.timestamps());
                 }
-                // Detached: hash the file as it streams by, so a large file is never held in memory.
+                // Detached: hash the file as it streams by, so a large file is never held in memory. A
+                // B-LTA's archive time-stamp covers the file's SHA-256: with another digest the file
+                // is read whole.
+                if (options.level == SignatureLevel::b_lta && EVP_MD_get_type(check_digest(setup.signer().digest)) != NID_sha256) {
+                    auto content = read_file(file.string());
+                    return sign_cades(setup.signer(), bytes_of(content), options, setup.clock(), setup.timestamps());
+                }
                 auto digest = digest_file(file, setup.signer().digest);
                 return sign_cades_digest(setup.signer(), digest, options, setup.clock(), setup.timestamps());
             })));
@@ -57,11 +69,14 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
     auto detached = std::make_shared<bool>(false);
     // xmlsec1 and most XML-DSig verifiers have no RSA-PSS yet.
     args->rsa_default = SignatureScheme::rsa_pkcs1v15;
+    args->long_term_levels = true;
     add_sign_arguments(*xml, *args);
     xml->add_flag("--detached", *detached,
                   "Write a separate signature document naming the signed file, which may be any file");
     xml->callback([&cli, args, detached] {
         SigningSetup setup(cli, "signature.xml", *args);
+        // Our own signers' status comes from the folder's responder and CRLs; nothing is fetched.
+        validate::CollectionSources sources = long_term_sources(cli.data(), nullptr);
         sign_inputs(
             *args, cli.json, {{"scheme", to_string(setup.signer().scheme)}, {"packaging", *detached ? "detached" : "enveloped"}},
             [&](const fs::path& file) {
@@ -77,6 +92,7 @@ void add_sign_xml(CLI::App& sign, Cli& cli) {
                 options.packaging = *detached ? XadesPackaging::detached : XadesPackaging::enveloped;
                 options.level = setup.level();
                 options.registry = &setup.registry();
+                options.validation_sources = &sources;
                 // The verifier finds a detached file next to its signature, by this relative reference.
                 if (*detached) options.detached_uri = percent_encode(file.filename().string());
                 auto document = read_file(file.string());

@@ -59,6 +59,8 @@ struct CollectedValidationData {
     std::vector<std::string> problems;                      ///< what could not be found, one sentence each
 
     bool complete() const { return problems.empty(); }
+    /// The problems as one sentence list ("a; b"), for an error message.
+    std::string problems_text() const;
     /// The status found for `certificate`; null when it was not looked at.
     const CollectedStatus* status_of(const Certificate& certificate) const;
 };
