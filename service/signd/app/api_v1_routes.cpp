@@ -179,6 +179,8 @@ public:
             Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
             auto call = read_verification_call(request, services_.max_base64_document);
+            call.request.requested_by = caller.client.id;
+            call.request.client_address = request.client_address;
             auto outcome = services_.verifications.verify(call.request);
             return HttpResponse::json(200, verification_answer(outcome, call.language));
         });
@@ -190,6 +192,8 @@ public:
             Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
             auto call = read_cms_verification_call(request, services_.max_base64_document);
+            call.request.requested_by = caller.client.id;
+            call.request.client_address = request.client_address;
             auto outcome = services_.verifications.verify(call.request);
             return HttpResponse::json(200, cms_verification_answer(outcome));
         });

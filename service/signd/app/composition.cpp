@@ -3,6 +3,7 @@
 #include "app/api_v1_routes.h"
 #include "app/csc_routes.h"
 #include "app/device_routes.h"
+#include "app/public_verification_routes.h"
 #include "app/signature_request_routes.h"
 #include "http/error_catalogue.h"
 
@@ -57,7 +58,9 @@ Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders
            {.sad_lifetime = limits_.sad_lifetime}),
       trust_anchors_(folders.data_root),
       evidence_(std::filesystem::path(folders.data_root) / "evidence", parts.clock),
-      verifications_(trust_anchors_, parts.verification_fetchers, parts.clock, &evidence_) {
+      verifications_(trust_anchors_, parts.verification_fetchers, parts.clock, &evidence_),
+      anonymous_verifications_(trust_anchors_, {.offline = parts.verification_fetchers.offline, .online = nullptr}, parts.clock,
+                               &evidence_) {
     // Responses a stop interrupted are failed now, so that their clients stop polling.
     parts.database.csc_responses().recover(parts.clock.now());
 }
@@ -87,6 +90,9 @@ void Composition::add_routes(Router& router) {
                             .audit = parts_.audit,
                             .clock = parts_.clock,
                             .metrics = parts_.metrics});
+    add_public_verification_routes(router, {.verifications = anonymous_verifications_,
+                                            .limits = parts_.limits,
+                                            .max_base64_document = limits_.max_base64_document});
 }
 
 }  // namespace sign::signd
