@@ -3,6 +3,9 @@
 // B-LT and B-LTA are PAdES only so far: the CMS inside is made at B-T, then the document gets
 // its validation data (/DSS) and, for B-LTA, a document time-stamp (sign/pades_long_term.h).
 
+#include <optional>
+#include <string_view>
+
 namespace sign {
 
 enum class SignatureLevel { b_b, b_t, b_lt, b_lta };
@@ -19,6 +22,13 @@ constexpr const char* to_string(SignatureLevel level) {
         case SignatureLevel::b_lta: return "b-lta";
     }
     return "b-b";
+}
+
+/// The level to_string() names `text`; nullopt for anything else.
+inline std::optional<SignatureLevel> signature_level_named(std::string_view text) {
+    for (auto level : {SignatureLevel::b_b, SignatureLevel::b_t, SignatureLevel::b_lt, SignatureLevel::b_lta})
+        if (text == to_string(level)) return level;
+    return std::nullopt;
 }
 
 }  // namespace sign

@@ -20,6 +20,17 @@ csc::CscStores csc_stores(store::Database& database) {
             database.csc_responses(), database.certificates()};
 }
 
+// Our own CA's chain, and its CRLs and OCSP answers through the verification's local fetcher
+// (which answers only our own URLs, in-process): a long-term signature here carries data from
+// this CA and sends nothing over the network, to ourselves or anyone.
+validate::CollectionSources long_term_sources(const OpenedParts& parts) {
+    validate::CollectionSources sources;
+    sources.trust.trust_anchors.push_back(Certificate::from_pem(parts.ca.root().pem));
+    sources.trust.intermediates.push_back(Certificate::from_pem(parts.ca.issuing_ca().pem));
+    sources.fetcher = parts.verification_fetchers.offline;
+    return sources;
+}
+
 }  // namespace
 
 Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders, ServiceLimits limits,
@@ -30,8 +41,9 @@ Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders
       keys_(parts.token),
       signers_(parts.database.certificates(), parts.ca, keys_, parts.ca.digest()),
       leader_check_(parts.ca, parts.current_crls, parts.clock),
+      long_term_sources_(long_term_sources(parts)),
       seals_(signers_, parts.timestamps, folders.seal_images, parts.clock, limits_.seal_schemes, &leader_check_,
-             &parts.untrusted_pdfs),
+             &parts.untrusted_pdfs, &long_term_sources_),
       hash_signer_(signers_),
       request_events_(limits_.long_poll_waiters),
       signature_requests_(request_stores(parts.database), parts.audit, signers_, parts.timestamps,

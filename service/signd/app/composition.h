@@ -102,6 +102,8 @@ private:
     signing::KeyCache keys_;
     signing::SignerDirectory signers_;
     signing::LeaderSignatureCheck leader_check_;
+    /// Where B-LT and B-LTA signatures find their validation data: our CA, answered in-process.
+    validate::CollectionSources long_term_sources_;
     signing::SealService seals_;
     signing::HashSigner hash_signer_;
     mobile::RequestEvents request_events_;
