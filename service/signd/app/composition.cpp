@@ -48,7 +48,7 @@ Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders
       request_events_(limits_.long_poll_waiters),
       signature_requests_(request_stores(parts.database), parts.audit, signers_, parts.timestamps,
                           {.requests = folders.signature_requests, .signer_images = folders.signer_images}, parts.clock,
-                          request_events_, limits_.signature_requests, parts.untrusted_pdfs),
+                          request_events_, limits_.signature_requests, parts.untrusted_pdfs, &long_term_sources_),
       client_auth_(parts.database.clients(), parts.database.certificates(), parts.audit, parts.refusals, parts.limits,
                    parts.clock, std::move(token_secret)),
       device_auth_(parts.database.devices(), parts.refusals, parts.limits, parts.clock),
