@@ -24,8 +24,7 @@ namespace sign::signctl {
 namespace fs = std::filesystem;
 
 SignatureLevel parse_level(const std::string& text) {
-    for (auto level : {SignatureLevel::b_b, SignatureLevel::b_t, SignatureLevel::b_lt, SignatureLevel::b_lta})
-        if (text == to_string(level)) return level;
+    if (auto level = signature_level_named(text)) return *level;
     throw Error(ErrorKind::invalid_input, "unknown_signature_level",
                 "unknown signature level '" + text + "': use b-b, b-t, b-lt or b-lta");
 }

@@ -133,7 +133,7 @@ std::string nss_database(const SigndServer& server) {
 
 }  // namespace
 
-void require_valid_pdf(const SigndServer& server, const std::string& pdf, std::size_t count) {
+void require_valid_pdf(const SigndServer& server, const std::string& pdf, std::size_t count, std::size_t document_timestamps) {
     // poppler 22.12 now and then reports a chain it has just validated as "Unknown issue" (a stale
     // NSS error code); only that catch-all is asked again, never a definite verdict.
     CommandResult result;
@@ -141,15 +141,17 @@ void require_valid_pdf(const SigndServer& server, const std::string& pdf, std::s
         result = run_command({"pdfsig", "-nssdir", nss_database(server), pdf});
         if (result.output.find("Unknown issue with Certificate or corrupted data.") == std::string::npos) break;
     }
-    std::size_t signatures = 0, valid = 0, trusted = 0;
+    std::size_t signatures = 0, valid = 0, trusted = 0, timestamps = 0;
     std::istringstream lines(result.output);
     std::string line;
     while (std::getline(lines, line)) {
         if (line.rfind("Signature #", 0) == 0) ++signatures;
         if (line.find("Signature Validation: Signature is Valid.") != std::string::npos) ++valid;
         if (line.find("Certificate Validation: Certificate is Trusted.") != std::string::npos) ++trusted;
+        if (line.find("Signature Field Name: Timestamp") != std::string::npos) ++timestamps;
     }
-    BOOST_TEST(signatures == count, result.output);
+    BOOST_TEST(signatures == count + document_timestamps, result.output);
+    BOOST_TEST(timestamps == document_timestamps, result.output);
     BOOST_TEST(valid == count, result.output);
     BOOST_TEST(trusted == count, result.output);
     auto check = run_command({"qpdf", "--check", pdf});

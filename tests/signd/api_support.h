@@ -61,8 +61,10 @@ bool audited(const std::vector<nlohmann::json>& records, const std::string& acti
              const std::optional<std::string>& subject = {});
 
 /// pdfsig with the server's root trusted; requires `count` signatures, each valid and trusted,
-/// and a clean `qpdf --check`.
-void require_valid_pdf(const SigndServer& server, const std::string& pdf, std::size_t count);
+/// and a clean `qpdf --check`. `document_timestamps` more (B-LTA's) must be there too, in fields
+/// named Timestamp<n>: poppler 22.12 does not validate ETSI.RFC3161 time-stamps, so only seen.
+void require_valid_pdf(const SigndServer& server, const std::string& pdf, std::size_t count,
+                       std::size_t document_timestamps = 0);
 
 /// Hex SHA-256 of bytes.
 std::string sha256_hex(const std::string& bytes);

@@ -119,6 +119,46 @@ BOOST_AUTO_TEST_CASE(seals_a_pdf_raw_and_pdfsig_trusts_it) {
     BOOST_TEST(record->value("actor", "") == "dms");
 }
 
+// B-LTA on request: the /DSS carries the seal's chain and revocation data from our own CA, then
+// a document time-stamp; signctl reads the level, pdfsig checks the signature and the time-stamp.
+BOOST_AUTO_TEST_CASE(seals_a_pdf_at_the_long_term_levels_asked_for) {
+    SigndServer server;
+    const auto& clients = api_clients(server);
+    TempDir dir("api-pdf-lta");
+    auto seal = [&](const std::string& level) {
+        return https(server, "POST", "/api/v1/seals/agency-seal/pdf?page=1&xMm=20&yMm=30" + level, bearer(clients.dms),
+                     minimal_pdf(), "application/pdf");
+    };
+    auto level_of = [&](const std::string& file) {
+        auto verified = server.signctl({"verify", file, "--report", "json"});
+        BOOST_TEST_REQUIRE(verified.exit_code == 0, verified.output);
+        auto report = nlohmann::json::parse(verified.output.substr(verified.output.find('{')));
+        BOOST_TEST_REQUIRE(report.at("signatures").size() >= 1u, verified.output);
+        return report.at("signatures")[0].at("level").get<std::string>();
+    };
+
+    auto lta = seal("&level=b-lta");
+    BOOST_TEST_REQUIRE(lta.status == 200, lta.body);
+    write_text_file((dir / "lta.pdf").string(), lta.body);
+    BOOST_TEST(level_of((dir / "lta.pdf").string()) == "PAdES-BASELINE-LTA");
+    require_valid_pdf(server, (dir / "lta.pdf").string(), 1, 1);  // the seal, then the document time-stamp
+
+    auto lt = seal("&level=b-lt");
+    BOOST_TEST_REQUIRE(lt.status == 200, lt.body);
+    write_text_file((dir / "lt.pdf").string(), lt.body);
+    BOOST_TEST(level_of((dir / "lt.pdf").string()) == "PAdES-BASELINE-LT");
+    require_valid_pdf(server, (dir / "lt.pdf").string(), 1);
+
+    // Today's default stays B-T.
+    auto plain = seal("");
+    BOOST_TEST_REQUIRE(plain.status == 200, plain.body);
+    write_text_file((dir / "t.pdf").string(), plain.body);
+    BOOST_TEST(level_of((dir / "t.pdf").string()) == "PAdES-BASELINE-T");
+
+    require_problem(seal("&level=b-b"), 400, "unknown_signature_level");
+    require_problem(seal("&level=lta"), 400, "unknown_signature_level");
+}
+
 BOOST_AUTO_TEST_CASE(seals_over_the_leaders_signature_and_both_stay_valid) {
     SigndServer server;
     const auto& clients = api_clients(server);

@@ -757,6 +757,62 @@ BOOST_AUTO_TEST_CASE(a_scan_over_one_mib_comes_as_multipart_and_is_signed) {
 }
 
 // The phone shows the signer by name, not by id.
+// A PDF asked at B-LT: signed after the phone's approval, then its /DSS added from our own CA.
+BOOST_AUTO_TEST_CASE(a_pdf_asked_at_b_lt_is_signed_long_term_after_the_phone_approves) {
+    SigndServer server;
+    const auto& clients = mobile_clients(server);
+    add_mobile_signer(server, "mobile-lt", "leader");
+    TestDevice phone;
+    enrol(server, "mobile-lt", phone, pin);
+    TempDir dir("mobile-lt");
+    json body = {{"signer", "mobile-lt"},
+                 {"displayText", "Ký Quyết định lưu trữ dài hạn"},
+                 {"documents", json::array({pdf_document("Quyết định.pdf", {{"page", 1}, {"xMm", 120}, {"yMm", 40}, {"level", "b-lt"}})})}};
+    json created = create(server, clients.dms, body);
+    std::string id = created.at("id");
+    json shown = details(server, phone, id);
+    auto approved = device_call(server, phone, "POST", "/api/v1/device/signature-requests/" + id + "/approve",
+                                decision_body(phone, shown, Decision::approve, pin));
+    BOOST_TEST_REQUIRE(approved.status == 200, approved.body);
+    BOOST_TEST_REQUIRE(approved.json().at("state") == "approved", approved.body);
+
+    auto signed_pdf = https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/0", bearer(clients.dms));
+    BOOST_TEST_REQUIRE(signed_pdf.status == 200, signed_pdf.body);
+    std::string file = (dir / "signed.pdf").string();
+    write_text_file(file, signed_pdf.body);
+    auto verified = server.signctl({"verify", file, "--report", "json"});
+    BOOST_TEST_REQUIRE(verified.exit_code == 0, verified.output);
+    auto report = json::parse(verified.output.substr(verified.output.find('{')));
+    BOOST_TEST(report.at("signatures")[0].at("level") == "PAdES-BASELINE-LT", verified.output);
+    require_valid_pdf(server, file, 1);
+
+    // A signer whose certificate was revoked after enrolment is refused before anything is prepared.
+    std::string label = "mobile-lt-revoked-" + std::to_string(server.port());
+    std::string certificate = (dir / "revoked.pem").string();
+    auto issued = server.signctl({"cert", "issue", "--profile", "citizen", "--label", label, "--subject",
+                                  "CN=Lê Thị Thu,C=VN,UID=CCCD:048090008888", "--out", certificate});
+    BOOST_TEST_REQUIRE(issued.exit_code == 0, issued.output);
+    auto added = server.signctl({"signer", "add", label, "--name", "Lê Thị Thu", "--cert", certificate_serial(certificate),
+                                 "--no-pin", "--image", server.data_dir() + "/images/leader-signature.png"});
+    BOOST_TEST_REQUIRE(added.exit_code == 0, added.output);
+    TestDevice revoked_phone;
+    enrol(server, label, revoked_phone, pin);
+    auto revoked = server.signctl({"cert", "revoke", certificate_serial(certificate), "--reason", "keyCompromise"});
+    BOOST_TEST_REQUIRE(revoked.exit_code == 0, revoked.output);
+    json from_revoked = body;
+    from_revoked["signer"] = label;
+    auto refused_revoked =
+        https(server, "POST", "/api/v1/signature-requests", bearer(clients.dms), from_revoked.dump(), "application/json");
+    BOOST_TEST(refused_revoked.status == 422, refused_revoked.body);
+    BOOST_TEST(refused_revoked.json().at("code") == "certificate_revoked", refused_revoked.body);
+
+    json unknown = body;
+    unknown["documents"][0]["level"] = "b-ltv";
+    auto refused = https(server, "POST", "/api/v1/signature-requests", bearer(clients.dms), unknown.dump(), "application/json");
+    BOOST_TEST(refused.status == 400, refused.body);
+    BOOST_TEST(refused.json().at("code") == "unknown_signature_level", refused.body);
+}
+
 BOOST_AUTO_TEST_CASE(the_phone_reads_the_signers_name) {
     SigndServer server;
     const auto& clients = mobile_clients(server);

@@ -4,10 +4,11 @@
 //
 //   node mobile_app_e2e.mjs params.json
 //
-//   {"scenario": "approve_and_reject" | "leader_approves" | "smoke",
+//   {"scenario": "approve_and_reject" | "leader_approves" | "verify" | "smoke",
 //    "baseUrl": "https://localhost:PORT", "rootCa": "<root PEM file>",
 //    "apiKey": "<the document system's key>", "signer": "<id>", "signerName": "...",
 //    "activationCode": "...", "pin": "...", "pdf": "<file>", "field": "<signature field, optional>",
+//    "signedPdf", "tamperedPdf", "report": "<where the downloaded report goes>" (verify),
 //    "output": "<result JSON file>", "artifacts": "<folder for screenshots: the detail screen, and on failure>"}
 //
 // Every wait is on a condition with a timeout; nothing sleeps. The result file
@@ -119,14 +120,14 @@ async function launch(profile) {
   });
 }
 
-async function openApp(context) {
+async function openApp(context, where = '/app/') {
   const page = context.pages()[0] ?? await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
-  await page.goto(new URL('/app/', base).href);
+  await page.goto(new URL(where, base).href);
   await page.waitForSelector('body[data-ready="true"]', WAIT);
   return { page, problems };
 }
@@ -372,6 +373,49 @@ const scenarios = {
     equal(await requestState(second.id), 'rejected', 'the document system sees it rejected');
     result.rejected = second.id;
     await backToList(page);
+    result.problems = problems;
+  },
+
+  // A citizen with no key checks a sealed PDF, saves the printable report, then checks a copy
+  // with one byte changed inside the signed range.
+  async verify(browser, result) {
+    const { page, problems } = await openApp(browser, '/app/verify');
+    equal(await page.getAttribute('html', 'lang'), 'vi', 'default language');
+    equal(await text(page, '#verify-title'), 'Kiểm tra chữ ký số', 'Vietnamese title');
+    equal(await text(page, 'label[for="signed-file"]'), 'Tệp đã ký', 'the file field is labelled');
+    await page.click('#verify-submit');
+    await expectMessage(page, 'file_required', 'Hãy chọn tệp');
+    equal(await page.getAttribute('#signed-file', 'aria-invalid'), 'true', 'the missing file is marked');
+
+    await page.setInputFiles('#signed-file', params.signedPdf);
+    await page.click('#verify-submit');
+    await page.waitForSelector('#verdict[data-indication="TOTAL-PASSED"]', WAIT);
+    equal(await text(page, '#verdict'), 'Kết luận: hợp lệ', 'the verdict of the sealed PDF');
+    check((await text(page, '#notice')).includes('hợp lệ'), 'the outcome is announced (role=status)');
+    const signer = await text(page, '#signature-list .signer-name');
+    check(signer.includes(params.signerName), `the signer "${params.signerName}" is named: "${signer}"`);
+    equal(await page.locator('#signature-list > li').first().locator('dt').count(), 8, 'the seven fields and the format');
+    equal(await text(page, '#signature-list > li dt >> nth=4'), '5. Tính toàn vẹn của dữ liệu được ký', 'field 5');
+    equal(await text(page, '#signature-list > li dd >> nth=4'), 'toàn vẹn, không bị thay đổi sau khi ký', 'intact');
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    check(widths.scroll <= widths.inner, `no horizontal overflow: ${widths.scroll} > ${widths.inner}`);
+    await screenshot(page, 'verify-valid-vi', result);
+
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.click('#report-download')]);
+    check(download.suggestedFilename().endsWith('.pdf'), `a PDF is saved: ${download.suggestedFilename()}`);
+    await download.saveAs(params.report);
+
+    await page.click('#lang-toggle');
+    equal(await text(page, '#verdict'), 'Verdict: valid', 'the verdict in English');
+    equal(await text(page, '#verify-title'), 'Verify a digital signature', 'English title');
+    await page.click('#lang-toggle');
+
+    await page.setInputFiles('#signed-file', params.tamperedPdf);
+    await page.click('#verify-submit');
+    await page.waitForSelector('#verdict[data-indication="TOTAL-FAILED"]', WAIT);
+    equal(await text(page, '#verdict'), 'Kết luận: không hợp lệ', 'the verdict of the changed copy');
+    equal(await text(page, '#signature-list > li dd >> nth=4'), 'đã bị thay đổi sau khi ký', 'changed after signing');
+    await screenshot(page, 'verify-tampered-vi', result);
     result.problems = problems;
   },
 

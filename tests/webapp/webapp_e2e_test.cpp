@@ -81,6 +81,16 @@ std::pair<unsigned, unsigned> png_size(const std::string& png) {
     return {be32(16), be32(20)};
 }
 
+// Copies the screenshots of a run to the folder WEBAPP_SCREENSHOTS names, when set.
+void keep_screenshots(const json& result) {
+    const char* keep = std::getenv("WEBAPP_SCREENSHOTS");
+    if (!keep) return;
+    for (const auto& screenshot : result.value("screenshots", json::array())) {
+        std::filesystem::path file = screenshot.get<std::string>();
+        std::filesystem::copy_file(file, std::filesystem::path(keep) / file.filename(), std::filesystem::copy_options::overwrite_existing);
+    }
+}
+
 // GET the signed document of an approved request into `path`.
 void fetch_signed(const SigndServer& server, const std::string& api_key, const std::string& id, const std::string& path) {
     auto reply = https(server, "GET", "/api/v1/signature-requests/" + id + "/documents/0", bearer(api_key));
@@ -93,7 +103,7 @@ void fetch_signed(const SigndServer& server, const std::string& api_key, const s
 
 BOOST_AUTO_TEST_CASE(app_is_served_with_its_security_headers) {
     SigndServer server;
-    for (const std::string path : {"/app", "/app/", "/app/app.js", "/app/i18n.js", "/app/app.css"}) {
+    for (const std::string path : {"/app", "/app/", "/app/app.js", "/app/i18n.js", "/app/app.css", "/app/verify", "/app/verify.js"}) {
         BOOST_TEST_CONTEXT(path) {
             auto reply = https(server, "GET", path);
             BOOST_TEST(reply.status == 200);
@@ -135,10 +145,8 @@ BOOST_AUTO_TEST_CASE(signer_enrols_approves_after_a_wrong_pin_and_rejects) {
         auto [width, height] = png_size(read_text_file(file));
         BOOST_TEST(width == 390u);
         BOOST_TEST(height == 844u);
-        if (const char* keep = std::getenv("WEBAPP_SCREENSHOTS"))
-            std::filesystem::copy_file(file, std::filesystem::path(keep) / std::filesystem::path(file).filename(),
-                                       std::filesystem::copy_options::overwrite_existing);
     }
+    keep_screenshots(result);
 
     std::string signed_pdf = (dir / "signed.pdf").string();
     fetch_signed(server, signer.api_key, result.at("approved"), signed_pdf);
@@ -191,4 +199,53 @@ BOOST_AUTO_TEST_CASE(leader_approves_then_the_office_numbers_and_seals) {
     auto fields = sign::signed_signature_fields(final_pdf);
     BOOST_TEST_REQUIRE(fields.size() == 2u);
     BOOST_TEST(fields.front() == "chu_ky_lanh_dao", "the leader's signature comes first");
+}
+
+namespace {
+
+// The common name of a PEM certificate's subject, as openssl prints it.
+std::string common_name(const std::string& pem_path) {
+    auto printed = run_command({"openssl", "x509", "-in", pem_path, "-noout", "-subject", "-nameopt", "utf8,sep_multiline,sname"});
+    BOOST_TEST_REQUIRE(printed.exit_code == 0, printed.output);
+    static const std::regex cn("CN=([^\n]+)");
+    std::smatch found;
+    BOOST_TEST_REQUIRE(std::regex_search(printed.output, found, cn), printed.output);
+    return found[1].str();
+}
+
+}  // namespace
+
+// Anyone verifies on /app/verify without a key: the sealed PDF is valid and names its signer,
+// the printable report downloads, and a copy with one byte changed is not valid.
+BOOST_AUTO_TEST_CASE(a_citizen_verifies_a_sealed_pdf_and_a_changed_copy) {
+    SigndServer server;
+    TempDir dir("webapp-verify");
+    const auto& signer = leader(server, dir);
+    auto sealed = https(server, "POST", "/api/v1/seals/agency-seal/pdf?page=1&xMm=20&yMm=30", bearer(signer.api_key),
+                        minimal_pdf(), "application/pdf");
+    BOOST_TEST_REQUIRE(sealed.status == 200, sealed.body);
+    std::string signed_pdf = (dir / "quyet-dinh-da-ky.pdf").string();
+    write_text_file(signed_pdf, sealed.body);
+    require_valid_pdf(server, signed_pdf, 1);
+
+    // One bit of the page's text, inside the first signed byte range.
+    std::string tampered = sealed.body;
+    auto at = tampered.find("QUYET DINH");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    BOOST_TEST_REQUIRE(at < tampered.find("/ByteRange"), "the changed byte is before the signature, so it is signed");
+    tampered[at] = static_cast<char>(tampered[at] ^ 0x01);
+    std::string tampered_pdf = (dir / "ban-sua.pdf").string();
+    write_text_file(tampered_pdf, tampered);
+
+    std::string report = (dir / "phieu.pdf").string();
+    auto result = run_app(server, dir, {{"scenario", "verify"}, {"signedPdf", signed_pdf}, {"tamperedPdf", tampered_pdf},
+                                        {"signerName", common_name(server.certificate("agency-seal"))}, {"report", report}});
+    BOOST_TEST(result.at("screenshots").size() == 2u, result.dump());
+    keep_screenshots(result);
+
+    auto text = run_command({"pdftotext", "-enc", "UTF-8", report, "-"});
+    BOOST_TEST_REQUIRE(text.exit_code == 0, text.output);
+    BOOST_TEST(text.output.find("Phiếu kết quả kiểm tra chữ ký số") != std::string::npos, text.output);
+    BOOST_TEST(text.output.find("hợp lệ") != std::string::npos, text.output);
+    BOOST_TEST(text.output.find("không hợp lệ") == std::string::npos, "the report is of the valid file: " << text.output);
 }

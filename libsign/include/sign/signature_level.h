@@ -4,6 +4,9 @@
 // document time-stamp (sign/pades_long_term.h), for CAdES and XAdES the validation data and an
 // archive time-stamp inside the signature (sign/cades_long_term.h, sign/xades_long_term.h).
 
+#include <optional>
+#include <string_view>
+
 namespace sign {
 
 enum class SignatureLevel { b_b, b_t, b_lt, b_lta };
@@ -20,6 +23,13 @@ constexpr const char* to_string(SignatureLevel level) {
         case SignatureLevel::b_lta: return "b-lta";
     }
     return "b-b";
+}
+
+/// The level to_string() names `text`; nullopt for anything else.
+inline std::optional<SignatureLevel> signature_level_named(std::string_view text) {
+    for (auto level : {SignatureLevel::b_b, SignatureLevel::b_t, SignatureLevel::b_lt, SignatureLevel::b_lta})
+        if (text == to_string(level)) return level;
+    return std::nullopt;
 }
 
 }  // namespace sign

@@ -14,6 +14,7 @@
 #include "sign/key_policy.h"
 #include "sign/mobile/signature_image.h"
 #include "sign/pades.h"
+#include "sign/pades_long_term.h"
 #include "sign/signer_checks.h"
 #include "sign/xades.h"
 
@@ -23,9 +24,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The preparation blob: "v1\n<scheme>\n<digest>\n" then the format's opaque state.
-std::vector<std::uint8_t> encode_preparation(const PreparedSignature& prepared) {
-    std::string head = "v1\n" + to_string(prepared.scheme) + "\n" + prepared.digest_name + "\n";
+// The preparation blob: "v2\n<scheme>\n<digest>\n<level>\n" then the format's opaque state; a
+// "v1" blob, written before levels could be asked for, has no level line and is B-T.
+std::vector<std::uint8_t> encode_preparation(const PreparedSignature& prepared, SignatureLevel level) {
+    std::string head = "v2\n" + to_string(prepared.scheme) + "\n" + prepared.digest_name + "\n" + to_string(level) + "\n";
     std::vector<std::uint8_t> blob(head.begin(), head.end());
     blob.insert(blob.end(), prepared.state.begin(), prepared.state.end());
     return blob;
@@ -33,22 +35,36 @@ std::vector<std::uint8_t> encode_preparation(const PreparedSignature& prepared) 
 
 struct DecodedPreparation {
     DocumentSigning signing;
+    SignatureLevel level = SignatureLevel::b_t;
     std::vector<std::uint8_t> state;
 };
 
 DecodedPreparation decode_preparation(const std::vector<std::uint8_t>& blob) {
     std::string text(blob.begin(), blob.end());
+    auto unreadable = [] { return Error(ErrorKind::internal, "bad_preparation", "a stored document preparation is not readable"); };
     std::size_t first = text.find('\n');
     std::size_t second = first == std::string::npos ? first : text.find('\n', first + 1);
     std::size_t third = second == std::string::npos ? second : text.find('\n', second + 1);
-    if (third == std::string::npos || text.substr(0, first) != "v1")
-        throw Error(ErrorKind::internal, "bad_preparation", "a stored document preparation is not readable");
+    std::string version = text.substr(0, first);
+    if (third == std::string::npos || (version != "v1" && version != "v2")) throw unreadable();
     DecodedPreparation decoded{{parse_signature_scheme(text.substr(first + 1, second - first - 1)),
                                 text.substr(second + 1, third - second - 1)},
+                               SignatureLevel::b_t,
                                {}};
-    decoded.state.assign(blob.begin() + static_cast<std::ptrdiff_t>(third + 1), blob.end());
+    std::size_t state_at = third + 1;
+    if (version == "v2") {
+        std::size_t fourth = text.find('\n', state_at);
+        if (fourth == std::string::npos) throw unreadable();
+        auto level = signature_level_named(text.substr(state_at, fourth - state_at));
+        if (!level) throw unreadable();
+        decoded.level = *level;
+        state_at = fourth + 1;
+    }
+    decoded.state.assign(blob.begin() + static_cast<std::ptrdiff_t>(state_at), blob.end());
     return decoded;
 }
+
+bool long_term(SignatureLevel level) { return level == SignatureLevel::b_lt || level == SignatureLevel::b_lta; }
 
 bool is_hash_algorithm(const std::string& name) {
     return name == "sha256" || name == "sha384" || name == "sha512" || name == "sha3-256" || name == "sha3-384" ||
@@ -145,6 +161,13 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
             if (input.content.size() < header.size() || !std::equal(header.begin(), header.end(), input.content.begin()))
                 throw Error(ErrorKind::invalid_input, "not_a_pdf", "document " + std::to_string(index) + " is not a PDF");
             untrusted_pdfs_.check(input.content);
+            if (long_term(input.level)) {
+                if (!long_term_)
+                    throw Error(ErrorKind::policy, "long_term_unavailable",
+                                "this service has no validation data source for b-lt or b-lta signatures");
+                // Circular 15: a long-term signature only from a signer in good standing now.
+                require_signer_in_good_standing(identity.signer(signing), *long_term_);
+            }
             PadesOptions options;
             options.level = SignatureLevel::b_t;
             options.registry = &certificates_;
@@ -182,7 +205,7 @@ store::RequestDocument DocumentPreparer::prepare(const SignerIdentity& identity,
     }
     document.digest_algorithm = prepared.digest_name;
     document.digest = prepared.digest;
-    document.preparation = encode_preparation(prepared);
+    document.preparation = encode_preparation(prepared, input.type == "pdf" ? input.level : SignatureLevel::b_t);
     return document;
 }
 
@@ -193,8 +216,14 @@ void DocumentPreparer::finish(const SignerIdentity& identity, const store::Reque
     fs::path result = result_path(folder, document.index);
     std::vector<std::uint8_t> bytes;
     if (document.type == "pdf") {
-        // finalize_pades writes through a temporary file and renames it.
+        // finalize_pades and extend_pades write through a temporary file and rename it.
         finalize_pades(prepared, signature_value, &timestamps_, result);
+        if (long_term(decoded.level)) {
+            if (!long_term_)
+                throw Error(ErrorKind::policy, "long_term_unavailable",
+                            "this service has no validation data source for b-lt or b-lta signatures");
+            extend_pades(result, result, decoded.level, *long_term_, &timestamps_);
+        }
         return;
     }
     if (document.type == "xml") {

@@ -81,10 +81,11 @@ std::vector<std::uint8_t> read_all(const fs::path& path) {
 SignatureRequestService::SignatureRequestService(RequestStores stores, audit::AuditLog& audit,
                                                  const signing::SignerDirectory& signers, TimestampSource& timestamps,
                                                  const RequestFolders& folders, const Clock& clock, RequestEvents& events,
-                                                 RequestLimits limits, const signing::UntrustedPdfs& untrusted_pdfs)
+                                                 RequestLimits limits, const signing::UntrustedPdfs& untrusted_pdfs,
+                                                 const validate::CollectionSources* long_term)
     : stores_(stores), audit_(audit), signers_(signers), clock_(clock), events_(events), limits_(limits),
       untrusted_pdfs_(untrusted_pdfs),
-      preparer_(signers.certificates(), timestamps, folders.signer_images, clock, untrusted_pdfs),
+      preparer_(signers.certificates(), timestamps, folders.signer_images, clock, untrusted_pdfs, long_term),
       files_(stores.requests, folders.requests, limits.result_retention) {}
 
 fs::path SignatureRequestService::folder_of(const std::string& id) const { return files_.folder_of(id); }

@@ -71,7 +71,7 @@ double parse_millimetres(const std::string& name, const std::string& text) {
 
 signing::PdfSealPlacement placement_of(const HttpRequest& request) {
     for (const auto& [name, value] : request.query)
-        if (name != "leaderField" && name != "page" && name != "xMm" && name != "yMm" && name != "invisible")
+        if (name != "leaderField" && name != "page" && name != "xMm" && name != "yMm" && name != "invisible" && name != "level")
             invalid_parameter(name, "not a parameter of this operation");
     signing::PdfSealPlacement placement;
     placement.leader_field = query(request, "leaderField").value_or("");
@@ -91,6 +91,17 @@ signing::PdfSealPlacement placement_of(const HttpRequest& request) {
     if (placement.invisible && (placement.page || placement.x_mm || !placement.leader_field.empty()))
         invalid_parameter("invisible", "an invisible seal takes no position");
     return placement;
+}
+
+// b-t (the default), b-lt or b-lta: a seal is always time-stamped.
+SignatureLevel level_of(const HttpRequest& request) {
+    auto text = query(request, "level");
+    if (!text) return SignatureLevel::b_t;
+    auto level = signature_level_named(*text);
+    if (!level || *level == SignatureLevel::b_b)
+        throw Error(ErrorKind::invalid_input, "unknown_signature_level",
+                    "query parameter 'level': b-t (the default), b-lt or b-lta, not '" + *text + "'");
+    return *level;
 }
 
 enum class SealFormat { pdf, xml, cms };
@@ -153,10 +164,11 @@ public:
                 auto document = read_document(request, services_.max_base64_document);
                 event.document_hash = sha256_hex(document);
                 auto placement = format == SealFormat::pdf ? placement_of(request) : signing::PdfSealPlacement{};
+                auto level = format == SealFormat::pdf ? level_of(request) : SignatureLevel::b_t;
                 auto seal = services_.seals.seal(seal_id);
                 std::vector<std::uint8_t> signed_bytes;
                 switch (format) {
-                    case SealFormat::pdf: signed_bytes = services_.seals.seal_pdf(seal_id, document, placement); break;
+                    case SealFormat::pdf: signed_bytes = services_.seals.seal_pdf(seal_id, document, placement, level); break;
                     case SealFormat::xml: signed_bytes = services_.seals.seal_xml(seal_id, document); break;
                     case SealFormat::cms: signed_bytes = services_.seals.seal_file(seal_id, document); break;
                 }
@@ -179,6 +191,8 @@ public:
             Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
             auto call = read_verification_call(request, services_.max_base64_document);
+            call.request.requested_by = caller.client.id;
+            call.request.client_address = request.client_address;
             auto outcome = services_.verifications.verify(call.request);
             return HttpResponse::json(200, verification_answer(outcome, call.language));
         });
@@ -190,6 +204,8 @@ public:
             Caller caller = services_.auth.authenticate(request);
             caller_id = caller.client.id;
             auto call = read_cms_verification_call(request, services_.max_base64_document);
+            call.request.requested_by = caller.client.id;
+            call.request.client_address = request.client_address;
             auto outcome = services_.verifications.verify(call.request);
             return HttpResponse::json(200, cms_verification_answer(outcome));
         });

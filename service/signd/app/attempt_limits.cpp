@@ -17,6 +17,7 @@ const char* action_of(Attempt attempt) {
         case Attempt::device_authentication: return "device.authentication";
         case Attempt::activation_code: return "device.enrol";
         case Attempt::anonymous: return "request.rejected";
+        case Attempt::anonymous_verification: return "verification.anonymous";
     }
     return "request.rejected";
 }
@@ -35,7 +36,9 @@ AttemptLimits::AttemptLimits(const Clock& clock, const RateLimitSettings& settin
                              buckets(clock, settings.device_authentication, settings.max_tracked)},
       activation_code_{buckets(clock, settings.activation_code, settings.max_tracked),
                        buckets(clock, settings.activation_code, settings.max_tracked)},
-      anonymous_{buckets(clock, settings.anonymous, settings.max_tracked), buckets(clock, settings.anonymous, 1)} {}
+      anonymous_{buckets(clock, settings.anonymous, settings.max_tracked), buckets(clock, settings.anonymous, 1)},
+      anonymous_verification_{buckets(clock, settings.anonymous_verification, settings.max_tracked),
+                              buckets(clock, settings.anonymous_verification, 1)} {}
 
 AttemptLimits::Buckets& AttemptLimits::buckets_of(Attempt attempt) {
     switch (attempt) {
@@ -43,6 +46,7 @@ AttemptLimits::Buckets& AttemptLimits::buckets_of(Attempt attempt) {
         case Attempt::device_authentication: return device_authentication_;
         case Attempt::activation_code: return activation_code_;
         case Attempt::anonymous: return anonymous_;
+        case Attempt::anonymous_verification: return anonymous_verification_;
     }
     return anonymous_;
 }

@@ -23,6 +23,7 @@ enum class Attempt {
     device_authentication,  ///< `Authorization: Device`; identity: the device id
     activation_code,        ///< device enrolment; identity: the code tried
     anonymous,              ///< the public OCSP and time-stamping responders; address only
+    anonymous_verification, ///< the public verification page's validations; address only
 };
 
 class AttemptLimits {
@@ -49,7 +50,7 @@ private:
 
     bool enabled_;
     audit::AuditTally& refusals_;
-    Buckets client_authentication_, device_authentication_, activation_code_, anonymous_;
+    Buckets client_authentication_, device_authentication_, activation_code_, anonymous_, anonymous_verification_;
 };
 
 }  // namespace sign::signd

@@ -3,6 +3,7 @@
 #include "app/api_v1_routes.h"
 #include "app/csc_routes.h"
 #include "app/device_routes.h"
+#include "app/public_verification_routes.h"
 #include "app/signature_request_routes.h"
 #include "http/error_catalogue.h"
 
@@ -19,6 +20,17 @@ csc::CscStores csc_stores(store::Database& database) {
             database.csc_responses(), database.certificates()};
 }
 
+// Our own CA's chain, and its CRLs and OCSP answers through the verification's local fetcher
+// (which answers only our own URLs, in-process): a long-term signature here carries data from
+// this CA and sends nothing over the network, to ourselves or anyone.
+validate::CollectionSources long_term_sources(const OpenedParts& parts) {
+    validate::CollectionSources sources;
+    sources.trust.trust_anchors.push_back(Certificate::from_pem(parts.ca.root().pem));
+    sources.trust.intermediates.push_back(Certificate::from_pem(parts.ca.issuing_ca().pem));
+    sources.fetcher = parts.verification_fetchers.offline;
+    return sources;
+}
+
 }  // namespace
 
 Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders, ServiceLimits limits,
@@ -29,13 +41,14 @@ Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders
       keys_(parts.token),
       signers_(parts.database.certificates(), parts.ca, keys_, parts.ca.digest()),
       leader_check_(parts.ca, parts.current_crls, parts.clock),
+      long_term_sources_(long_term_sources(parts)),
       seals_(signers_, parts.timestamps, folders.seal_images, parts.clock, limits_.seal_schemes, &leader_check_,
-             &parts.untrusted_pdfs),
+             &parts.untrusted_pdfs, &long_term_sources_),
       hash_signer_(signers_),
       request_events_(limits_.long_poll_waiters),
       signature_requests_(request_stores(parts.database), parts.audit, signers_, parts.timestamps,
                           {.requests = folders.signature_requests, .signer_images = folders.signer_images}, parts.clock,
-                          request_events_, limits_.signature_requests, parts.untrusted_pdfs),
+                          request_events_, limits_.signature_requests, parts.untrusted_pdfs, &long_term_sources_),
       client_auth_(parts.database.clients(), parts.database.certificates(), parts.audit, parts.refusals, parts.limits,
                    parts.clock, std::move(token_secret)),
       device_auth_(parts.database.devices(), parts.refusals, parts.limits, parts.clock),
@@ -57,7 +70,9 @@ Composition::Composition(const OpenedParts& parts, const ServiceFolders& folders
            {.sad_lifetime = limits_.sad_lifetime}),
       trust_anchors_(folders.data_root),
       evidence_(std::filesystem::path(folders.data_root) / "evidence", parts.clock),
-      verifications_(trust_anchors_, parts.verification_fetchers, parts.clock, &evidence_) {
+      verifications_(trust_anchors_, parts.verification_fetchers, parts.clock, &evidence_),
+      anonymous_verifications_(trust_anchors_, {.offline = parts.verification_fetchers.offline, .online = nullptr}, parts.clock,
+                               &evidence_) {
     // Responses a stop interrupted are failed now, so that their clients stop polling.
     parts.database.csc_responses().recover(parts.clock.now());
 }
@@ -87,6 +102,9 @@ void Composition::add_routes(Router& router) {
                             .audit = parts_.audit,
                             .clock = parts_.clock,
                             .metrics = parts_.metrics});
+    add_public_verification_routes(router, {.verifications = anonymous_verifications_,
+                                            .limits = parts_.limits,
+                                            .max_base64_document = limits_.max_base64_document});
 }
 
 }  // namespace sign::signd

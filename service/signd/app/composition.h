@@ -88,7 +88,8 @@ public:
     Composition(const Composition&) = delete;
     Composition& operator=(const Composition&) = delete;
 
-    /// Adds the document-system API (/api/v1), signature requests, the devices' API and CSC (/csc/v2).
+    /// Adds the document-system API (/api/v1), signature requests, the devices' API, CSC (/csc/v2) and
+    /// the public verification page's API (/app/api).
     void add_routes(Router& router);
 
     mobile::SignatureRequestService& signature_requests() { return signature_requests_; }
@@ -101,6 +102,8 @@ private:
     signing::KeyCache keys_;
     signing::SignerDirectory signers_;
     signing::LeaderSignatureCheck leader_check_;
+    /// Where B-LT and B-LTA signatures find their validation data: our CA, answered in-process.
+    validate::CollectionSources long_term_sources_;
     signing::SealService seals_;
     signing::HashSigner hash_signer_;
     mobile::RequestEvents request_events_;
@@ -112,6 +115,8 @@ private:
     verification::TrustAnchorFolder trust_anchors_;
     verification::EvidenceFolder evidence_;
     verification::VerificationService verifications_;
+    /// The public page's: never the online fetcher, whatever the request says.
+    verification::VerificationService anonymous_verifications_;
     // Last, so it is stopped first: its queued jobs use everything above.
     BackgroundWork background_;
 };

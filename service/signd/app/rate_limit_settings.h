@@ -20,6 +20,8 @@ struct RateLimitSettings {
     AttemptRule device_authentication{20, 20};
     AttemptRule activation_code{5, 5};
     AttemptRule anonymous{300, 6'000};
+    /// A validation costs far more than an OCSP answer: the public verification page is held to fewer.
+    AttemptRule anonymous_verification{10, 10};
 };
 
 }  // namespace sign::signd

@@ -71,6 +71,15 @@ mobile::DocumentInput document_input(const json& document, std::size_t index, st
     if (input.type != "pdf" && input.type != "xml" && input.type != "file")
         invalid_document(index, "type is pdf, xml, file or hash");
     input.content = document_content(document, index, limit, files);
+    if (document.contains("level")) {
+        auto level = document["level"].is_string() ? signature_level_named(document["level"].get<std::string>()) : std::nullopt;
+        if (!level || *level == SignatureLevel::b_b)
+            throw Error(ErrorKind::invalid_input, "unknown_signature_level",
+                        "document " + std::to_string(index) + ": 'level' is b-t (the default), b-lt or b-lta");
+        if (input.type != "pdf" && *level != SignatureLevel::b_t)
+            invalid_document(index, "b-lt and b-lta are for pdf documents");
+        input.level = *level;
+    }
     if (input.type != "pdf") return input;
     if (document.contains("field")) {
         if (!document["field"].is_string() || document["field"].get<std::string>().empty())
@@ -134,7 +143,7 @@ mobile::NewSignatureRequest new_request(const json& body, std::size_t limit, Fil
 // that does not parse is passed on as text, so that it gets the same refusal as in JSON.
 json raw_request(const HttpRequest& request, const std::string& type) {
     static const std::set<std::string> known{"signer", "displayText", "title", "field", "page", "xMm", "yMm",
-                                             "invisible", "callbackUrl", "expiresInSeconds"};
+                                             "invisible", "level", "callbackUrl", "expiresInSeconds"};
     for (const auto& [name, value] : request.query)
         if (!known.count(name))
             throw Error(ErrorKind::invalid_input, "invalid_parameter", "unknown query parameter '" + name + "'");
@@ -152,7 +161,7 @@ json raw_request(const HttpRequest& request, const std::string& type) {
     for (const char* name : {"signer", "displayText", "callbackUrl"})
         if (auto value = text(name)) body[name] = *value;
     if (auto value = text("expiresInSeconds")) body["expiresInSeconds"] = typed(*value, true);
-    for (const char* name : {"title", "field"})
+    for (const char* name : {"title", "field", "level"})
         if (auto value = text(name)) document[name] = *value;
     if (auto value = text("page")) document["page"] = typed(*value, true);
     for (const char* name : {"xMm", "yMm", "invisible"})

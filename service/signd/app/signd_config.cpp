@@ -51,7 +51,7 @@ void read_rate_limits(const toml::table& table, const std::string& path, RateLim
     if (!node.is_table()) invalid(path, "rate_limits must be a table");
     const toml::table& section = *node.as_table();
     static const std::set<std::string> known{"enabled", "max_tracked", "client_authentication", "device_authentication",
-                                             "activation_code", "anonymous"};
+                                             "activation_code", "anonymous", "anonymous_verification"};
     for (const auto& [key, value] : section)
         if (!known.contains(std::string(key.str()))) invalid(path, "unknown key 'rate_limits." + std::string(key.str()) + "'");
     if (auto enabled = section["enabled"]) {
@@ -63,6 +63,7 @@ void read_rate_limits(const toml::table& table, const std::string& path, RateLim
     read_rule(section, path, "device_authentication", limits.device_authentication);
     read_rule(section, path, "activation_code", limits.activation_code);
     read_rule(section, path, "anonymous", limits.anonymous);
+    read_rule(section, path, "anonymous_verification", limits.anonymous_verification);
 }
 
 }  // namespace

@@ -94,6 +94,7 @@ VerificationCall read_verification_call(const HttpRequest& request, std::size_t 
         for (auto& part : parse_multipart_form(request.body, content_type)) {
             if (part.name == "signature") {
                 input.signed_file.assign(part.body.begin(), part.body.end());
+                call.file_name = part.filename.value_or("");
                 has_signature = true;
             } else if (part.name == "document") {
                 input.document = std::vector<std::uint8_t>(part.body.begin(), part.body.end());

@@ -21,6 +21,7 @@ namespace sign::signd {
 struct VerificationCall {
     verification::VerificationRequest request;
     validate::Language language = validate::Language::vietnamese;
+    std::string file_name;  ///< the signed file's name when a form part gave one, for the printable report
 };
 
 /// Parses POST /api/v1/verifications. Throws invalid_input `unsupported_media_type`,

@@ -29,6 +29,8 @@ void add_webapp_routes(Router& router) {
     auto index = [](const HttpRequest&) { return serve("index.html"); };
     router.add("GET", "/app", "app.index", Transport::tls_only, index);
     router.add("GET", "/app/", "app.index", Transport::tls_only, index);
+    // The public verification page: no device key, no PIN; anyone may open it.
+    router.add("GET", "/app/verify", "app.verify", Transport::tls_only, [](const HttpRequest&) { return serve("verify.html"); });
     router.add("GET", "/app/{file}", "app.file", Transport::tls_only,
                [](const HttpRequest& request) { return serve(request.params.at("file")); });
 }

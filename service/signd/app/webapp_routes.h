@@ -2,6 +2,7 @@
 // The signer's web app (service/signd/webapp/, docs/mobile-signing.md), built
 // into signd so the app and the API it calls always come from one build:
 //   GET /app, GET /app/   index.html
+//   GET /app/verify       verify.html, the public verification page
 //   GET /app/{file}       the app's scripts and style sheet
 // TLS only: the app holds a device key and types a PIN. Every answer forbids
 // other origins' scripts, styles, connections and framing (the app needs none),

@@ -3,15 +3,12 @@
 // and approves (device key + PIN) or rejects them, as docs/mobile-signing.md
 // describes. No framework and no build step: signd serves these files as they are.
 
-import { LANGUAGES, STRINGS } from '/app/i18n.js';
+import { LANGUAGES, LANGUAGE_KEY, STRINGS, formatTime, translate } from '/app/i18n.js';
 
 const API = '/api/v1';
-const LANGUAGE_KEY = 'signd-app.language';
 const DB_NAME = 'signd-app';
 const DB_STORE = 'device';
 const DEVICE_KEY = 'current';
-// Vietnam's offset: every time is shown in it, whatever the phone's zone.
-const DISPLAY_OFFSET_MS = 7 * 3600 * 1000;
 // A non-empty list comes back at once; this is how long to wait before asking again.
 const NON_EMPTY_REPOLL_MS = 5000;
 
@@ -34,10 +31,7 @@ const app = {
 
 // ---------------------------------------------------------------- words
 
-function t(key, params = {}) {
-  const text = STRINGS[app.language][key] ?? STRINGS.vi[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
-}
+const t = (key, params = {}) => translate(app.language, key, params);
 
 function chooseLanguage() {
   let stored = null;
@@ -80,19 +74,7 @@ function base64url(bytes) {
 
 // ---------------------------------------------------------------- times
 
-// "14:05, 07/12/2026 (GMT+7)" (English: "14:05, 7 Dec 2026 (GMT+7)") for any instant the server sent.
-function displayTime(iso) {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return String(iso ?? '');
-  const local = new Date(ms + DISPLAY_OFFSET_MS);
-  const two = (n) => String(n).padStart(2, '0');
-  const month = local.getUTCMonth();
-  return t('time.format', {
-    hh: two(local.getUTCHours()), mm: two(local.getUTCMinutes()),
-    d: local.getUTCDate(), dd: two(local.getUTCDate()), MM: two(month + 1), yyyy: local.getUTCFullYear(),
-    mon: t('time.months').split('|')[month] ?? '',
-  });
-}
+const displayTime = (iso) => formatTime(app.language, iso);
 
 // The challenge's form: YYYY-MM-DDTHH:MM:SSZ.
 function challengeTime(iso) {

@@ -1,5 +1,6 @@
-// The app's words in Vietnamese (the default) and English. Problem codes from
-// docs/mobile-signing.md map to "error.<code>"; "{n}" and the like are filled in.
+// The words of the app and of the verification page in Vietnamese (the default)
+// and English. Problem codes from docs/mobile-signing.md and docs/openapi.yaml map
+// to "error.<code>"; "{n}" and the like are filled in.
 
 export const STRINGS = {
   vi: {
@@ -87,6 +88,59 @@ export const STRINGS = {
     'error.network': 'Không kết nối được máy chủ.',
     'error.no_webcrypto': 'Trình duyệt này không hỗ trợ khoá ECDSA P-256 (WebCrypto).',
     'error.unknown': 'Lỗi: {detail}',
+    'verify.title': 'Kiểm tra chữ ký số',
+    'verify.intro': 'Chọn hoặc kéo thả tệp đã ký (PDF, chữ ký .p7s hoặc .p7m, tệp XML) để kiểm tra chữ ký số trên tệp. Tệp được kiểm tra trên máy chủ của thành phố và được lưu lại làm bằng chứng của lần kiểm tra.',
+    'verify.file': 'Tệp đã ký',
+    'verify.fileHint': 'PDF, .p7s, .p7m hoặc .xml; có thể kéo thả tệp vào khung này.',
+    'verify.document': 'Tài liệu gốc (chỉ cần với chữ ký rời .p7s)',
+    'verify.documentHint': 'Tệp mà chữ ký rời .p7s ký; bỏ trống với các loại tệp khác.',
+    'verify.submit': 'Kiểm tra',
+    'verify.busy': 'Đang kiểm tra…',
+    'verify.dropped': 'Đã chọn tệp {name}.',
+    'verify.done': 'Đã kiểm tra xong: {verdict}.',
+    'verify.result': 'Kết quả kiểm tra',
+    'verify.verdict': 'Kết luận: {verdict}',
+    'verify.checkedFile': 'Tệp được kiểm tra',
+    'verify.validationTime': 'Thời điểm kiểm tra',
+    'verify.signatureCount': 'Số chữ ký',
+    'verify.offlineNote': 'Tình trạng thu hồi chỉ được kiểm tra với dữ liệu kèm trong tệp và với CA của thành phố; trang này không truy cập địa chỉ nào khác ghi trong tệp.',
+    'verify.evidence': 'Mã bằng chứng',
+    'verify.download': 'Tải phiếu kết quả (PDF)',
+    'verify.notes': 'Ghi chú',
+    'verify.signature': 'Chữ ký {id}: {verdict}',
+    'verify.field1': '1. Tổ chức cung cấp dịch vụ chứng thực chữ ký số (CA cấp chứng thư)',
+    'verify.field2': '2. Người ký',
+    'verify.field3': '3. Đơn vị quản lý chứng thư số',
+    'verify.field4': '4. Thời điểm ký và dấu thời gian',
+    'verify.field5': '5. Tính toàn vẹn của dữ liệu được ký',
+    'verify.field6': '6. Hiệu lực của chữ ký số tại thời điểm ký',
+    'verify.field7': '7. Thời hạn hiệu lực của chứng thư số',
+    'verify.format': 'Định dạng',
+    'verify.unknown': 'không xác định',
+    'verify.none': 'không có',
+    'verify.identifier': 'số định danh: {value}',
+    'verify.signerTitle': 'chức danh: {value}',
+    'verify.noUnit': 'không ghi trong chứng thư',
+    'verify.claimed': '{time} (do người ký khai)',
+    'verify.timestamp': 'dấu thời gian: {time} ({state}{tsa})',
+    'verify.timestampBy': ', cấp bởi {tsa}',
+    'verify.noTimestamp': 'không có dấu thời gian',
+    'verify.timestampValid': 'hợp lệ',
+    'verify.timestampInvalid': 'không hợp lệ',
+    'verify.intact': 'toàn vẹn, không bị thay đổi sau khi ký',
+    'verify.changed': 'đã bị thay đổi sau khi ký',
+    'verify.notChecked': 'chưa kiểm tra được',
+    'verify.asOfProven': '{verdict} (xét tại {time}, theo dấu thời gian)',
+    'verify.asOfValidation': '{verdict} (xét tại {time}, thời điểm kiểm tra)',
+    'verify.period': 'từ {from} đến {to}',
+    'verdict.TOTAL-PASSED': 'hợp lệ',
+    'verdict.TOTAL-FAILED': 'không hợp lệ',
+    'verdict.INDETERMINATE': 'không xác định',
+    'error.file_required': 'Hãy chọn tệp đã ký.',
+    'error.rate_limited': 'Bạn đã kiểm tra quá nhiều lần trong thời gian ngắn. Hãy thử lại sau {n} giây.',
+    'error.body_too_large': 'Tệp quá lớn.',
+    'error.empty_signature': 'Tệp đã chọn không có nội dung.',
+    'error.document_not_applicable': 'Tệp này không phải chữ ký rời; hãy bỏ trống ô tài liệu gốc.',
   },
   en: {
     'app.title': 'Digital signing',
@@ -174,7 +228,85 @@ export const STRINGS = {
     'error.network': 'The server cannot be reached.',
     'error.no_webcrypto': 'This browser does not support ECDSA P-256 keys (WebCrypto).',
     'error.unknown': 'Error: {detail}',
+    'verify.title': 'Verify a digital signature',
+    'verify.intro': 'Pick or drop a signed file (PDF, a .p7s or .p7m signature, an XML file) to check the digital signatures on it. The file is checked on the city\'s server and kept as evidence of this check.',
+    'verify.file': 'Signed file',
+    'verify.fileHint': 'PDF, .p7s, .p7m or .xml; you can drop the file on this box.',
+    'verify.document': 'Original document (only for a detached .p7s signature)',
+    'verify.documentHint': 'The file a detached .p7s signature signs; leave empty for other files.',
+    'verify.submit': 'Verify',
+    'verify.busy': 'Verifying…',
+    'verify.dropped': 'File {name} chosen.',
+    'verify.done': 'Verification finished: {verdict}.',
+    'verify.result': 'Verification result',
+    'verify.verdict': 'Verdict: {verdict}',
+    'verify.checkedFile': 'File checked',
+    'verify.validationTime': 'Validation time',
+    'verify.signatureCount': 'Signatures',
+    'verify.offlineNote': 'Revocation is checked only against the data inside the file and the city\'s own CA; this page contacts no other address named in the file.',
+    'verify.evidence': 'Evidence id',
+    'verify.download': 'Download the report (PDF)',
+    'verify.notes': 'Notes',
+    'verify.signature': 'Signature {id}: {verdict}',
+    'verify.field1': '1. Issuing certification authority',
+    'verify.field2': '2. Signer',
+    'verify.field3': '3. Unit managing the certificate',
+    'verify.field4': '4. Signing time and time-stamp',
+    'verify.field5': '5. Integrity of the signed data',
+    'verify.field6': '6. Validity of the signature at signing time',
+    'verify.field7': '7. Certificate validity period',
+    'verify.format': 'Format',
+    'verify.unknown': 'unknown',
+    'verify.none': 'none',
+    'verify.identifier': 'identifier: {value}',
+    'verify.signerTitle': 'title: {value}',
+    'verify.noUnit': 'not stated in the certificate',
+    'verify.claimed': '{time} (claimed by the signer)',
+    'verify.timestamp': 'time-stamp: {time} ({state}{tsa})',
+    'verify.timestampBy': ', by {tsa}',
+    'verify.noTimestamp': 'no time-stamp',
+    'verify.timestampValid': 'valid',
+    'verify.timestampInvalid': 'invalid',
+    'verify.intact': 'intact, unchanged since signing',
+    'verify.changed': 'changed after signing',
+    'verify.notChecked': 'not checked',
+    'verify.asOfProven': '{verdict} (as of {time}, per the time-stamp)',
+    'verify.asOfValidation': '{verdict} (as of {time}, the validation time)',
+    'verify.period': 'from {from} to {to}',
+    'verdict.TOTAL-PASSED': 'valid',
+    'verdict.TOTAL-FAILED': 'invalid',
+    'verdict.INDETERMINATE': 'indeterminate',
+    'error.file_required': 'Choose the signed file.',
+    'error.rate_limited': 'Too many verifications in a short time. Try again in {n} seconds.',
+    'error.body_too_large': 'The file is too large.',
+    'error.empty_signature': 'The chosen file is empty.',
+    'error.document_not_applicable': 'This file is not a detached signature; leave the original document empty.',
   },
 };
 
 export const LANGUAGES = ['vi', 'en'];
+// Where the chosen language is remembered, shared by the app and the verification page.
+export const LANGUAGE_KEY = 'signd-app.language';
+
+// The text of `key` in `language` (Vietnamese when that language lacks it), "{name}"s filled from `params`.
+export function translate(language, key, params = {}) {
+  const text = STRINGS[language]?.[key] ?? STRINGS.vi[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
+}
+
+// Vietnam's offset: every time is shown in it, whatever the device's zone.
+const DISPLAY_OFFSET_MS = 7 * 3600 * 1000;
+
+// "14:05, 07/12/2026 (GMT+7)" (English: "14:05, 7 Dec 2026 (GMT+7)") for any instant the server sent.
+export function formatTime(language, iso) {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return String(iso ?? '');
+  const local = new Date(ms + DISPLAY_OFFSET_MS);
+  const two = (n) => String(n).padStart(2, '0');
+  const month = local.getUTCMonth();
+  return translate(language, 'time.format', {
+    hh: two(local.getUTCHours()), mm: two(local.getUTCMinutes()),
+    d: local.getUTCDate(), dd: two(local.getUTCDate()), MM: two(month + 1), yyyy: local.getUTCFullYear(),
+    mon: translate(language, 'time.months').split('|')[month] ?? '',
+  });
+}

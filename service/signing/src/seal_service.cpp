@@ -43,10 +43,12 @@ bool starts_with(std::span<const uint8_t> bytes, std::string_view prefix) {
 
 SealService::SealService(const SignerDirectory& signers, TimestampSource& timestamps, std::filesystem::path images,
                          const Clock& clock, std::map<std::string, SignatureScheme> schemes,
-                         const LeaderSignatureCheck* leader_check, const UntrustedPdfs* untrusted_pdfs)
+                         const LeaderSignatureCheck* leader_check, const UntrustedPdfs* untrusted_pdfs,
+                         const validate::CollectionSources* long_term)
     : signers_(signers), timestamps_(timestamps), images_(std::move(images)), clock_(clock), schemes_(std::move(schemes)),
       leader_check_(leader_check),
-      untrusted_pdfs_(untrusted_pdfs) {
+      untrusted_pdfs_(untrusted_pdfs),
+      long_term_(long_term) {
     // A configured scheme that cannot be used stops the start, not a clerk's request later.
     auto found = schemes_.empty() ? std::vector<SealInfo>{} : seals();
     for (const auto& [id, scheme] : schemes_) {
@@ -97,7 +99,12 @@ SealService::Prepared SealService::signer_for(const std::string& seal_id, bool x
 }
 
 std::vector<uint8_t> SealService::seal_pdf(const std::string& seal_id, std::span<const uint8_t> pdf,
-                                           const PdfSealPlacement& placement) {
+                                           const PdfSealPlacement& placement, SignatureLevel level) {
+    if (level == SignatureLevel::b_b)
+        throw Error(ErrorKind::invalid_input, "unsupported_signature_level", "a seal is time-stamped: b-t, b-lt or b-lta");
+    bool long_term = level == SignatureLevel::b_lt || level == SignatureLevel::b_lta;
+    if (long_term && !long_term_)
+        throw Error(ErrorKind::policy, "long_term_unavailable", "this service has no validation data source for b-lt or b-lta seals");
     if (!starts_with(pdf, "%PDF-")) throw Error(ErrorKind::invalid_input, "not_a_pdf", "the document is not a PDF (no %PDF- header)");
     if (untrusted_pdfs_) untrusted_pdfs_->check(pdf);
     auto prepared = signer_for(seal_id, false);
@@ -106,7 +113,8 @@ std::vector<uint8_t> SealService::seal_pdf(const std::string& seal_id, std::span
     input.write(pdf);
 
     PadesOptions options;
-    options.level = SignatureLevel::b_t;
+    options.level = level;
+    options.validation_sources = long_term ? long_term_ : nullptr;
     options.registry = &signers_.certificates();
     if (!placement.invisible) {
         const fs::path& images = images_;

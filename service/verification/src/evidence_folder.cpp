@@ -66,6 +66,8 @@ std::string EvidenceFolder::keep(const VerificationRequest& request, const Verif
                              {"signedFile", described(request.signed_file)},
                              {"offline", request.offline},
                              {"indication", to_string(outcome.report.overall())}};
+    if (!request.requested_by.empty() || !request.client_address.empty())
+        inputs["requestedBy"] = {{"actor", request.requested_by}, {"address", request.client_address}};
     if (request.document) inputs["document"] = described(*request.document);
     if (request.document_digest)
         inputs["documentDigest"] = {{"algorithm", request.document_digest->algorithm}, {"value", to_hex(request.document_digest->value)}};

@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "sign/clock.h"
+#include "sign/signature_level.h"
 #include "sign/store/certificate_store.h"
 #include "sign/timestamp_source.h"
 #include "sign/signer.h"
 #include "sign/signing/untrusted_pdfs.h"
 #include "sign/store/signature_request_store.h"
+#include "sign/validate/validation_data_collector.h"
 
 namespace sign::mobile {
 
@@ -32,6 +34,7 @@ struct DocumentInput {
     std::optional<int> page;
     std::optional<double> x_mm, y_mm;
     bool invisible = false;
+    SignatureLevel level = SignatureLevel::b_t;  ///< b-lt and b-lta add the /DSS (and a document time-stamp) after signing
     // hash
     std::vector<std::uint8_t> hash;
     std::string hash_algorithm;
@@ -59,15 +62,20 @@ struct SignerIdentity {
 class DocumentPreparer {
 public:
     /// All borrowed; they must outlive this. Each PDF is opened in `untrusted_pdfs` first.
+    /// `long_term` (may be null: b-lt and b-lta are then refused) is where long-term PDFs find
+    /// the signer's chain and revocation data.
     DocumentPreparer(const store::CertificateStore& certificates, TimestampSource& timestamps,
-                     std::filesystem::path signer_images, const Clock& clock, const signing::UntrustedPdfs& untrusted_pdfs)
+                     std::filesystem::path signer_images, const Clock& clock, const signing::UntrustedPdfs& untrusted_pdfs,
+                     const validate::CollectionSources* long_term = nullptr)
         : certificates_(certificates), timestamps_(timestamps), signer_images_(std::move(signer_images)), clock_(clock),
-          untrusted_pdfs_(untrusted_pdfs) {}
+          untrusted_pdfs_(untrusted_pdfs), long_term_(long_term) {}
 
     /// Validates `input` and runs the first half. Throws invalid_input `invalid_document`,
     /// `not_a_pdf`, `not_xml`, `field_not_found`, `signature_position_required`,
     /// `document_unprocessable`, internal `document_processing_timeout` (opening the PDF),
-    /// `signature_image_missing`, and the signer checks' errors.
+    /// `signature_image_missing`, and the signer checks' errors; for b-lt and b-lta, policy
+    /// `long_term_unavailable`, `certificate_revoked`, `certificate_status_unknown` (the signer's
+    /// status now, checked before anything is prepared).
     store::RequestDocument prepare(const SignerIdentity& signer, const DocumentInput& input, int index,
                                    const std::filesystem::path& folder) const;
 
@@ -75,7 +83,7 @@ public:
     static DocumentSigning signing_of(const store::RequestDocument& document);
 
     /// Second half: turns `signature_value` (sign_digest's form) into the signed result at
-    /// result_path(), written atomically.
+    /// result_path(), written atomically; a long-term PDF is extended there (extend_pades).
     void finish(const SignerIdentity& signer, const store::RequestDocument& document,
                 const std::vector<std::uint8_t>& signature_value, const std::filesystem::path& folder) const;
 
@@ -92,6 +100,7 @@ private:
     std::filesystem::path signer_images_;
     const Clock& clock_;
     const signing::UntrustedPdfs& untrusted_pdfs_;
+    const validate::CollectionSources* long_term_;
 };
 
 /// The signer's scheme: the one chosen for it, else its key's default (RSASSA-PSS for RSA, ECDSA

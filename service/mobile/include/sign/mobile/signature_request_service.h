@@ -95,7 +95,8 @@ public:
     /// All borrowed; they must outlive the service.
     SignatureRequestService(RequestStores stores, audit::AuditLog& audit, const signing::SignerDirectory& signers,
                             TimestampSource& timestamps, const RequestFolders& folders, const Clock& clock,
-                            RequestEvents& events, RequestLimits limits, const signing::UntrustedPdfs& untrusted_pdfs);
+                            RequestEvents& events, RequestLimits limits, const signing::UntrustedPdfs& untrusted_pdfs,
+                            const validate::CollectionSources* long_term = nullptr);
 
     /// Validates and prepares a new request for `client`. Throws invalid_input (`invalid_document`,
     /// `too_many_documents`, `no_documents`, `not_a_pdf`, `not_xml`, `field_not_found`,

@@ -1,6 +1,6 @@
 #pragma once
 // The agency's seal applied on behalf of a document system: a PDF gets a PAdES
-// B-T signature with the Decree 30 appearance (the red seal at real size over
+// B-T signature (B-LT or B-LTA on request) with the Decree 30 appearance (the red seal at real size over
 // the left third of the leader's signature image), an XML document an enveloped
 // XAdES B-T signature, any other file a detached CAdES B-T signature. The seal
 // certificate is checked before the token is asked, as for every signature.
@@ -14,12 +14,14 @@
 #include <vector>
 
 #include "sign/clock.h"
+#include "sign/signature_level.h"
 #include "sign/signature_scheme.h"
 #include "sign/signer.h"
 #include "sign/signing/leader_signature_check.h"
 #include "sign/signing/signer_directory.h"
 #include "sign/signing/untrusted_pdfs.h"
 #include "sign/timestamp_source.h"
+#include "sign/validate/validation_data_collector.h"
 
 namespace sign::signing {
 
@@ -52,20 +54,27 @@ public:
     /// Throws invalid_input `invalid_config` for a seal that is not here or a scheme its key cannot use.
     /// `leader_check`, when given (borrowed), validates the leader's signature before a seal goes
     /// over it (Decree 30's order). `untrusted_pdfs`, when given (borrowed), opens each PDF first
-    /// (its failures are seal_pdf()'s too).
+    /// (its failures are seal_pdf()'s too). `long_term`, when given (borrowed), is where B-LT and
+    /// B-LTA seals find the seal's chain and revocation data.
     SealService(const SignerDirectory& signers, TimestampSource& timestamps, std::filesystem::path images,
                 const Clock& clock, std::map<std::string, SignatureScheme> schemes = {},
-                const LeaderSignatureCheck* leader_check = nullptr, const UntrustedPdfs* untrusted_pdfs = nullptr);
+                const LeaderSignatureCheck* leader_check = nullptr, const UntrustedPdfs* untrusted_pdfs = nullptr,
+                const validate::CollectionSources* long_term = nullptr);
 
     /// The seals this folder can apply, newest certificate per key label.
     std::vector<SealInfo> seals() const;
     /// One seal; throws not_found `unknown_seal`.
     SealInfo seal(const std::string& id) const;
 
-    /// The signed PDF (the input plus one incremental update). Throws invalid_input `not_a_pdf`,
-    /// `seal_position_required`, not_found `field_not_found`, `seal_image_missing`, conflict
-    /// `leader_signature_invalid` (the leader check's).
-    std::vector<uint8_t> seal_pdf(const std::string& seal_id, std::span<const uint8_t> pdf, const PdfSealPlacement& placement);
+    /// The signed PDF (the input plus one incremental update; B-LT adds the /DSS, B-LTA a document
+    /// time-stamp after it). Throws invalid_input `not_a_pdf`, `seal_position_required`,
+    /// `unsupported_signature_level` (B-B), not_found `field_not_found`, `seal_image_missing`,
+    /// conflict `leader_signature_invalid` (the leader check's); for B-LT and B-LTA, policy
+    /// `long_term_unavailable` (no `long_term` sources), `certificate_revoked` or
+    /// `certificate_status_unknown` (the seal's status, checked before the token is asked) and
+    /// `validation_data_incomplete`.
+    std::vector<uint8_t> seal_pdf(const std::string& seal_id, std::span<const uint8_t> pdf, const PdfSealPlacement& placement,
+                                  SignatureLevel level = SignatureLevel::b_t);
     /// The XML document with an enveloped XAdES B-T signature. Throws invalid_input `not_xml`.
     std::vector<uint8_t> seal_xml(const std::string& seal_id, std::span<const uint8_t> xml);
     /// A DER CMS (CAdES B-T) detached signature over `content`.
@@ -86,6 +95,7 @@ private:
     std::map<std::string, SignatureScheme> schemes_;
     const LeaderSignatureCheck* leader_check_;
     const UntrustedPdfs* untrusted_pdfs_;
+    const validate::CollectionSources* long_term_;
 };
 
 }  // namespace sign::signing

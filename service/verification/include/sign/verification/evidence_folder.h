@@ -2,7 +2,7 @@
 // The evidence of each validation signd answers (Circular 15/2025/TT-BKHCN asks
 // a validation service to keep what it concluded and on what): in the data
 // folder, evidence/<yyyy>/<mm>/<id>/ holds inputs.json (the SHA-256 of each
-// input, its size, the options) and report.json (the whole report). A folder is
+// input, its size, the options, who asked and from where) and report.json (the whole report). A folder is
 // written under evidence/.incoming/ and renamed into place, so a crash never
 // leaves a half-written one where it is looked for.
 

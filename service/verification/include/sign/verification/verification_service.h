@@ -31,6 +31,10 @@ struct VerificationRequest {
     std::optional<std::chrono::system_clock::time_point> at;
     /// Default: the compiled-in policy.
     std::optional<validate::ValidationPolicy> policy;
+    /// Who asked, as the evidence records it: an API client's id, or "anonymous" for the public page.
+    std::string requested_by;
+    /// The caller's network address, when it came over the network.
+    std::string client_address;
 };
 
 struct VerificationOutcome {
