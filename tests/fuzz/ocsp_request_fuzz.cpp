@@ -6,9 +6,24 @@
 #include "sign/ocsp_responder.h"
 #include "test_pki.h"
 
+namespace {
+
+// Made before the first input (its RSA keys take seconds under the sanitizers, beyond libFuzzer's
+// per-input timeout); the test PKI reads the certificate profiles of config/ in the source tree.
+sign::test::TestPki& test_pki() {
+    ::setenv("SIGN_SOURCE_DIR", SIGN_SOURCE_DIR, 0);
+    return sign::test::TestPki::shared();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    test_pki();
+    return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    // The test PKI reads the certificate profiles of config/ in the source tree.
-    static sign::test::TestPki& pki = (::setenv("SIGN_SOURCE_DIR", SIGN_SOURCE_DIR, 0), sign::test::TestPki::shared());
+    static sign::test::TestPki& pki = test_pki();
     static const sign::OcspResponder responder(pki.sub.copy(), pki.leaves.at("ocsp").certificate.copy(),
                                                *pki.leaves.at("ocsp").key, pki.registry);
     static const auto now = std::chrono::system_clock::now();  // the test PKI is issued at start-up
