@@ -130,7 +130,19 @@ BOOST_AUTO_TEST_CASE(botan_agrees) {
 
 BOOST_AUTO_TEST_CASE(malformed_request_gets_malformed_response) {
     for (std::vector<std::uint8_t> garbage : {std::vector<std::uint8_t>{}, std::vector<std::uint8_t>{0x30, 0x03, 0x02, 0x01},
-                                              std::vector<std::uint8_t>{'h', 'e', 'l', 'l', 'o'}}) {
+                                              std::vector<std::uint8_t>{'h', 'e', 'l', 'l', 'o'},
+                                              // A CertID whose hash algorithm's parameters hold a stray end-of-contents
+                                              // tag: OpenSSL reads it but cannot copy it into a response.
+                                              std::vector<std::uint8_t>{
+                                                 0x30, 0x55, 0x30, 0x53, 0x30, 0x51, 0x30, 0x4f, 0x30, 0x4d,
+                                                 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x24, 0x1a, 0x20,
+                                                 0x00, 0x04, 0x14, 0xcb, 0xe8, 0xd2, 0x9d, 0x00, 0x74, 0xf8,
+                                                 0x95, 0x1b, 0x16, 0x7e, 0x0a, 0x95, 0x34, 0x3f, 0x92, 0xd0,
+                                                 0x88, 0xa2, 0xc4, 0x04, 0x14, 0x18, 0x67, 0x12, 0xf5, 0x60,
+                                                 0x75, 0x85, 0x4c, 0x5e, 0x34, 0x17, 0xb9, 0x80, 0x68, 0xf1,
+                                                 0x63, 0xdd, 0xf8, 0xda, 0xd3, 0x02, 0x14, 0x74, 0x56, 0x92,
+                                                 0x35, 0xf6, 0x88, 0x8d, 0x60, 0xb8, 0x0b, 0x10, 0xad, 0x46,
+                                                 0xa6, 0xbf, 0xbf, 0xc4, 0xfa, 0x4f, 0x72}}) {
         auto der = responder.respond(garbage, std::chrono::system_clock::now());
         const unsigned char* cursor = der.data();
         sign::OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &cursor, static_cast<long>(der.size())));

@@ -136,7 +136,8 @@ ValidationPolicy parse_onto(ValidationPolicy policy, std::string_view toml_text,
             {"revoked_after_signing", &policy.revoked_after_signing},
         };
         for (const auto& [key, value] : *constraints) {
-            auto found = std::find_if(std::begin(fields), std::end(fields), [&](const auto& field) { return field.first == key.str(); });
+            std::string_view name = key.str();  // clang 14 (the fuzzing build) cannot capture a structured binding
+            auto found = std::find_if(std::begin(fields), std::end(fields), [&](const auto& field) { return field.first == name; });
             if (found == std::end(fields)) bad_policy(origin, "unknown constraint '" + std::string(key.str()) + "'");
             *found->second = parse_level(value, origin, key.str());
         }

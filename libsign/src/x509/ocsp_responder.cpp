@@ -66,6 +66,16 @@ std::vector<std::uint8_t> OcspResponder::respond(std::span<const std::uint8_t> d
     }
     int count = OCSP_request_onereq_count(request.get());
     if (count <= 0 || count > max_single_requests) return status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    // OpenSSL reads some CertIDs whose encoding it cannot read back (an algorithm's parameters
+    // holding a stray end-of-contents tag); each is copied into the response, so such a request
+    // is malformed.
+    for (int i = 0; i < count; ++i) {
+        OcspCertIdPtr copy(OCSP_CERTID_dup(OCSP_onereq_get0_id(OCSP_request_onereq_get0(request.get(), i))));
+        if (!copy) {
+            drain_openssl_errors();
+            return status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+        }
+    }
 
     OcspBasicResponsePtr basic(OCSP_BASICRESP_new());
     Asn1TimePtr this_update = detail::to_asn1_time(now);
@@ -99,7 +109,11 @@ std::vector<std::uint8_t> OcspResponder::respond(std::span<const std::uint8_t> d
         }
         if (single == nullptr) detail::throw_openssl("ocsp_failed", "cannot add a status to the OCSP response");
     }
-    if (OCSP_copy_nonce(basic.get(), request.get()) <= 0) detail::throw_openssl("ocsp_failed", "cannot echo the OCSP nonce");
+    // The nonce extension is copied as it came; one that cannot be written again is the request's fault.
+    if (OCSP_copy_nonce(basic.get(), request.get()) <= 0) {
+        drain_openssl_errors();
+        return status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    }
 
     detail::sign_with(responder_key_, EVP_sha256(), false,
                       [&](EVP_MD_CTX* context) {

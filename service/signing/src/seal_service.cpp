@@ -52,7 +52,8 @@ SealService::SealService(const SignerDirectory& signers, TimestampSource& timest
     // A configured scheme that cannot be used stops the start, not a clerk's request later.
     auto found = schemes_.empty() ? std::vector<SealInfo>{} : seals();
     for (const auto& [id, scheme] : schemes_) {
-        auto seal = std::find_if(found.begin(), found.end(), [&](const SealInfo& s) { return s.id == id; });
+        const std::string& seal_id = id;  // clang 14 (the fuzzing build) cannot capture a structured binding
+        auto seal = std::find_if(found.begin(), found.end(), [&](const SealInfo& s) { return s.id == seal_id; });
         if (seal == found.end())
             throw Error(ErrorKind::invalid_input, "invalid_config",
                         "a scheme is configured for the seal '" + id + "', which this data folder does not have");
