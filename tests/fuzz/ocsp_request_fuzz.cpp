@@ -1,29 +1,17 @@
 // RFC 6960 OCSPRequest as the OCSP responder receives them over HTTP (POST body, or the base64 of
 // a GET path once decoded): every request must get an OCSPResponse, never an exception or a crash.
 #include <chrono>
-#include <cstdlib>
 
+#include "fuzz_test_pki.h"
 #include "sign/ocsp_responder.h"
-#include "test_pki.h"
-
-namespace {
-
-// Made before the first input (its RSA keys take seconds under the sanitizers, beyond libFuzzer's
-// per-input timeout); the test PKI reads the certificate profiles of config/ in the source tree.
-sign::test::TestPki& test_pki() {
-    ::setenv("SIGN_SOURCE_DIR", SIGN_SOURCE_DIR, 0);
-    return sign::test::TestPki::shared();
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    test_pki();
+    fuzz_test_pki();
     return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static sign::test::TestPki& pki = test_pki();
+    static sign::test::TestPki& pki = fuzz_test_pki();
     static const sign::OcspResponder responder(pki.sub.copy(), pki.leaves.at("ocsp").certificate.copy(),
                                                *pki.leaves.at("ocsp").key, pki.registry);
     static const auto now = std::chrono::system_clock::now();  // the test PKI is issued at start-up

@@ -1,30 +1,18 @@
 // RFC 3161 TimeStampReq as the TSA receives them over HTTP (application/timestamp-query): every
 // request must get a TimeStampResp, granted or rejected, never an exception or a crash.
 #include <chrono>
-#include <cstdlib>
 
+#include "fuzz_test_pki.h"
 #include "sign/clock.h"
 #include "sign/timestamp_authority.h"
-#include "test_pki.h"
-
-namespace {
-
-// Made before the first input (its RSA keys take seconds under the sanitizers, beyond libFuzzer's
-// per-input timeout); the test PKI reads the certificate profiles of config/ in the source tree.
-sign::test::TestPki& test_pki() {
-    ::setenv("SIGN_SOURCE_DIR", SIGN_SOURCE_DIR, 0);
-    return sign::test::TestPki::shared();
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    test_pki();
+    fuzz_test_pki();
     return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static sign::test::TestPki& pki = test_pki();
+    static sign::test::TestPki& pki = fuzz_test_pki();
     // Fixed for the run: the test PKI is issued at start-up, so its certificates are valid now.
     static const sign::FixedClock clock(std::chrono::system_clock::now());
     static const sign::TimestampAuthority tsa = [] {
