@@ -3,7 +3,7 @@
 // and approves (device key + PIN) or rejects them, as docs/mobile-signing.md
 // describes. No framework and no build step: signd serves these files as they are.
 
-import { LANGUAGES, LANGUAGE_KEY, STRINGS, formatTime, translate } from '/app/i18n.js';
+import { STRINGS, applyTexts, formatTime, storedLanguage, toggledLanguage, translate } from '/app/i18n.js';
 
 const API = '/api/v1';
 const DB_NAME = 'signd-app';
@@ -34,18 +34,11 @@ const app = {
 const t = (key, params = {}) => translate(app.language, key, params);
 
 function chooseLanguage() {
-  let stored = null;
-  try { stored = localStorage.getItem(LANGUAGE_KEY); } catch { /* storage may be off */ }
-  app.language = LANGUAGES.includes(stored) ? stored : 'vi';
+  app.language = storedLanguage();
 }
 
 function applyLanguage() {
-  document.documentElement.lang = app.language;
-  document.title = t('app.title');
-  for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = t(element.dataset.i18n);
-  for (const element of document.querySelectorAll('[data-i18n-label]')) {
-    element.setAttribute('aria-label', t(element.dataset.i18nLabel));
-  }
+  applyTexts(app.language, 'app.title');
   renderDevice();
   renderMessage();
   if (!$('screen-pending').hidden) renderRequests();
@@ -53,8 +46,7 @@ function applyLanguage() {
 }
 
 function toggleLanguage() {
-  app.language = app.language === 'vi' ? 'en' : 'vi';
-  try { localStorage.setItem(LANGUAGE_KEY, app.language); } catch { /* not remembered then */ }
+  app.language = toggledLanguage(app.language);
   applyLanguage();
 }
 

@@ -288,6 +288,31 @@ export const LANGUAGES = ['vi', 'en'];
 // Where the chosen language is remembered, shared by the app and the verification page.
 export const LANGUAGE_KEY = 'signd-app.language';
 
+// The language chosen on this device before, or Vietnamese.
+export function storedLanguage() {
+  let stored = null;
+  try { stored = localStorage.getItem(LANGUAGE_KEY); } catch { /* storage may be off */ }
+  return LANGUAGES.includes(stored) ? stored : 'vi';
+}
+
+// The other of the two languages, remembered for the next visit.
+export function toggledLanguage(language) {
+  const next = language === 'vi' ? 'en' : 'vi';
+  try { localStorage.setItem(LANGUAGE_KEY, next); } catch { /* not remembered then */ }
+  return next;
+}
+
+// Puts `language`'s words into the page: the document's language and title, every element's
+// data-i18n text and data-i18n-label accessible name.
+export function applyTexts(language, titleKey) {
+  document.documentElement.lang = language;
+  document.title = translate(language, titleKey);
+  for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = translate(language, element.dataset.i18n);
+  for (const element of document.querySelectorAll('[data-i18n-label]')) {
+    element.setAttribute('aria-label', translate(language, element.dataset.i18nLabel));
+  }
+}
+
 // The text of `key` in `language` (Vietnamese when that language lacks it), "{name}"s filled from `params`.
 export function translate(language, key, params = {}) {
   const text = STRINGS[language]?.[key] ?? STRINGS.vi[key] ?? key;

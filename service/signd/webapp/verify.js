@@ -3,7 +3,7 @@
 // page shows the verdict and, per signature, the seven fields Circular 15 asks
 // for, in the words of the printable report, which it offers for download.
 
-import { LANGUAGES, LANGUAGE_KEY, STRINGS, formatTime, translate } from '/app/i18n.js';
+import { STRINGS, applyTexts, formatTime, storedLanguage, toggledLanguage, translate } from '/app/i18n.js';
 
 const ENDPOINT = '/app/api/verifications';
 
@@ -24,25 +24,17 @@ const when = (iso) => (iso ? formatTime(page.language, iso) : t('verify.none'));
 // ---------------------------------------------------------------- language
 
 function chooseLanguage() {
-  let stored = null;
-  try { stored = localStorage.getItem(LANGUAGE_KEY); } catch { /* storage may be off */ }
-  page.language = LANGUAGES.includes(stored) ? stored : 'vi';
+  page.language = storedLanguage();
 }
 
 function applyLanguage() {
-  document.documentElement.lang = page.language;
-  document.title = t('verify.title');
-  for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = t(element.dataset.i18n);
-  for (const element of document.querySelectorAll('[data-i18n-label]')) {
-    element.setAttribute('aria-label', t(element.dataset.i18nLabel));
-  }
+  applyTexts(page.language, 'verify.title');
   renderMessage();
   if (page.answer) renderAnswer();
 }
 
 function toggleLanguage() {
-  page.language = page.language === 'vi' ? 'en' : 'vi';
-  try { localStorage.setItem(LANGUAGE_KEY, page.language); } catch { /* not remembered then */ }
+  page.language = toggledLanguage(page.language);
   applyLanguage();
 }
 
