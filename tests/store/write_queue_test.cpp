@@ -164,6 +164,36 @@ BOOST_AUTO_TEST_CASE(an_existing_certificate_database_is_upgraded_in_place) {
     BOOST_TEST(count_rows(queue.reader(), "audit_log") == 0);
 }
 
+// A PostgreSQL server restarting (or failing over): while it is down, writes and reads fail with
+// database_unavailable, which signd answers with 503, and once it is back the same queue and the
+// same thread's reader carry on, reconnected, with nothing reopened. Its own server, in both runs.
+BOOST_AUTO_TEST_CASE(a_postgresql_restart_fails_cleanly_then_the_queue_reconnects) {
+    sign::test::PostgresqlServer server;
+    WriteQueue queue(server.create_database("restarting"));
+    create_counter_table(queue);
+    auto insert = [&](int64_t item) {
+        return sign::test::error_code_of([&] {
+            queue.run([item](const Connection& database) {
+                database.prepare("INSERT INTO entries VALUES (1, ?)").bind(1, item).run();
+            });
+        });
+    };
+    BOOST_TEST(insert(1) == "no error");
+    BOOST_TEST(count_rows(queue.reader(), "entries") == 1);
+
+    server.stop();
+    BOOST_TEST(insert(2) == "database_unavailable");
+    BOOST_TEST(insert(3) == "database_unavailable");
+    BOOST_TEST(sign::test::error_code_of([&] { count_rows(queue.reader(), "entries"); }) == "database_unavailable");
+
+    server.start();
+    BOOST_TEST(insert(4) == "no error");
+    auto items = queue.reader().prepare("SELECT item FROM entries ORDER BY item");
+    std::vector<int64_t> stored;
+    while (items.step()) stored.push_back(items.integer(0));
+    BOOST_TEST(stored == (std::vector<int64_t>{1, 4}), "nothing written while the server was down");
+}
+
 BOOST_AUTO_TEST_CASE(kill_9_loses_no_acknowledged_audit_record) {
     TempDir dir("store");
     std::string path = sign::test::fresh_database(dir);
