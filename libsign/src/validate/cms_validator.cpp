@@ -134,6 +134,19 @@ struct Verdict {
     bool failed() const { return value && value->first == MainIndication::total_failed; }
 };
 
+// The report with the verdict reached so far as its indication (TOTAL-PASSED when nothing was
+// raised), and the validation time as best signature time when no proof of existence came earlier.
+SignatureReport concluded(SignatureReport& report, const Verdict& verdict, TimePoint validation_time) {
+    if (verdict.value) {
+        report.indication = verdict.value->first;
+        report.sub_indication = verdict.value->second;
+    } else {
+        report.indication = MainIndication::total_passed;
+    }
+    if (!report.best_signature_time) report.best_signature_time = validation_time;
+    return report;
+}
+
 // A constraint of the policy: a finding at its level, and the sub-indication when it is FAIL.
 void constrain(SignatureReport& report, Verdict& verdict, ConstraintLevel level, SubIndication sub, Finding found) {
     if (level == ConstraintLevel::ignore) return;
@@ -725,16 +738,7 @@ SignatureReport validate_signer(Run& run, CMS_ContentInfo* cms, CMS_SignerInfo* 
     report.id = "S" + std::to_string(index + 1);
     report.format = "CMS";
     Verdict verdict;
-    auto finish = [&]() {
-        if (verdict.value) {
-            report.indication = verdict.value->first;
-            report.sub_indication = verdict.value->second;
-        } else {
-            report.indication = MainIndication::total_passed;
-        }
-        if (!report.best_signature_time) report.best_signature_time = state.validation_time;
-        return report;
-    };
+    auto finish = [&]() { return concluded(report, verdict, state.validation_time); };
 
     // -- format: CAdES needs signed attributes with content-type and message-digest
     if (CMS_signed_get_attr_count(signer_info) <= 0) {
@@ -955,16 +959,7 @@ SignatureReport accept_and_validate_path(Run& run, X509* signer, const std::stri
     CmsValidator::State& state = run.state;
     const ValidationPolicy& policy = state.policy;
     EVP_PKEY* public_key = X509_get0_pubkey(signer);
-    auto finish = [&]() {
-        if (verdict.value) {
-            report.indication = verdict.value->first;
-            report.sub_indication = verdict.value->second;
-        } else {
-            report.indication = MainIndication::total_passed;
-        }
-        if (!report.best_signature_time) report.best_signature_time = state.validation_time;
-        return report;
-    };
+    auto finish = [&]() { return concluded(report, verdict, state.validation_time); };
 
     // -- signature acceptance: algorithms at the best signature time
     std::vector<ValidationPolicy::Refusal> refusals;
