@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "sign/utf8.h"
 #include "sign/validate/etsi_report.h"
 #include "sign/validate/pdf_report.h"
 
@@ -134,6 +135,25 @@ BOOST_AUTO_TEST_CASE(many_signatures_flow_onto_more_pages) {
     BOOST_TEST(std::stoi(pages[1]) > 1);
     CommandResult check = run_command({"qpdf", "--check", (folder / "many.pdf").string()});
     BOOST_TEST(check.exit_code == 0, check.output);
+}
+
+// A file name is the sender's bytes: a multipart filename in bytes that are not UTF-8, with a
+// terminal escape, and longer than a line. The printable report still comes out and names it readably.
+BOOST_AUTO_TEST_CASE(a_file_name_in_foreign_bytes_is_shown_escaped_and_cut) {
+    std::string hostile = "T\xe0i li\xea\xb5u \x1b[2J" + std::string(400, 'a') + ".pdf";
+    CheckedFile file = CheckedFile::of(hostile, document);
+    BOOST_TEST(is_valid_utf8(file.name));
+    BOOST_TEST(file.name.find('\x1b') == std::string::npos);
+    BOOST_TEST(file.name.starts_with("T\\xE0i li\\xEA\\xB5u \\x1B[2J"), file.name);
+    BOOST_TEST(file.name.size() <= 200u + std::string("…").size());
+    BOOST_TEST(file.name.ends_with("…"));
+
+    ValidationReport report = leader_report(document);
+    TempDir folder("pdf-report-name");
+    validate::write_pdf_report(report, folder / "phieu.pdf", validate::Language::vietnamese, file);
+    CommandResult text = run_command({"pdftotext", "-enc", "UTF-8", (folder / "phieu.pdf").string(), "-"});
+    BOOST_TEST_REQUIRE(text.exit_code == 0, text.output);
+    BOOST_TEST(text.output.find("li\\xEA\\xB5u") != std::string::npos, text.output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,15 +5,17 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace sign::validate {
 
 struct CheckedFile {
-    std::string name;        ///< as the user knows it (a file name); may be empty
+    std::string name;        ///< as the user knows it (a file name), valid UTF-8, one line; may be empty
     std::string sha256_hex;  ///< lowercase hex SHA-256 of the whole file; empty when unknown
 
-    /// `name` and the SHA-256 of `bytes`.
-    static CheckedFile of(std::string name, std::span<const std::uint8_t> bytes);
+    /// `name` (invalid UTF-8 and control characters as \xHH, cut after 200 bytes) and the
+    /// SHA-256 of `bytes`.
+    static CheckedFile of(std::string_view name, std::span<const std::uint8_t> bytes);
 };
 
 }  // namespace sign::validate
