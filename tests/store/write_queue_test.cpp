@@ -194,6 +194,41 @@ BOOST_AUTO_TEST_CASE(a_postgresql_restart_fails_cleanly_then_the_queue_reconnect
     BOOST_TEST(stored == (std::vector<int64_t>{1, 4}), "nothing written while the server was down");
 }
 
+// The server ends a session in the middle of a transaction (a failover, an administrator's
+// pg_terminate_backend). The connection reconnects, but never runs the rest of that transaction on
+// the new session one statement at a time, even for code that goes on after the first failure:
+// nothing of it is committed, and the connection works again after the rollback.
+BOOST_AUTO_TEST_CASE(a_transaction_cut_by_a_lost_session_commits_nothing_of_it) {
+    sign::test::PostgresqlServer server;
+    std::string url = server.create_database("cut");
+    auto connection = sign::store::open_connection(url);
+    auto administrator = sign::store::open_connection(url);
+    connection->execute("CREATE TABLE entries (thread INTEGER, item INTEGER, PRIMARY KEY (thread, item))");
+    auto pid = connection->prepare("SELECT pg_backend_pid()");
+    BOOST_TEST_REQUIRE(pid.step());
+    const int64_t session = pid.integer(0);
+    auto insert = [&](int64_t item) {
+        return sign::test::error_code_of(
+            [&] { connection->prepare("INSERT INTO entries VALUES (1, ?)").bind(1, item).run(); });
+    };
+
+    std::vector<std::string> inside;
+    auto outcome = sign::test::error_code_of([&] {
+        connection->transaction([&] {
+            inside.push_back(insert(1));
+            administrator->prepare("SELECT pg_terminate_backend(?)").bind(1, session).run();
+            inside.push_back(insert(2));
+            inside.push_back(insert(3));  // carries on after the failure, as careless code might
+        });
+    });
+    BOOST_TEST(inside == (std::vector<std::string>{"no error", "database_unavailable", "database_unavailable"}));
+    BOOST_TEST(outcome == "database_unavailable");  // the work swallowed its failures; its COMMIT cannot
+    BOOST_TEST(count_rows(*administrator, "entries") == 0);
+
+    BOOST_TEST(insert(4) == "no error");
+    BOOST_TEST(count_rows(*administrator, "entries") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(kill_9_loses_no_acknowledged_audit_record) {
     TempDir dir("store");
     std::string path = sign::test::fresh_database(dir);

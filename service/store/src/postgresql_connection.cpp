@@ -189,6 +189,9 @@ PostgresqlConnection::PostgresqlConnection(const std::string& url) : url_(url), 
 PostgresqlConnection::~PostgresqlConnection() { PQfinish(connection_); }
 
 PGconn* PostgresqlConnection::connected() const {
+    if (transaction_lost_)
+        throw Error(ErrorKind::internal, "database_unavailable",
+                    "the transaction in progress was lost with the connection to " + location_);
     if (!connection_lost(connection_)) return connection_;
     // The server went away (restart, failover): reconnect once per use. Statements prepared on
     // the old session are gone with it.
@@ -200,7 +203,22 @@ PGconn* PostgresqlConnection::connected() const {
     if (connection_lost(connection_))
         throw Error(ErrorKind::internal, "database_unavailable",
                     "the database server " + location_ + " is unavailable: " + (connection_ ? PQerrorMessage(connection_) : ""));
+    // A transaction open on the lost session is gone with it: the new session would run the
+    // transaction's remaining statements on their own, committed one by one. Until its owner
+    // rolls it back, nothing else runs here.
+    if (in_transaction_) {
+        in_transaction_ = false;
+        transaction_lost_ = true;
+        throw Error(ErrorKind::internal, "database_unavailable",
+                    "the transaction in progress was lost with the connection to " + location_);
+    }
     return connection_;
+}
+
+void PostgresqlConnection::note_transaction_state(PGconn* connection) const {
+    // Unknown once the connection is lost: the last known state is what the reconnection needs.
+    auto state = PQtransactionStatus(connection);
+    if (state != PQTRANS_UNKNOWN) in_transaction_ = state != PQTRANS_IDLE;
 }
 
 Statement PostgresqlConnection::prepare(const std::string& sql) const {
@@ -220,6 +238,7 @@ PGresult* PostgresqlConnection::run_prepared(const std::string& sql, const std::
     }
     Result result(PQexecPrepared(connection, found->second.c_str(), static_cast<int>(values.size()), values.data(),
                                  lengths.data(), binary.data(), 0));
+    note_transaction_state(connection);
     auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(connection, result.get(), "running a database query");
     const char* affected = PQcmdTuples(result.get());
@@ -229,8 +248,16 @@ PGresult* PostgresqlConnection::run_prepared(const std::string& sql, const std::
 
 void PostgresqlConnection::execute(const std::string& sql) const {
     std::lock_guard lock(turn_);
+    if (sql == "ROLLBACK") {
+        // The transaction is over either way: rolled back here, or by the server when its session
+        // ended with the connection.
+        transaction_lost_ = false;
+        in_transaction_ = false;
+        if (connection_lost(connection_)) return;
+    }
     PGconn* connection = connected();
     Result result(PQexec(connection, sql.c_str()));
+    note_transaction_state(connection);
     auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(connection, result.get(), "database statement failed");
 }

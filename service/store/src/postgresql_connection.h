@@ -55,8 +55,11 @@ public:
     std::recursive_mutex& turn() const { return turn_; }
 
 private:
-    /// The connection, reconnected first if the server was lost since the last use.
+    /// The connection, reconnected first if the server was lost since the last use. Throws
+    /// `database_unavailable` when it cannot, and when a transaction was open on the lost session
+    /// (then again on every use until that transaction's ROLLBACK).
     pg_conn* connected() const;
+    void note_transaction_state(pg_conn* connection) const;
 
     std::string url_;
     std::string location_;
@@ -64,6 +67,8 @@ private:
     mutable std::recursive_mutex turn_;
     mutable std::map<std::string, std::string> prepared_;  ///< SQL -> statement name on this connection
     mutable int changes_ = 0;
+    mutable bool in_transaction_ = false;   ///< as the server last said
+    mutable bool transaction_lost_ = false;  ///< a transaction died with its session, not yet rolled back
 };
 
 }  // namespace sign::store
