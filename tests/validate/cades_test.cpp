@@ -19,16 +19,6 @@ using namespace std::chrono_literals;
 using validate::SignedContent;
 using validate::ValidationReport;
 
-std::string verdict(const validate::SignatureReport& signature) {
-    std::string out = validate::to_string(signature.indication);
-    if (signature.sub_indication) out += "/" + validate::to_string(*signature.sub_indication);
-    return out;
-}
-
-#define CHECK_VERDICT(report, expected)                                                                 \
-    BOOST_CHECK_MESSAGE(verdict(only(report)) == (expected), "got " << verdict(only(report)) << "\n"    \
-                                                                    << (report).to_text(validate::Language::english))
-
 const std::vector<std::uint8_t> document = bytes_of("Quyết định số 123/QĐ-UBND về việc phê duyệt kế hoạch.\n");
 
 // DER by hand, to put revocation data into a SignedData the way CAdES-BASELINE-LT carries it.

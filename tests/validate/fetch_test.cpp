@@ -16,12 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string verdict(const validate::SignatureReport& signature) {
-    std::string out = validate::to_string(signature.indication);
-    if (signature.sub_indication) out += "/" + validate::to_string(*signature.sub_indication);
-    return out;
-}
-
 const std::vector<std::uint8_t> document = bytes_of("Hồ sơ đăng ký kinh doanh.\n");
 
 // An issuing CA whose certificates point at a loopback server that serves its certificate, CRL and OCSP.

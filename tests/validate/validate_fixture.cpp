@@ -137,6 +137,12 @@ const validate::SignatureReport& only(const validate::ValidationReport& report) 
     return report.signatures.front();
 }
 
+std::string verdict(const validate::SignatureReport& signature) {
+    std::string out = validate::to_string(signature.indication);
+    if (signature.sub_indication) out += "/" + validate::to_string(*signature.sub_indication);
+    return out;
+}
+
 bool has_finding(const validate::SignatureReport& signature, const std::string& code) {
     for (const auto& item : signature.findings)
         if (item.code == code) return true;

@@ -76,6 +76,14 @@ int openssl_cms_verify(const std::filesystem::path& folder, const std::vector<st
 
 /// The one signature's report, after checking there is exactly one.
 const validate::SignatureReport& only(const validate::ValidationReport& report);
+/// "INDICATION" or "INDICATION/SUB_INDICATION", as the EN names them.
+std::string verdict(const validate::SignatureReport& signature);
+/// Checks the one signature's verdict, printing the whole report when it differs.
+#define CHECK_VERDICT(report, expected)                                                              \
+    BOOST_CHECK_MESSAGE(::sign::test::verdict(::sign::test::only(report)) == (expected),             \
+                        "got " << ::sign::test::verdict(::sign::test::only(report)) << "\n"         \
+                               << (report).to_text(::sign::validate::Language::english))
+
 /// True when one of the signature's findings has `code`.
 bool has_finding(const validate::SignatureReport& signature, const std::string& code);
 /// The text of the finding with `code` (Vietnamese), empty when absent.

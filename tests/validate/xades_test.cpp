@@ -20,16 +20,6 @@ using namespace std::chrono_literals;
 using validate::SignedContent;
 using validate::ValidationReport;
 
-std::string verdict(const validate::SignatureReport& signature) {
-    std::string out = validate::to_string(signature.indication);
-    if (signature.sub_indication) out += "/" + validate::to_string(*signature.sub_indication);
-    return out;
-}
-
-#define CHECK_VERDICT(report, expected)                                                                 \
-    BOOST_CHECK_MESSAGE(verdict(only(report)) == (expected), "got " << verdict(only(report)) << "\n"    \
-                                                                    << (report).to_text(validate::Language::english))
-
 const std::string form = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                          "<HoSo xmlns=\"urn:city-sign:test\"><NguoiNop>Trần Thị Hoa</NguoiNop><NoiDung>Đơn đề nghị cấp phép xây dựng</NoiDung></HoSo>\n";
 
