@@ -15,10 +15,10 @@ struct CopiedTable {
     size_t rows = 0;
 };
 
-/// Copies the SQLite database at `from` into the database at `to`, which must be empty (its
-/// schema is brought to the current version first; a table with rows is conflict
-/// `database_not_empty`). Both ends are migrated to the same version before the copy. The
-/// source is only read. Returns the rows copied per table, in copy order.
+/// Copies the SQLite database at `from` into the PostgreSQL database at `to`, which must be empty
+/// (a table with rows is conflict `database_not_empty`). Both are first brought to the current
+/// schema, as any program opening them would; beyond that the source is only read. Returns the
+/// rows copied per table, in copy order.
 std::vector<CopiedTable> copy_database(const std::string& from, const std::string& to);
 
 }  // namespace sign::store
